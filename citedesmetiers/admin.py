@@ -1,0 +1,163 @@
+"""The back office: Django's admin under settings.ADMIN_PATH, opened by a permission, not `is_staff`."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from citedesmetiers import forms, roles
+from citedesmetiers.models import (
+    AgeBand,
+    Channel,
+    EducationLevel,
+    Gender,
+    Language,
+    Partner,
+    Residence,
+    Space,
+    Status,
+    Theme,
+    User,
+)
+
+
+class BackOffice(admin.AdminSite):
+    site_header = _("Cité des métiers · back office")
+    site_title = _("Back office")
+    index_title = _("Reference data and staff accounts")
+    site_url = "/"
+
+    def has_permission(self, request):
+        return request.user.is_active and request.user.has_perm("citedesmetiers.access_backoffice")
+
+    def login(self, request, extra_context=None):
+        # Signed in but without the permission: refuse, rather than send back to a sign-in page that
+        # would send them here again.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        # One sign-in page for the whole site, with its throttling.
+        return redirect_to_login(request.GET.get("next") or request.get_full_path(), reverse("login"))
+
+
+backoffice = BackOffice(name="admin")
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_nl", "label_en", "position", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "label_fr", "label_nl", "label_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # codes are stored in rows everywhere: deactivate instead
+
+
+@admin.register(Theme, site=backoffice)
+class ThemeAdmin(VocabularyAdmin):
+    list_display = ["code", "letter", "label_fr", "label_nl", "label_en", "colour", "position"]
+
+
+@admin.register(AgeBand, site=backoffice)
+class AgeBandAdmin(VocabularyAdmin):
+    list_display = ["code", "label_fr", "label_nl", "min_age", "max_age", "active"]
+
+
+@admin.register(Residence, site=backoffice)
+class ResidenceAdmin(VocabularyAdmin):
+    list_display = ["code", "label_fr", "label_nl", "region", "active"]
+    list_filter = ["region", "active"]
+
+
+@admin.register(Language, site=backoffice)
+class LanguageAdmin(VocabularyAdmin):
+    list_display = ["code", "endonym", "label_fr", "label_nl", "label_en", "position", "active"]
+
+
+for model in (Gender, Status, EducationLevel, Channel):
+    backoffice.register(model, VocabularyAdmin)
+
+
+@admin.register(Partner, site=backoffice)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name_fr", "name_nl", "circle", "promoter", "active"]
+    list_filter = ["circle", "promoter", "active", "themes"]
+    search_fields = ["code", "name_fr", "name_nl", "name_en"]
+    prepopulated_fields = {"code": ["name_fr"]}
+    filter_horizontal = ["themes"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name_fr", "name_nl", "name_en", "code"]}),
+        (
+            _("Role at the centre"),
+            {"fields": ["circle", "promoter", "themes", "active", "position"]},
+        ),
+        (_("Contact"), {"fields": ["website"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records keep their institution: mark it inactive instead
+
+
+@admin.register(Space, site=backoffice)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name_fr", "name_nl", "kind", "capacity", "bookable", "active"]
+    list_filter = ["kind", "bookable", "active"]
+    search_fields = ["code", "name_fr", "name_nl", "name_en"]
+    prepopulated_fields = {"code": ["name_fr"]}
+    fieldsets = [
+        (None, {"fields": ["name_fr", "name_nl", "name_en", "code", "kind"]}),
+        (_("Description"), {"fields": ["description_fr", "description_nl", "description_en"]}),
+        (
+            _("Use"),
+            {"fields": ["capacity", "computers", "tablets", "bookable", "active", "position"]},
+        ),
+    ]
+
+
+@admin.register(User, site=backoffice)
+class StaffAccountAdmin(UserAdmin):
+    form = forms.StaffAccountForm
+    list_display = ["username", "first_name", "last_name", "role_names", "partner", "is_active"]
+    list_filter = ["groups", "partner", "is_active", "is_demo"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    readonly_fields = ["last_login", "date_joined", "is_demo"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Work"), {"fields": ["groups", "partner", "is_active"]}),
+        (_("History"), {"fields": ["last_login", "date_joined", "is_demo"]}),
+    ]
+    superuser_fieldsets = [(_("Superuser"), {"fields": ["is_superuser", "user_permissions"]})]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return self.fieldsets + self.superuser_fieldsets
+        return self.fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner").prefetch_related("groups")
+
+    @admin.display(description=_("Roles"))
+    def role_names(self, obj):
+        return ", ".join(roles.label(group.name) for group in obj.groups.all())
+
+
+@admin.register(Group, site=backoffice)
+class RoleAdmin(admin.ModelAdmin):
+    """Roles are read-only here: their permissions are written in roles.py."""
+
+    list_display = ["name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,36 @@
+"""Template context shared by every page: site name, language links, session timing."""
+
+import time
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from citedesmetiers import sessions
+
+
+def _language_url(path: str, code: str, current: str) -> str:
+    if code == current:
+        return path
+    translated = translate_url(path, code)
+    # translate_url returns a path it cannot resolve unchanged (a 404 page): go to that home page.
+    return translated if translated != path else f"/{code}/"
+
+
+def site(request):
+    """Site name in the active language, links to this same page in each language, session limits."""
+    current = get_language()
+    path = request.get_full_path()
+    context = {
+        "site_name": settings.SITE_NAMES.get(current, settings.SITE_NAMES["fr"]),
+        "language_links": [
+            {"code": code, "name": name, "url": _language_url(path, code, current)}
+            for code, name in settings.LANGUAGES
+        ],
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        remaining = sessions.session_remaining(request.session, now=time.time())
+        context["session_remaining"] = remaining.seconds
+        context["session_warning"] = settings.SESSION_WARNING_SECONDS
+    return context

@@ -1,0 +1,65 @@
+"""Forms of the platform: sign-in, and the staff account form of the back office."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from citedesmetiers import roles
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, which refuses to check a password while the user name is locked out."""
+
+    def __init__(self, request=None, *args, lockout_seconds: int = 0, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.lockout_seconds = lockout_seconds
+        username = self.fields["username"].widget.attrs
+        username.update({"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"})
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self):
+        if self.lockout_seconds:
+            minutes = max(1, -(-self.lockout_seconds // 60))
+            raise ValidationError(
+                ngettext(
+                    "Too many failed sign-in attempts. Please wait %(minutes)d minute and try "
+                    "again, or ask an administrator to check your account.",
+                    "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try "
+                    "again, or ask an administrator to check your account.",
+                    minutes,
+                ),
+                code="locked",
+                params={"minutes": minutes},
+            )
+        return super().clean()
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return roles.label(obj.name)
+
+
+class StaffAccountForm(UserChangeForm):
+    """The back office's account form: roles shown by their translated names, partner roles checked."""
+
+    groups = RoleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Roles"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {group.name for group in cleaned.get("groups") or []}
+        needs_partner = sorted(roles.label(name) for name in chosen if name in roles.PARTNER_ROLES)
+        if needs_partner and not cleaned.get("partner"):
+            self.add_error(
+                "partner",
+                _("The roles %(roles)s work for a partner institution: choose it.")
+                % {"roles": ", ".join(needs_partner)},
+            )
+        return cleaned

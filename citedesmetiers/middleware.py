@@ -1,0 +1,113 @@
+"""Cross-cutting request handling: security headers, health probes, session limits, private pages."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language, gettext
+
+from citedesmetiers import sessions, views
+
+
+def security_headers(get_response):
+    """Adds the Content-Security-Policy and Permissions-Policy to every response, static files too."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # Also on responses that leave before XFrameOptionsMiddleware (static files, probes).
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        return response
+
+    return middleware
+
+
+def health_checks(get_response):
+    """Answers /healthz and /readyz before sessions, host checks and language redirects."""
+    probes = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def middleware(request):
+        probe = probes.get(request.path)
+        if probe is not None:
+            response = probe(request)
+            patch_cache_control(response, no_store=True)
+            return response
+        return get_response(request)
+
+    return middleware
+
+
+def remember_language(get_response):
+    """Keeps the language of the last page seen, so that `/` leads there next time."""
+
+    def middleware(request):
+        response = get_response(request)
+        language = get_language()
+        prefixed = request.path_info.startswith(f"/{language}/")
+        if (
+            prefixed
+            and response.status_code == 200
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+    return middleware
+
+
+def session_timeouts(get_response):
+    """Signs a staff member out after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all."""
+
+    def middleware(request):
+        if request.user.is_authenticated:
+            now = time.time()
+            remaining = sessions.session_remaining(request.session, now=now)
+            if remaining.expired:
+                return _signed_out(request)
+            if not sessions.is_passive(request):
+                sessions.session_touch(request.session, now=now)
+        return get_response(request)
+
+    return middleware
+
+
+def _signed_out(request):
+    logout(request)
+    messages.info(request, gettext("Your session has ended for your security. Please sign in again."))
+    response = redirect_to_login(request.get_full_path())
+    if request.headers.get("HX-Request"):
+        # htmx would swap the login page into a fragment: have it load the page instead.
+        response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+    elif request.accepts("application/json") and not request.accepts("text/html"):
+        response = JsonResponse({"signed_in": False, "login_url": response.url}, status=401)
+    return response
+
+
+def private_pages(get_response):
+    """Keeps every page seen by a signed-in person out of any cache: `Cache-Control: no-store`.
+
+    A view may declare its response public (`@cache_control(public=True)`): the same for everyone.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)  # set further in, by AuthenticationMiddleware
+        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return middleware

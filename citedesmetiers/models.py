@@ -1,0 +1,274 @@
+"""The shared reference tables every app cuts its figures by, and the staff user model.
+
+Vocabularies have their code as primary key: a visit row stores `gender_id = 'woman'`, so rows hold
+codes (never translated text) while the database still enforces that each code exists.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslatedField:
+    """Reads `<name>_<language>` for the active language, falling back to French, Dutch, English."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        language = (translation.get_language() or "fr")[:2]
+        for code in (language, "fr", "nl", "en"):
+            value = getattr(instance, f"{self.name}_{code}", "")
+            if value:
+                return value
+        return ""
+
+
+class CodedVocabulary(models.Model):
+    """A coded list (gender, age band, ...): stable code, labels in three languages, display order."""
+
+    code = models.SlugField(_("code"), max_length=32, primary_key=True)
+    label_fr = models.CharField(_("label (French)"), max_length=120)
+    label_nl = models.CharField(_("label (Dutch)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    label = TranslatedField("label")
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.label
+
+
+class Theme(CodedVocabulary):
+    """One of the five themes, the axis of every visit, consultation, activity and figure."""
+
+    description_fr = models.CharField(_("description (French)"), max_length=240)
+    description_nl = models.CharField(_("description (Dutch)"), max_length=240)
+    description_en = models.CharField(_("description (English)"), max_length=240)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        help_text=_("Hexadecimal, with at least 4.5:1 contrast on white."),
+    )
+    letter = models.CharField(_("ticket letter"), max_length=1, unique=True)
+
+    description = TranslatedField("description")
+
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"),
+                name="citedesmetiers_theme_colour_hex",
+            ),
+        ]
+
+
+class Gender(CodedVocabulary):
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("gender")
+        verbose_name_plural = _("genders")
+
+
+class AgeBand(CodedVocabulary):
+    """Fine age bands, so that every published grouping (<25, 25–49, 50+, ...) can be rebuilt."""
+
+    min_age = models.PositiveSmallIntegerField(_("from age"))
+    max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True)
+
+    class Meta(CodedVocabulary.Meta):
+        ordering = ["min_age"]
+        verbose_name = _("age band")
+        verbose_name_plural = _("age bands")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_age__isnull=True) | models.Q(max_age__gte=models.F("min_age")),
+                name="citedesmetiers_ageband_range",
+            ),
+        ]
+
+
+class Status(CodedVocabulary):
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
+
+
+class EducationLevel(CodedVocabulary):
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("education level")
+        verbose_name_plural = _("education levels")
+
+
+class Residence(CodedVocabulary):
+    """The 19 Brussels communes (code = NIS code), the two other regions, and abroad."""
+
+    class Region(models.TextChoices):
+        BRUSSELS = "brussels", _("Brussels-Capital Region")
+        FLANDERS = "flanders", _("Flemish Region")
+        WALLONIA = "wallonia", _("Walloon Region")
+        ABROAD = "abroad", _("Abroad")
+
+    region = models.CharField(_("region"), max_length=16, choices=Region.choices)
+
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("place of residence")
+        verbose_name_plural = _("places of residence")
+
+
+class Language(CodedVocabulary):
+    """A language of service or content (ISO 639-1 code); the list is open, as in 2022 (Ukrainian)."""
+
+    endonym = models.CharField(_("name in the language itself"), max_length=60)
+
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class Channel(CodedVocabulary):
+    class Meta(CodedVocabulary.Meta):
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+
+
+class Partner(models.Model):
+    """A partner institution: advisers on the floor (circle 1) or activities at the centre (circle 2)."""
+
+    class Circle(models.IntegerChoices):
+        ADVICE = 1, _("Circle 1: individual advice on site")
+        ACTIVITIES = 2, _("Circle 2: collective activities")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=160)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=160)
+    name_en = models.CharField(_("name (English)"), max_length=160, blank=True)
+    circle = models.PositiveSmallIntegerField(_("circle"), choices=Circle.choices)
+    promoter = models.BooleanField(
+        _("promoter"), default=False, help_text=_("One of the institutions that carry the centre.")
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="+")
+    website = models.URLField(_("website"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    name = TranslatedField("name")
+
+    class Meta:
+        ordering = ["circle", "position", "name_fr"]
+        verbose_name = _("partner institution")
+        verbose_name_plural = _("partner institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(circle__in=[1, 2]), name="citedesmetiers_partner_circle_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Space(models.Model):
+    """A space of the centre: reception, multimedia and documentary spaces, advice, activity rooms."""
+
+    class Kind(models.TextChoices):
+        RECEPTION = "reception", _("Reception")
+        MULTIMEDIA = "multimedia", _("Multimedia space")
+        DOCUMENTARY = "documentary", _("Documentary space")
+        ADVICE = "advice", _("Advice space")
+        ACTIVITY_ROOM = "activity_room", _("Activity room")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    description_fr = models.CharField(_("description (French)"), max_length=240, blank=True)
+    description_nl = models.CharField(_("description (Dutch)"), max_length=240, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=240, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("People at once; empty when not relevant."),
+    )
+    computers = models.PositiveSmallIntegerField(_("computers"), default=0)
+    tablets = models.PositiveSmallIntegerField(_("tablets"), default=0)
+    bookable = models.BooleanField(
+        _("bookable for activities"),
+        default=False,
+        help_text=_("Offered when scheduling activities."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    name = TranslatedField("name")
+    description = TranslatedField("description")
+
+    class Meta:
+        ordering = ["position", "name_fr"]
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+
+    def __str__(self):
+        return self.name
+
+
+class StaffManager(UserManager):
+    def get_by_natural_key(self, username):
+        # User names are case-insensitive: tablets capitalise the first letter on their own.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A staff account. Roles are groups (see roles.py); partner staff belong to their institution."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Created by the demo; such an account can only sign in when the demo mode is on."),
+    )
+
+    objects = StaffManager()
+
+    class Meta(AbstractUser.Meta):
+        permissions = [("access_backoffice", _("Can use the back office"))]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="citedesmetiers_user_username_ci_unique"),
+        ]
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept for the throttling window only. The user name is stored casefolded."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            # The throttle counts the recent failures of one user name on every sign-in attempt.
+            models.Index(fields=["username", "at"], name="citedesmetiers_loginfail_user"),
+            models.Index(fields=["address", "at"], name="citedesmetiers_loginfail_addr"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

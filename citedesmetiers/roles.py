@@ -1,0 +1,106 @@
+"""The staff roles: each is a group whose permissions are written here, and only here.
+
+`services.roles_sync()` makes the groups match this file after every `migrate`; a permission given to a
+group by hand in the back office is taken back at the next sync.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RECEPTION_AGENT = "reception_agent", _("Reception agent")
+    DIGITAL_STEWARD = "digital_steward", _("Digital steward")
+    ADVISER = "adviser", _("Adviser")
+    PARTNER_LEAD = "partner_lead", _("Partner lead")
+    ACTIVITY_ORGANISER = "activity_organiser", _("Activity organiser")
+    COORDINATOR = "coordinator", _("Coordinator")
+    DIRECTOR = "director", _("Director")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles whose holders work for a partner institution and only see its records.
+PARTNER_ROLES = frozenset({Role.ADVISER, Role.PARTNER_LEAD, Role.ACTIVITY_ORGANISER})
+
+DESCRIPTIONS = {
+    Role.RECEPTION_AGENT: _(
+        "Welcomes every person at the entrance, logs each visit or remote contact and directs "
+        "people to individual advice, the multimedia or documentary space or an activity."
+    ),
+    Role.DIGITAL_STEWARD: _(
+        "Helps people in the multimedia space, counts its entries and occupancy and records the "
+        "digital help given."
+    ),
+    Role.ADVISER: _(
+        "Calls the next person waiting for the themes and languages of their institution and "
+        "records each consultation anonymously."
+    ),
+    Role.PARTNER_LEAD: _("Follows all the consultations and figures of their institution."),
+    Role.ACTIVITY_ORGANISER: _(
+        "Schedules the collective activities of their institution, manages registrations and "
+        "records attendance."
+    ),
+    Role.COORDINATOR: _(
+        "Runs the back office: partner institutions, spaces, the agenda and the catalogue; corrects entries."
+    ),
+    Role.DIRECTOR: _("Follows the figures of the whole centre and produces the annual report."),
+    Role.ADMINISTRATOR: _("Manages the staff accounts and their roles."),
+}
+
+_REFERENCE_MODELS = (
+    "theme",
+    "gender",
+    "ageband",
+    "status",
+    "educationlevel",
+    "residence",
+    "language",
+    "channel",
+)
+_VIEW_REFERENCE = [f"citedesmetiers.view_{model}" for model in _REFERENCE_MODELS]
+
+PERMISSIONS: dict[Role, list[str]] = {
+    Role.RECEPTION_AGENT: [],
+    Role.DIGITAL_STEWARD: [],
+    Role.ADVISER: [],
+    Role.PARTNER_LEAD: [],
+    Role.ACTIVITY_ORGANISER: [],
+    Role.COORDINATOR: [
+        "citedesmetiers.access_backoffice",
+        *_VIEW_REFERENCE,
+        "citedesmetiers.add_language",
+        "citedesmetiers.change_language",
+        "citedesmetiers.view_partner",
+        "citedesmetiers.add_partner",
+        "citedesmetiers.change_partner",
+        "citedesmetiers.view_space",
+        "citedesmetiers.add_space",
+        "citedesmetiers.change_space",
+    ],
+    Role.DIRECTOR: [
+        "citedesmetiers.access_backoffice",
+        *_VIEW_REFERENCE,
+        "citedesmetiers.view_partner",
+        "citedesmetiers.view_space",
+        "citedesmetiers.view_user",
+    ],
+    Role.ADMINISTRATOR: [
+        "citedesmetiers.access_backoffice",
+        *_VIEW_REFERENCE,
+        "citedesmetiers.view_partner",
+        "citedesmetiers.view_space",
+        "citedesmetiers.view_user",
+        "citedesmetiers.add_user",
+        "citedesmetiers.change_user",
+        "citedesmetiers.delete_user",
+        "auth.view_group",
+    ],
+}
+
+
+def label(group_name: str) -> str:
+    """The translated name of a role's group; a group that is not a role keeps its own name."""
+    try:
+        return str(Role(group_name).label)
+    except ValueError:
+        return group_name

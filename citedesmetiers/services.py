@@ -1,0 +1,108 @@
+"""Writes of the shared platform: role groups, sign-in failures, demo accounts."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from citedesmetiers import roles
+from citedesmetiers.models import LoginFailure, Partner, User
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = list(
+        Permission.objects.filter(
+            content_type__app_label__in={app for app, _ in wanted},
+            codename__in={codename for _, codename in wanted},
+        ).select_related("content_type")
+    )
+    found = [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise ImproperlyConfigured(f"roles.py names unknown permissions: {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def roles_sync(*, verbosity: int = 0) -> list[Group]:
+    """Makes one group per role carry exactly the permissions of roles.PERMISSIONS; idempotent."""
+    # Every app's permissions must exist first: post_migrate reaches the apps one at a time.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=verbosity)
+    groups = []
+    for role in roles.Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(roles.PERMISSIONS[role]))
+        groups.append(group)
+    return groups
+
+
+def login_failure_record(*, username: str, address: str | None, now: datetime | None = None):
+    """Records one failed sign-in and forgets those older than the throttling window."""
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    LoginFailure.objects.filter(at__lt=now - window).delete()
+    return LoginFailure.objects.create(username=username.strip().casefold(), address=address, at=now)
+
+
+def login_failures_clear(*, username: str) -> None:
+    """Forgets the failures of a user name after a successful sign-in."""
+    LoginFailure.objects.filter(username=username.strip().casefold()).delete()
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: roles.Role
+    first_name: str
+    last_name: str
+    partner_code: str | None = None
+
+
+DEMO_PASSWORD = "cite-des-metiers"  # noqa: S105 (printed on purpose: demo mode only)
+DEMO_ACCOUNTS = [
+    DemoAccount("reception", roles.Role.RECEPTION_AGENT, "Nadia", "Accueil"),
+    DemoAccount("steward", roles.Role.DIGITAL_STEWARD, "Tom", "Multimedia"),
+    DemoAccount("adviser.actiris", roles.Role.ADVISER, "Sarah", "Conseil", "actiris"),
+    DemoAccount("adviser.vdab", roles.Role.ADVISER, "Pieter", "Advies", "vdab-brussel"),
+    DemoAccount("lead.actiris", roles.Role.PARTNER_LEAD, "Karim", "Coordination", "actiris"),
+    DemoAccount("organiser.bf", roles.Role.ACTIVITY_ORGANISER, "Julie", "Ateliers", "bruxelles-formation"),
+    DemoAccount("coordinator", roles.Role.COORDINATOR, "Marc", "Backoffice"),
+    DemoAccount("director", roles.Role.DIRECTOR, "Catherine", "Direction"),
+    DemoAccount("admin", roles.Role.ADMINISTRATOR, "Alex", "Admin"),
+]
+
+
+@transaction.atomic
+def demo_accounts_create() -> list[tuple[DemoAccount, bool]]:
+    """Creates the demo accounts (one per role) or keeps them; returns (account, created) pairs.
+
+    Only in demo or dev mode: outside it, demo accounts could not sign in anyway (backends.py).
+    """
+    if not settings.DEMO_ACCOUNTS_ENABLED:
+        raise ImproperlyConfigured("Demo accounts are only created with CDM_MODE=demo or dev.")
+    groups = {group.name: group for group in roles_sync()}
+    result = []
+    for account in DEMO_ACCOUNTS:
+        partner = Partner.objects.get(code=account.partner_code) if account.partner_code else None
+        user = User.objects.filter(username__iexact=account.username).first()
+        created = user is None
+        if created:
+            user = User(username=account.username)
+            user.set_password(DEMO_PASSWORD)
+        user.first_name, user.last_name = account.first_name, account.last_name
+        user.partner = partner
+        user.is_demo = True
+        user.is_active = True
+        user.full_clean()
+        user.save()
+        user.groups.set([groups[account.role.value]])
+        result.append((account, created))
+    return result

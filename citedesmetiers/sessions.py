@@ -1,0 +1,60 @@
+"""Idle and absolute time limits of a staff session, kept as two timestamps in the session itself.
+
+Times are Unix seconds (UTC). A request marked `X-Session-Passive: 1` (a status poll, a live counter)
+does not count as activity, so a screen left open does not keep its session alive forever.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+STARTED = "cdm_started_at"
+ACTIVE = "cdm_active_at"
+PASSIVE_HEADER = "X-Session-Passive"
+# Writing the session on every request costs a database write; a minute of slack is invisible.
+TOUCH_GRANULARITY = 60
+
+
+@dataclass(frozen=True)
+class Remaining:
+    idle: int
+    absolute: int
+
+    @property
+    def seconds(self) -> int:
+        """Seconds before the session ends, whichever limit comes first."""
+        return max(0, min(self.idle, self.absolute))
+
+    @property
+    def expired(self) -> bool:
+        return self.seconds <= 0
+
+    @property
+    def extendable(self) -> bool:
+        """Whether activity can push the end further (it cannot past the absolute limit)."""
+        return self.idle < self.absolute
+
+
+def session_start(session, *, now: float) -> None:
+    """Marks the beginning of a signed-in session."""
+    session[STARTED] = int(now)
+    session[ACTIVE] = int(now)
+
+
+def session_touch(session, *, now: float) -> None:
+    """Records activity, at most once a minute."""
+    if int(now) - session.get(ACTIVE, 0) >= TOUCH_GRANULARITY:
+        session[ACTIVE] = int(now)
+
+
+def session_remaining(session, *, now: float) -> Remaining:
+    """Seconds left before the idle and the absolute limits; a session never started is started now."""
+    if STARTED not in session:
+        session_start(session, now=now)
+    idle = session[ACTIVE] + settings.SESSION_IDLE_TIMEOUT - now
+    absolute = session[STARTED] + settings.SESSION_ABSOLUTE_TIMEOUT - now
+    return Remaining(idle=int(idle), absolute=int(absolute))
+
+
+def is_passive(request) -> bool:
+    return request.headers.get(PASSIVE_HEADER) == "1"

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from citedesmetiers import views
+from citedesmetiers.admin import backoffice
+
+# /healthz and /readyz are answered by middleware.health_checks, before language and host handling.
+urlpatterns = [
+    path("themes.css", views.theme_stylesheet, name="theme_stylesheet"),
+]
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path(_("staff/"), views.staff_home, name="staff_home"),
+    path(_("staff/sign-in/"), views.login, name="login"),
+    path(
+        _("staff/sign-out/"),
+        auth_views.LogoutView.as_view(next_page=settings.LOGOUT_REDIRECT_URL),
+        name="logout",
+    ),
+    path(
+        _("staff/password/"),
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        _("staff/password/changed/"),
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(_("staff/session/"), views.session_status, name="session_status"),
+    path(_("staff/session/extend/"), views.session_keepalive, name="session_keepalive"),
+    path(f"{settings.ADMIN_PATH}/", backoffice.urls),
+)

@@ -1,0 +1,169 @@
+"""Pages of the platform: public home, sign-in, staff home, session keep-alive, health probes."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from citedesmetiers import menu, roles, selectors, services, sessions
+from citedesmetiers.forms import LoginForm
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The public home page: the centre, its themes, services, spaces and partners."""
+    partners = list(selectors.partner_list())
+    return render(
+        request,
+        "citedesmetiers/home.html",
+        {
+            "themes": selectors.theme_list(),
+            "spaces": selectors.space_list(),
+            "advice_partners": [p for p in partners if p.circle == 1],
+            "activity_partners": [p for p in partners if p.circle == 2],
+        },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def theme_stylesheet(request: HttpRequest) -> HttpResponse:
+    """CSS custom properties with each theme's colour (data, so not in the static stylesheet)."""
+    # Colours are checked as #RRGGBB by a database constraint: safe to write into CSS.
+    rules = [f".theme-{theme.code} {{ --theme-colour: {theme.colour}; }}" for theme in selectors.theme_list()]
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address; behind a proxy, the one the proxy appended to X-Forwarded-For."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    """Signs a staff member in; too many failures for a user name block it for a while (429)."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    lockout = 0
+    if request.method == "POST":
+        lockout = selectors.login_lockout_seconds(
+            username=request.POST.get("username", ""), address=client_address(request)
+        )
+    form = LoginForm(request, data=request.POST or None, lockout_seconds=lockout)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            auth_login(request, user)
+            sessions.session_start(request.session, now=time.time())
+            services.login_failures_clear(username=user.get_username())
+            return redirect(_safe_next(request))
+        if not lockout and form.cleaned_data.get("username"):
+            services.login_failure_record(
+                username=form.cleaned_data["username"], address=client_address(request)
+            )
+    response = render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        status=429 if lockout else 200,
+    )
+    if lockout:
+        response["Retry-After"] = str(lockout)
+    return response
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The staff home: what each of the person's roles does and the screens they may open."""
+    user_roles = selectors.user_roles(request.user)
+    missing_partner = request.user.partner_id is None and any(
+        role in roles.PARTNER_ROLES for role in user_roles
+    )
+    return render(
+        request,
+        "citedesmetiers/staff_home.html",
+        {
+            "roles": [(role, roles.DESCRIPTIONS[role]) for role in user_roles],
+            "entries": menu.entries_for(request.user),
+            "missing_partner": missing_partner,
+        },
+    )
+
+
+def _session_state(request: HttpRequest) -> JsonResponse:
+    remaining = sessions.session_remaining(request.session, now=time.time())
+    return JsonResponse(
+        {
+            "signed_in": True,
+            "remaining": remaining.seconds,
+            "extendable": remaining.extendable,
+        }
+    )
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left in the session, for the expiry warning; send it as a passive request."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False, "login_url": reverse("login")}, status=401)
+    return _session_state(request)
+
+
+@login_required
+@require_POST
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """'Stay signed in': the activity has already been recorded by the middleware."""
+    if request.accepts("text/html") and not request.headers.get("X-Requested-With"):
+        messages.success(request, _("You are still signed in."))
+        return redirect(_safe_next(request))
+    return _session_state(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with an outdated or missing security token: explain and offer to retry."""
+    return render(request, "citedesmetiers/csrf_failure.html", status=403)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. No database, no version."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers a query, else 503."""
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,128 @@
+// Cité des métiers — the few behaviours every page shares. Served as a file: the CSP forbids inline script.
+"use strict";
+
+// Session expiry warning (WCAG 2.2.1): a dialog some time before a staff session ends, which lets the
+// person stay signed in. The server remains the judge: before warning, the page asks it how much time
+// is really left (another tab may have been used), with a passive request that does not count as activity.
+(function sessionWarning() {
+  const body = document.body;
+  const dialog = document.getElementById("session-dialog");
+  if (!dialog || !body.dataset.sessionRemaining) {
+    return;
+  }
+  const warningMs = Number(body.dataset.sessionWarning || 120) * 1000;
+  const statusUrl = body.dataset.sessionStatusUrl;
+  const text = dialog.querySelector("#session-dialog-text");
+  const countdown = dialog.querySelector(".session-countdown");
+  const keepalive = dialog.querySelector("form[data-session-keepalive]");
+  let deadline = Date.now() + Number(body.dataset.sessionRemaining) * 1000;
+  let timer = null;
+  let ticker = null;
+
+  function formatTime(ms) {
+    const total = Math.max(0, Math.ceil(ms / 1000));
+    const minutes = Math.floor(total / 60);
+    const seconds = String(total % 60).padStart(2, "0");
+    return minutes + ":" + seconds;
+  }
+
+  function signedOut() {
+    // The server ends the session; reloading shows the sign-in page with its explanation.
+    window.location.reload();
+  }
+
+  function accept(data) {
+    if (!data || !data.signed_in) {
+      signedOut();
+      return null;
+    }
+    deadline = Date.now() + data.remaining * 1000;
+    return data;
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(check, Math.max(1000, deadline - Date.now() - warningMs));
+  }
+
+  function tick() {
+    const left = deadline - Date.now();
+    countdown.textContent = formatTime(left);
+    if (left <= 0) {
+      window.clearInterval(ticker);
+      signedOut();
+    }
+  }
+
+  function open(extendable) {
+    const template = extendable ? dialog.dataset.textExtendable : dialog.dataset.textFinal;
+    text.textContent = template.replace("%(time)s", formatTime(deadline - Date.now()));
+    keepalive.hidden = !extendable;
+    tick();
+    window.clearInterval(ticker);
+    ticker = window.setInterval(tick, 1000);
+    if (!dialog.open) {
+      dialog.showModal();
+    }
+  }
+
+  function close() {
+    window.clearInterval(ticker);
+    if (dialog.open) {
+      dialog.close();
+    }
+    schedule();
+  }
+
+  async function check() {
+    try {
+      const response = await fetch(statusUrl, {
+        headers: { Accept: "application/json", "X-Session-Passive": "1" },
+        credentials: "same-origin",
+      });
+      const data = accept(await response.json());
+      if (!data) {
+        return;
+      }
+      if (deadline - Date.now() > warningMs) {
+        close();
+      } else {
+        open(data.extendable);
+      }
+    } catch (error) {
+      // Offline: warn from the local estimate; the server decides when the connection is back.
+      if (deadline - Date.now() <= warningMs) {
+        open(true);
+      } else {
+        schedule();
+      }
+    }
+  }
+
+  async function stay(event) {
+    event.preventDefault();
+    try {
+      const response = await fetch(keepalive.action, {
+        method: "POST",
+        body: new FormData(keepalive),
+        headers: { Accept: "application/json", "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+      });
+      if (accept(await response.json())) {
+        close();
+      }
+    } catch (error) {
+      keepalive.submit();
+    }
+  }
+
+  keepalive.addEventListener("submit", stay);
+  // Escape means the person is here: treat it as "stay signed in" rather than a silent dismissal.
+  dialog.addEventListener("cancel", function (event) {
+    event.preventDefault();
+    if (!keepalive.hidden) {
+      keepalive.requestSubmit();
+    }
+  });
+  schedule();
+})();

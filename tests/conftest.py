@@ -1,0 +1,59 @@
+"""Shared fixtures: an HTTPS test client, staff of every role, and the guard on transactional tests."""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from citedesmetiers.roles import Role
+from tests.factories import staff
+
+
+class HttpsClient(Client):
+    """Django's test client over HTTPS: the settings under test redirect plain HTTP, as in production."""
+
+    def request(self, **request):
+        request.update({"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
+        return super().request(**request)
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test empties the tables when it ends, reference data included; only serialized
+    # rollback puts them back for the next one. Require it, so no test depends on the order of others.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in item.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        serialized = "django_db_serialized_rollback" in item.fixturenames or (
+            marker is not None and marker.kwargs.get("serialized_rollback")
+        )
+        if transactional and not serialized:
+            raise pytest.UsageError(f"{item.nodeid}: transactional tests need serialized_rollback=True")
+
+
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language: a request leaves its own active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def client():
+    return HttpsClient()
+
+
+@pytest.fixture
+def login(client):
+    """Signs a client in as a new staff member of the given role; returns the user."""
+
+    def sign_in(role: Role, **kwargs):
+        user = staff(role, **kwargs)
+        client.force_login(user)
+        return user
+
+    return sign_in
+
+
+ALL_ROLES = list(Role)

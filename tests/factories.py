@@ -1,0 +1,45 @@
+"""factory-boy factories for the shared models; minimal valid defaults."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from citedesmetiers.models import Partner, User
+from citedesmetiers.roles import Role
+
+PASSWORD = "correct-horse-battery"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"partner-{n}")
+    name_fr = factory.Sequence(lambda n: f"Partenaire {n}")
+    name_nl = factory.Sequence(lambda n: f"Partner {n}")
+    circle = Partner.Circle.ADVICE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = "Tester"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=[Role(role).value for role in extracted]))
+
+
+def staff(role: Role, *, partner: Partner | None = None, **kwargs) -> User:
+    """A staff member holding one role; partner roles get an institution unless one is given."""
+    from citedesmetiers.roles import PARTNER_ROLES
+
+    if partner is None and role in PARTNER_ROLES:
+        partner = Partner.objects.get(code="actiris")
+    return UserFactory(roles=[role], partner=partner, **kwargs)

@@ -1,0 +1,65 @@
+"""Every named URL pattern of the project, made concrete with sample arguments.
+
+Later views are covered as soon as they are routed: a new pattern whose arguments cannot be made up
+here fails the walk loudly instead of being skipped.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from citedesmetiers.models import Partner
+
+
+def _names(patterns, namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace if entry.namespace else None
+            qualified = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from _names(entry.url_patterns, qualified)
+        elif isinstance(entry, URLPattern) and entry.name:
+            keys = list(entry.pattern.regex.groupindex)
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), keys
+
+
+def _admin_model(name: str):
+    # admin:<app_label>_<model>_<action>
+    for model in apps.get_models():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            return model
+    return None
+
+
+def sample_kwargs(name: str, keys: list[str]) -> dict:
+    """Arguments for a URL name; raises LookupError for arguments nobody taught this function."""
+    kwargs = {}
+    for key in keys:
+        if key == "app_label":
+            kwargs[key] = "citedesmetiers"
+        elif key == "object_id" and (model := _admin_model(name)) is not None:
+            kwargs[key] = str(model._default_manager.order_by("pk").values_list("pk", flat=True).first())
+        elif key == "object_id" and name == "admin:view_on_site":
+            kwargs[key] = str(Partner.objects.order_by("pk").first().pk)
+        elif key == "id" and name == "admin:auth_user_password_change":
+            kwargs[key] = apps.get_model(settings.AUTH_USER_MODEL).objects.order_by("pk").first().pk
+        elif key == "content_type_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            kwargs[key] = ContentType.objects.get_for_model(Partner).pk
+        else:
+            raise LookupError(f"tests/urlwalk.py cannot make up {key!r} for {name!r}: teach it")
+    return kwargs
+
+
+def all_paths() -> list[str]:
+    """A concrete path for every named URL of the project (in the active language).
+
+    Object URLs point at the first row of their model: the caller makes sure one exists.
+    """
+    return sorted(
+        {
+            reverse(name, kwargs=sample_kwargs(name, keys))
+            for name, keys in _names(get_resolver().url_patterns)
+        }
+    )
