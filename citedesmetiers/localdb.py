@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "citedesmetiers"
@@ -25,7 +26,8 @@ def data_dir() -> Path:
 
 
 def _url(socket_dir: str, port: str = "5432") -> str:
-    return f"postgresql://postgres@/{DATABASE_NAME}?host={socket_dir}&port={port}"
+    # The socket directory goes in the host part, percent-encoded: every tool reads it as HOST.
+    return f"postgresql://postgres@{quote(socket_dir, safe='')}:{port}/{DATABASE_NAME}"
 
 
 def running_url() -> str | None:

@@ -1,0 +1,130 @@
+"""Project-wide promises: deploy check, secret handling, lint, and the real server (gunicorn, whitenoise)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+PRODUCTION = {
+    "PATH": os.environ["PATH"],
+    "CDM_MODE": "production",
+    "SECRET_KEY": "k7#Vq9!zR2@wL5$eN8%tY3^uI6&oP1*aS4(dF7)gH0_jK2+lZ5",
+    "DATABASE_URL": "postgres://cdm:secret@db.internal:5432/citedesmetiers",
+    "ALLOWED_HOSTS": "cdm.example.org",
+}
+
+
+def manage(*args, env, **kwargs):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, **kwargs
+    )
+
+
+def test_the_deploy_check_passes_with_production_settings(tmp_path):
+    env = {**PRODUCTION, "VAR_DIR": str(tmp_path)}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    result = manage("check", env={**env, "VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_demo_mode_generates_one_secret_key_and_keeps_it(tmp_path):
+    env = {"PATH": os.environ["PATH"], "CDM_MODE": "demo", "VAR_DIR": str(tmp_path)}
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = manage("shell", "-c", code, env=env)
+    second = manage("shell", "-c", code, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert len(first.stdout.strip()) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_ruff_finds_nothing_to_fix_or_reformat():
+    ruff = Path(sys.executable).parent / "ruff"
+    check = subprocess.run([ruff, "check", "."], cwd=BASE_DIR, capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout
+    form = subprocess.run(
+        [ruff, "format", "--check", "."], cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
+    assert form.returncode == 0, form.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(django_db_setup, django_db_blocker, tmp_path):
+    """The app as `make run` serves it, on the test database, with production settings behind a proxy."""
+    with django_db_blocker.unblock():
+        database = connection.settings_dict
+    credentials = f"{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
+    host = quote(str(database["HOST"]), safe="")
+    url = f"postgresql://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
+    port = free_port()
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_PROXY": "true",
+        "VAR_DIR": str(tmp_path),
+        "WEB_CONCURRENCY": "2",
+        "ACCESS_LOG": "false",
+    }
+    collected = manage("collectstatic", "--noinput", "-v0", env=env, check=False)
+    assert collected.returncode == 0, collected.stderr
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [gunicorn, "-c", "python:citedesmetiers.gunicorn_conf", "--bind", f"127.0.0.1:{port}"]
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [*command, "citedesmetiers.wsgi"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def fetch(url: str):
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "Accept-Language": "nl"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def test_gunicorn_serves_pages_probes_and_compressed_static_files(gunicorn):
+    status, headers, body = fetch(f"{gunicorn}/nl/")
+    assert status == 200
+    assert "Kiezen" in body.decode()
+    assert headers["Server"] == "gunicorn"  # no version number
+    status, headers, _ = fetch(f"{gunicorn}/readyz")
+    assert status == 200
+    page = body.decode()
+    stylesheet = page.split('<link rel="stylesheet" href="')[1].split('"')[0]
+    assert stylesheet.startswith("/static/css/site.")
+    assert stylesheet != "/static/css/site.css"
+    status, headers, _ = fetch(f"{gunicorn}{stylesheet}")
+    assert status == 200
+    assert "immutable" in headers["Cache-Control"]
