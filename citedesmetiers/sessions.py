@@ -41,9 +41,9 @@ def session_start(session, *, now: float) -> None:
     session[ACTIVE] = int(now)
 
 
-def session_touch(session, *, now: float) -> None:
-    """Records activity, at most once a minute."""
-    if int(now) - session.get(ACTIVE, 0) >= TOUCH_GRANULARITY:
+def session_touch(session, *, now: float, force: bool = False) -> None:
+    """Records activity, at most once a minute unless forced ("Stay signed in")."""
+    if force or int(now) - session.get(ACTIVE, 0) >= TOUCH_GRANULARITY:
         session[ACTIVE] = int(now)
 
 

@@ -141,7 +141,8 @@ def session_status(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def session_keepalive(request: HttpRequest) -> HttpResponse:
-    """'Stay signed in': the activity has already been recorded by the middleware."""
+    """'Stay signed in': records activity now, whenever the last write was."""
+    sessions.session_touch(request.session, now=time.time(), force=True)
     if request.accepts("text/html") and not request.headers.get("X-Requested-With"):
         messages.success(request, _("You are still signed in."))
         return redirect(_safe_next(request))

@@ -1,5 +1,7 @@
 """Shared fixtures: an HTTPS test client, staff of every role, and the guard on transactional tests."""
 
+import importlib
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -29,6 +31,27 @@ def pytest_collection_modifyitems(items):
         )
         if transactional and not serialized:
             raise pytest.UsageError(f"{item.nodeid}: transactional tests need serialized_rollback=True")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with its reference data whatever the previous run left.
+
+    A kept database (--reuse-db) is left empty by the last transactional test of the previous run:
+    reload the reference data and the roles (both idempotent), then take the snapshot that serialized
+    rollbacks restore again.
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    from citedesmetiers import services
+
+    reference_data = importlib.import_module("citedesmetiers.migrations.0002_reference_data")
+    with django_db_blocker.unblock():
+        reference_data.load(apps, None)
+        services.roles_sync()
+        if hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)

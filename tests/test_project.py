@@ -70,10 +70,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn(django_db_setup, django_db_blocker, tmp_path):
-    """The app as `make run` serves it, on the test database, with production settings behind a proxy."""
-    with django_db_blocker.unblock():
-        database = connection.settings_dict
+def gunicorn(transactional_db, django_db_serialized_rollback, tmp_path):
+    """The app as `make run` serves it, on the test database, with production settings behind a proxy.
+
+    Transactional with serialized rollback: the reference data are committed, so gunicorn sees them.
+    """
+    database = connection.settings_dict
     credentials = f"{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
     host = quote(str(database["HOST"]), safe="")
     url = f"postgresql://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
