@@ -1,0 +1,187 @@
+"""What every benchmark shares: a migrated database of its own, gunicorn as `make run` starts it, a
+load generator in separate processes, and a table of figures with their ratios.
+
+Benchmarks compare things measured side by side in one run on one machine: read the ratios, not the
+absolute numbers, which depend on the machine.
+"""
+
+import contextlib
+import http.client
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import dj_database_url
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+
+
+def _server_url(url: str, database: str) -> str:
+    settings = dj_database_url.parse(url)
+    credentials = quote(settings["USER"] or "")
+    if settings["PASSWORD"]:
+        credentials += ":" + quote(settings["PASSWORD"])
+    host = quote(str(settings["HOST"] or ""), safe="")
+    return f"postgresql://{credentials}@{host}:{settings['PORT'] or 5432}/{database}"
+
+
+@contextlib.contextmanager
+def bench_database(suffix: str = "bench") -> Iterator[str]:
+    """A fresh, migrated database next to the project's (DATABASE_URL), dropped afterwards."""
+    base = os.environ["DATABASE_URL"]
+    name = f"{dj_database_url.parse(base)['NAME']}_{suffix}"
+    admin = psycopg.connect(_server_url(base, "postgres"), autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = _server_url(base, name)
+    try:
+        env = production_env(url)
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
+        yield url
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def production_env(database_url: str, **overrides: str) -> dict[str, str]:
+    """Production settings served over plain HTTP on the loopback (no TLS proxy in a benchmark)."""
+    return {
+        "PATH": os.environ["PATH"],
+        "CDM_MODE": "production",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": database_url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "false",
+        "ACCESS_LOG": "false",
+        "LOG_LEVEL": "WARNING",
+        "VAR_DIR": str(BASE_DIR / "var" / "bench"),
+        "STATIC_ROOT": str(BASE_DIR / "var" / "bench" / "static"),
+        **overrides,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
+    """gunicorn with the project's configuration; yields its base URL once /healthz answers."""
+    port = _free_port()
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
+    )
+    command = [str(BIN / "gunicorn"), "-c", "python:citedesmetiers.gunicorn_conf"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
+    command.append("citedesmetiers.wsgi")
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) * 1000
+
+
+def _client(base: str, path: str, seconds: float, headers: dict[str, str], out) -> None:
+    target = urlsplit(base)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+    latencies, errors = [], 0
+    deadline = time.perf_counter() + seconds
+    while (start := time.perf_counter()) < deadline:
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                errors += 1
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            connection.close()
+        latencies.append(time.perf_counter() - start)
+    out.put((latencies, errors))
+
+
+def load(
+    name: str,
+    base: str,
+    path: str,
+    *,
+    seconds: float = 5.0,
+    concurrency: int = 4,
+    headers: dict[str, str] | None = None,
+) -> Result:
+    """GETs `path` from `concurrency` client processes for `seconds`, after a short warm-up."""
+    headers = {"Accept-Language": "fr", **(headers or {})}
+    context = multiprocessing.get_context("spawn")
+    for phase_seconds in (0.5, seconds):  # warm-up (connections, caches), then the measure
+        out = context.Queue()
+        clients = [
+            context.Process(target=_client, args=(base, path, phase_seconds, headers, out))
+            for _ in range(concurrency)
+        ]
+        for client in clients:
+            client.start()
+        parts = [out.get() for _ in clients]
+        for client in clients:
+            client.join()
+    latencies = [value for part, _ in parts for value in part]
+    errors = sum(errors for _, errors in parts)
+    # Each client measures for exactly `seconds` once started, all at the same time.
+    return Result(name, len(latencies), errors, seconds, latencies)
+
+
+def report(title: str, results: list[Result], ratios: list[tuple[str, Result, Result]]) -> None:
+    """Prints one line per measure, then the ratios that the benchmark is about."""
+    print(f"\n{title}")
+    print(f"  {'measure':<44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for result in results:
+        print(
+            f"  {result.name:<44} {result.rate:>9.0f} {result.p50:>8.2f} "
+            f"{result.percentile(0.99):>8.2f} {result.errors:>7}"
+        )
+    for label, numerator, denominator in ratios:
+        print(f"  {label:<44} {numerator.rate / denominator.rate:>9.2f}")
