@@ -46,8 +46,8 @@ def bench_database(suffix: str = "bench") -> Iterator[str]:
     admin.execute(f'CREATE DATABASE "{name}"')
     url = _server_url(base, name)
     try:
-        env = production_env(url)
-        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
+        migrate = [PYTHON, "manage.py", "migrate", "--noinput", "-v0"]
+        subprocess.run(migrate, cwd=BASE_DIR, env=production_env(url), check=True)
         yield url
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

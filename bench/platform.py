@@ -16,9 +16,9 @@ def main() -> None:
     with harness.bench_database() as url:
         with harness.gunicorn(harness.production_env(url)) as base:
             floor = harness.load("GET /healthz (no database)", base, "/healthz", seconds=SECONDS)
-            home = harness.load("GET /fr/ home page, persistent connections", base, "/fr/", seconds=SECONDS)
+            home = harness.load("GET /fr/ home, persistent connections", base, "/fr/", seconds=SECONDS)
         with harness.gunicorn(harness.production_env(url, DB_CONN_MAX_AGE="0")) as base:
-            fresh = harness.load("GET /fr/ home page, a connection per request", base, "/fr/", seconds=SECONDS)
+            fresh = harness.load("GET /fr/ home, a connection per request", base, "/fr/", seconds=SECONDS)
     harness.report(
         "Platform: gunicorn, 2 workers, 4 client processes, production settings",
         [floor, home, fresh],
