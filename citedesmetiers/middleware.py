@@ -1,13 +1,16 @@
 """Cross-cutting request handling: security headers, health probes, session limits, private pages."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 
 from citedesmetiers import sessions, views
@@ -84,10 +87,20 @@ def session_timeouts(get_response):
     return middleware
 
 
+def _return_address(request) -> str:
+    """Where to come back after signing in again: this page, or for a form the page it was sent from."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return urlsplit(referer)._replace(scheme="", netloc="").geturl()
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
 def _signed_out(request):
     logout(request)
     messages.info(request, gettext("Your session has ended for your security. Please sign in again."))
-    response = redirect_to_login(request.get_full_path())
+    response = redirect_to_login(_return_address(request))
     if request.headers.get("HX-Request"):
         # htmx would swap the login page into a fragment: have it load the page instead.
         response = HttpResponse(status=204, headers={"HX-Redirect": response.url})

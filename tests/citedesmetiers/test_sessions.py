@@ -20,6 +20,11 @@ def set_clock(client, *, started_ago: int, active_ago: int | None = None) -> Non
     session.save()
 
 
+def expire(client, settings) -> None:
+    """A session idle for twice the limit."""
+    set_clock(client, started_ago=settings.SESSION_IDLE_TIMEOUT * 2)
+
+
 def test_an_idle_session_ends_with_an_explanation(client, login, settings):
     login(Role.RECEPTION_AGENT)
     set_clock(
@@ -77,9 +82,7 @@ def test_status_for_an_anonymous_visitor_says_signed_out(client):
 
 def test_status_after_expiry_answers_json_to_the_script(client, login, settings):
     login(Role.DIRECTOR)
-    set_clock(
-        client, started_ago=settings.SESSION_IDLE_TIMEOUT * 2, active_ago=settings.SESSION_IDLE_TIMEOUT * 2
-    )
+    expire(client, settings)
     response = client.get(reverse("session_status"), headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.json()["signed_in"] is False
@@ -108,9 +111,7 @@ def test_staying_signed_in_without_javascript_returns_to_the_page(client, login)
 
 def test_an_expired_htmx_request_is_sent_to_the_sign_in_page(client, login, settings):
     login(Role.RECEPTION_AGENT)
-    set_clock(
-        client, started_ago=settings.SESSION_IDLE_TIMEOUT * 2, active_ago=settings.SESSION_IDLE_TIMEOUT * 2
-    )
+    expire(client, settings)
     response = client.get(reverse("staff_home"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("login"))
@@ -125,3 +126,18 @@ def test_staff_pages_carry_the_warning_and_public_pages_do_not(client, login, se
     assert 'id="session-dialog"' in page
     assert f'data-session-warning="{settings.SESSION_WARNING_SECONDS}"' in page
     assert "X-CSRFToken" in page
+
+
+def test_a_form_sent_after_expiry_returns_to_its_page_after_signing_in(client, login, settings):
+    login(Role.COORDINATOR)
+    expire(client, settings)
+    form_page = reverse("password_change")
+    response = client.post(
+        reverse("session_keepalive"), headers={"Referer": f"https://testserver{form_page}"}
+    )
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={form_page}"
+    login(Role.COORDINATOR)
+    expire(client, settings)
+    response = client.post(reverse("session_keepalive"), headers={"Referer": "https://elsewhere.example/x"})
+    assert response.url == f"{reverse('login')}?next={reverse('staff_home')}"
