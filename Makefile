@@ -71,8 +71,8 @@ lint: install
 	$(BIN)/ruff format --check .
 
 fmt: install
-	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 messages: install
 	CDM_MODE=dev $(MANAGE) makemessages --all --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*'

@@ -18,7 +18,7 @@ def problems(path: Path) -> list[str]:
     """Entries a catalog must not ship with: untranslated, fuzzy, or with different placeholders."""
     import re
 
-    placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+    placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|<\w+:\w+>")
     catalog = polib.pofile(str(path))
     found = [f"{path}: the header is fuzzy"] if catalog.metadata_is_fuzzy else []
     for entry in catalog:

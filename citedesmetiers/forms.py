@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from citedesmetiers import roles
+from citedesmetiers.models import Language, User
 
 
 class LoginForm(AuthenticationForm):
@@ -35,6 +36,19 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": minutes},
             )
         return super().clean()
+
+
+class ProfileForm(forms.ModelForm):
+    """What a staff member sets for themselves: the languages in which they can advise."""
+
+    class Meta:
+        model = User
+        fields = ["languages"]
+        widgets = {"languages": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].queryset = Language.objects.filter(active=True).order_by("position")
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):

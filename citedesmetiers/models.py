@@ -241,6 +241,13 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    languages = models.ManyToManyField(
+        Language,
+        verbose_name=_("languages spoken"),
+        blank=True,
+        related_name="+",
+        help_text=_("The languages in which this person can advise: the queue offers them those visitors."),
+    )
     is_demo = models.BooleanField(
         _("demo account"),
         default=False,
@@ -272,3 +279,31 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, and when: append-only (a database trigger refuses changes).
+
+    `changes` holds codes and times, `{field: [before, after]}`, never anything about a person.
+    """
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("who"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("type of record"), max_length=100)
+    object_id = models.CharField(_("record"), max_length=64)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [
+            # The history of one record is read on its correction page.
+            models.Index(fields=["object_type", "object_id"], name="citedesmetiers_audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

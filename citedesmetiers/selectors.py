@@ -1,6 +1,7 @@
 """Reads of the shared platform: reference data for pages, roles of a user, sign-in throttling."""
 
 import math
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -9,6 +10,27 @@ from django.utils import timezone
 
 from citedesmetiers import roles
 from citedesmetiers.models import LoginFailure, Partner, Space, Theme, User
+
+# Reference rows change a few times a year; the desk and its forms read them on every request.
+REFERENCE_TTL = 60.0
+_reference_cache: dict[type, tuple[float, list]] = {}
+
+
+def reference_rows(model) -> list:
+    """The active rows of a reference table (themes, languages, partners...) in display order, kept a
+    minute in this process. Integrity does not depend on it: rows store codes behind foreign keys."""
+    now = time.monotonic()
+    cached = _reference_cache.get(model)
+    if cached is not None and now - cached[0] < REFERENCE_TTL:
+        return cached[1]
+    rows = list(model.objects.filter(active=True).order_by(*model._meta.ordering))
+    _reference_cache[model] = (now, rows)
+    return rows
+
+
+def reference_cache_clear() -> None:
+    """Forgets the cached reference rows (tests, and after a change in the back office)."""
+    _reference_cache.clear()
 
 
 def theme_list() -> QuerySet[Theme]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citedesmetiers import roles
-from citedesmetiers.models import LoginFailure, Partner, User
+from citedesmetiers.models import AuditEntry, LoginFailure, Partner, User
 
 
 def _permissions(names: list[str]) -> list[Permission]:
@@ -106,3 +106,21 @@ def demo_accounts_create() -> list[tuple[DemoAccount, bool]]:
         user.groups.set([groups[account.role.value]])
         result.append((account, created))
     return result
+
+
+def audit_record(*, actor, action: str, obj, changes: dict | None = None, now: datetime | None = None):
+    """Appends one line to the audit trail: who (None for the system), what, on which record."""
+    return AuditEntry.objects.create(
+        at=now or timezone.now(),
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        changes=changes or {},
+    )
+
+
+def user_languages_set(*, user: User, languages) -> User:
+    """Sets the languages a staff member advises in."""
+    user.languages.set(languages)
+    return user

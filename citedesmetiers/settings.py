@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "citedesmetiers.middleware.session_timeouts",
+    # Every view needs a sign-in unless marked @login_not_required: the public pages are an allow-list.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -223,6 +225,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+# Idempotent capture (reception desk, multimedia space): undo window, oldest entry that may be keyed in.
+CAPTURE_UNDO_MINUTES = env_int("CAPTURE_UNDO_MINUTES", 5)
+CAPTURE_MAX_AGE_DAYS = env_int("CAPTURE_MAX_AGE_DAYS", 31)
+# The walk-in queue: leftover tickets are closed at this time (local), and a visit logged more than
+# this many minutes after it happened (a resend, a paper backlog) gets no ticket: the moment has passed.
+QUEUE_CLOSING_TIME = os.environ.get("QUEUE_CLOSING_TIME", "18:00")
+TICKET_MAX_DELAY_MINUTES = env_int("TICKET_MAX_DELAY_MINUTES", 60)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import views
@@ -30,7 +30,9 @@ urlpatterns += i18n_patterns(
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(_("staff/profile/"), views.profile, name="profile"),
     path(_("staff/session/"), views.session_status, name="session_status"),
     path(_("staff/session/extend/"), views.session_keepalive, name="session_keepalive"),
     path(f"{settings.ADMIN_PATH}/", backoffice.urls),
+    path("", include("accueil.urls")),
 )

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,9 +18,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citedesmetiers import menu, roles, selectors, services, sessions
-from citedesmetiers.forms import LoginForm
+from citedesmetiers.forms import LoginForm, ProfileForm
 
 
+@login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The public home page: the centre, its themes, services, spaces and partners."""
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 @require_GET
 @cache_control(public=True, max_age=300)
 def theme_stylesheet(request: HttpRequest) -> HttpResponse:
@@ -64,6 +66,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+@login_not_required
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -119,6 +122,18 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The staff member's own settings: the languages they advise in (the queue offers those)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_languages_set(user=request.user, languages=form.cleaned_data["languages"])
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile")
+    return render(request, "citedesmetiers/profile.html", {"form": form})
+
+
 def _session_state(request: HttpRequest) -> JsonResponse:
     remaining = sessions.session_remaining(request.session, now=time.time())
     return JsonResponse(
@@ -130,6 +145,7 @@ def _session_state(request: HttpRequest) -> JsonResponse:
     )
 
 
+@login_not_required
 @require_GET
 def session_status(request: HttpRequest) -> JsonResponse:
     """Seconds left in the session, for the expiry warning; send it as a passive request."""
@@ -149,6 +165,7 @@ def session_keepalive(request: HttpRequest) -> HttpResponse:
     return _session_state(request)
 
 
+@login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent with an outdated or missing security token: explain and offer to retry."""
     return render(request, "citedesmetiers/csrf_failure.html", status=403)

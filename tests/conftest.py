@@ -55,6 +55,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fresh_reference_cache():
+    """Reference rows are cached a minute per process; each test reads its own database state."""
+    from citedesmetiers.selectors import reference_cache_clear
+
+    reference_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language(settings):
     """Each test starts in the default language: a request leaves its own active in the thread."""
     translation.activate(settings.LANGUAGE_CODE)

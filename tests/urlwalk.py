@@ -11,15 +11,36 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from citedesmetiers.models import Partner
 
 
-def _names(patterns, namespace=None):
+def _patterns(patterns, namespace=None):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             inner = entry.namespace if entry.namespace else None
             qualified = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
-            yield from _names(entry.url_patterns, qualified)
+            yield from _patterns(entry.url_patterns, qualified)
         elif isinstance(entry, URLPattern) and entry.name:
-            keys = list(entry.pattern.regex.groupindex)
-            yield (f"{namespace}:{entry.name}" if namespace else entry.name), keys
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def _names(patterns):
+    for name, pattern in _patterns(patterns):
+        yield name, list(pattern.pattern.regex.groupindex)
+
+
+def public_names() -> set[str]:
+    """The URL names whose views open without signing in (marked @login_not_required)."""
+    return {
+        name
+        for name, pattern in _patterns(get_resolver().url_patterns)
+        if not getattr(pattern.callback, "login_required", True)
+    }
+
+
+# URL names whose `pk` is a row of a model: the walk points them at its first row.
+OBJECT_URLS = {
+    "accueil:entry_correct": "accueil.Visit",
+    "accueil:ticket": "accueil.Ticket",
+    "accueil:queue_ticket": "accueil.Ticket",
+}
 
 
 def _admin_model(name: str):
@@ -43,6 +64,9 @@ def sample_kwargs(name: str, keys: list[str]) -> dict:
             kwargs[key] = str(Partner.objects.order_by("pk").first().pk)
         elif key == "id" and name == "admin:auth_user_password_change":
             kwargs[key] = apps.get_model(settings.AUTH_USER_MODEL).objects.order_by("pk").first().pk
+        elif key == "pk" and name in OBJECT_URLS:
+            model = apps.get_model(OBJECT_URLS[name])
+            kwargs[key] = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         elif key == "content_type_id":
             from django.contrib.contenttypes.models import ContentType
 

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from citedesmetiers.roles import Role
-from tests.factories import UserFactory
-from tests.urlwalk import all_paths
+from tests.factories import visit
+from tests.urlwalk import all_paths, public_names
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,8 @@ def assert_security_headers(response, path):
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda role: role or "anonymous")
 def test_every_url_sends_the_security_headers_for_every_role(client, login, role):
-    if role is None:
-        UserFactory()  # the walk needs a row behind every object URL
-    else:
+    visit()  # the walk needs a row behind every object URL: a visit with its ticket, a user
+    if role is not None:
         login(role)
     for path in all_paths() + EXTRA_PATHS:
         response = client.get(path)
@@ -50,7 +49,7 @@ def test_every_url_sends_the_security_headers_for_every_role(client, login, role
 
 
 def test_the_walk_covers_the_platform_and_the_back_office():
-    UserFactory()
+    visit()
     paths = all_paths()
     assert reverse("staff_home") in paths
     assert reverse("login") in paths
@@ -93,6 +92,7 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 
 
 def test_pages_have_no_inline_script_or_style_that_the_policy_would_block(client, django_user_model):
+    visit()
     client.force_login(django_user_model.objects.create_superuser("root", password="x"))
     for path in [*all_paths(), "/fr/no-such-page/"]:
         response = client.get(path)
@@ -102,3 +102,29 @@ def test_pages_have_no_inline_script_or_style_that_the_policy_would_block(client
         assert not INLINE_SCRIPT.search(html), path
         if f"/{settings.ADMIN_PATH}/" not in path:  # Django's own admin keeps a few style attributes
             assert not INLINE_STYLE.search(html), path
+
+
+# The pages anyone may open: everything else needs a sign-in (LoginRequiredMiddleware).
+PUBLIC = {
+    "home",
+    "login",
+    "theme_stylesheet",
+    "session_status",
+    "accueil:waiting_room",
+}
+
+
+def test_only_the_public_allow_list_opens_without_signing_in():
+    assert public_names() == PUBLIC
+
+
+def test_every_other_url_sends_anonymous_visitors_to_the_sign_in_page(client):
+    visit()
+    public_paths = {reverse(name) for name in PUBLIC}
+    for path in all_paths():
+        if path in public_paths:
+            continue
+        response = client.get(path, follow=True)
+        # The back office's views go through its own sign-in address, which leads to the same page.
+        assert response.redirect_chain, path
+        assert response.request["PATH_INFO"] == reverse("login"), path

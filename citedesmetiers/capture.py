@@ -1,0 +1,166 @@
+"""Idempotent capture: one mechanism for every tap-to-count screen (reception desk, multimedia space).
+
+A key is minted when the form is shown and sent back with the entry; a unique constraint on it makes a
+double click, a retry, a reload or a resend from the browser's outbox (static/js/capture.js) record the
+entry once. An entry carries the time it happened: now, or the moment of the tap for an entry kept in
+the browser while the server was out of reach, or a date and time typed in for an entry keyed in later.
+Its author may undo it for a few minutes; later, a coordinator corrects it (and the audit trail says so).
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# How far ahead of the server's clock a device's clock may run before its times are refused.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+class CapturedQuerySet(models.QuerySet):
+    def active(self):
+        """Entries that count: not undone or cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+
+class CapturedEntry(models.Model):
+    """The columns every captured entry shares; each app's model adds what it counts."""
+
+    key = models.UUIDField(_("capture key"), editable=False)
+    occurred_at = models.DateTimeField(_("time of the contact"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CapturedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # The idempotency guarantee itself: one row per key, whatever the client sends twice.
+            models.UniqueConstraint(fields=["key"], name="%(app_label)s_%(class)s_key_unique"),
+        ]
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+Entry = TypeVar("Entry", bound=CapturedEntry)
+
+
+@dataclass(frozen=True)
+class Captured(Generic[Entry]):
+    entry: Entry
+    created: bool
+
+
+def new_key() -> uuid.UUID:
+    """A key for a form about to be shown."""
+    return uuid.uuid4()
+
+
+def occurred_at_resolve(
+    *, now: datetime, queued_at: datetime | None = None, keyed_at: datetime | None = None
+) -> datetime:
+    """When the entry happened: typed in (keyed later), the tap's time (kept offline), or now.
+
+    Refuses a time in the future or older than CAPTURE_MAX_AGE_DAYS, with a message for the person.
+    """
+    occurred = keyed_at or queued_at or now
+    if occurred > now + CLOCK_TOLERANCE:
+        raise ValidationError(_("This date and time are in the future."), code="future")
+    if occurred < now - timedelta(days=settings.CAPTURE_MAX_AGE_DAYS):
+        raise ValidationError(
+            _("Entries older than %(days)d days cannot be added here; ask a coordinator."),
+            code="too_old",
+            params={"days": settings.CAPTURE_MAX_AGE_DAYS},
+        )
+    return occurred
+
+
+def capture(
+    model: type[Entry], *, key: uuid.UUID, user, occurred_at: datetime, now: datetime, **fields
+) -> Captured:
+    """Records the entry once per key; a replay of the key returns the first entry, unchanged.
+
+    Call inside a transaction: the insert runs in a savepoint, so a concurrent duplicate that loses
+    the race on the unique key is turned into a read of the winner.
+    """
+    entry = model(key=key, recorded_by=user, occurred_at=occurred_at, recorded_at=now, **fields)
+    # Codes are checked by the form and by the database's foreign keys, not one query each here.
+    relations = [field.name for field in model._meta.fields if field.is_relation]
+    entry.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save(force_insert=True)
+    except IntegrityError:
+        existing = model.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return Captured(existing, created=False)
+    return Captured(entry, created=True)
+
+
+def undo_deadline(entry: CapturedEntry) -> datetime:
+    return entry.recorded_at + timedelta(minutes=settings.CAPTURE_UNDO_MINUTES)
+
+
+def undoable(entry: CapturedEntry, *, user, now: datetime) -> bool:
+    """Whether this person may still undo this entry: their own, not cancelled, within the window."""
+    return entry.recorded_by_id == user.pk and not entry.cancelled and now <= undo_deadline(entry)
+
+
+def cancel(entry: Entry, *, user, now: datetime) -> Entry:
+    """Marks the entry cancelled (it stops counting; the row and its key stay)."""
+    entry.cancelled_at = now
+    entry.cancelled_by = user
+    entry.save(update_fields=["cancelled_at", "cancelled_by"])
+    return entry
+
+
+class CaptureFields(forms.Form):
+    """The hidden fields of a capture form, and the optional 'keyed in later' date and time."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    queued_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    keyed_date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    keyed_time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        date, time = cleaned.get("keyed_date"), cleaned.get("keyed_time")
+        if bool(date) != bool(time):
+            raise ValidationError(_("For an entry keyed in later, give both its date and its time."))
+        cleaned["keyed_at"] = timezone.make_aware(datetime.combine(date, time)) if date and time else None
+        return cleaned
+
+    def occurred_at(self, *, now: datetime) -> datetime:
+        """The time of the entry, checked; adds the error to the form and raises if it is refused."""
+        try:
+            return occurred_at_resolve(
+                now=now, queued_at=self.cleaned_data.get("queued_at"), keyed_at=self.cleaned_data["keyed_at"]
+            )
+        except ValidationError as error:
+            self.add_error("keyed_date" if self.cleaned_data["keyed_at"] else None, error)
+            raise
