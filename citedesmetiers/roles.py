@@ -60,12 +60,17 @@ _REFERENCE_MODELS = (
 _VIEW_REFERENCE = [f"citedesmetiers.view_{model}" for model in _REFERENCE_MODELS]
 
 PERMISSIONS: dict[Role, list[str]] = {
-    Role.RECEPTION_AGENT: [],
+    Role.RECEPTION_AGENT: ["accueil.add_visit", "accueil.view_ticket"],
     Role.DIGITAL_STEWARD: [],
-    Role.ADVISER: [],
-    Role.PARTNER_LEAD: [],
+    Role.ADVISER: ["accueil.view_ticket", "accueil.serve_ticket"],
+    Role.PARTNER_LEAD: ["accueil.view_ticket", "accueil.serve_ticket"],
     Role.ACTIVITY_ORGANISER: [],
     Role.COORDINATOR: [
+        "accueil.add_visit",
+        "accueil.view_visit",
+        "accueil.change_visit",
+        "accueil.view_ticket",
+        "citedesmetiers.view_auditentry",
         "citedesmetiers.access_backoffice",
         *_VIEW_REFERENCE,
         "citedesmetiers.add_language",
@@ -78,6 +83,9 @@ PERMISSIONS: dict[Role, list[str]] = {
         "citedesmetiers.change_space",
     ],
     Role.DIRECTOR: [
+        "accueil.view_visit",
+        "accueil.view_ticket",
+        "citedesmetiers.view_auditentry",
         "citedesmetiers.access_backoffice",
         *_VIEW_REFERENCE,
         "citedesmetiers.view_partner",

@@ -43,3 +43,28 @@ def staff(role: Role, *, partner: Partner | None = None, **kwargs) -> User:
     if partner is None and role in PARTNER_ROLES:
         partner = Partner.objects.get(code="actiris")
     return UserFactory(roles=[role], partner=partner, **kwargs)
+
+
+def visit(
+    *, user=None, theme="choisir", orientation="advice", language="fr", channel="on_site", now=None, **fields
+):
+    """A visit recorded through the desk's own service (so advice on site gets its ticket)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from accueil import services
+
+    now = now or timezone.now()
+    user = user or staff(Role.RECEPTION_AGENT)
+    return services.visit_create(
+        key=uuid.uuid4(),
+        user=user,
+        occurred_at=fields.pop("occurred_at", now),
+        theme=theme,
+        orientation=orientation,
+        language=language,
+        channel=channel,
+        now=now,
+        **fields,
+    ).entry

@@ -126,3 +126,30 @@
   });
   schedule();
 })();
+
+// Print buttons, and pages opened to be printed (a queue ticket).
+(function printing() {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+  if (document.body.classList.contains("autoprint")) {
+    window.addEventListener("load", () => window.print());
+  }
+})();
+
+// The waiting-room screen refreshes itself every few seconds; a screen reader hears a newly called
+// number once, not every refresh.
+(function boardAnnouncements() {
+  const live = document.querySelector("[data-board-announcement]");
+  if (!live) {
+    return;
+  }
+  let announced = (document.querySelector("[data-latest]") || {}).dataset?.latest || "";
+  document.body.addEventListener("htmx:afterSwap", () => {
+    const board = document.querySelector("[data-latest]");
+    if (board && board.dataset.latest !== announced) {
+      announced = board.dataset.latest;
+      live.textContent = board.dataset.announcement;
+    }
+  });
+})();

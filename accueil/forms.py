@@ -1,0 +1,117 @@
+"""Forms of the reception desk and the queue: validation and widgets only."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accueil.models import Orientation, Visit
+from citedesmetiers.capture import CaptureFields
+from citedesmetiers.models import AgeBand, Channel, Gender, Language, Partner, Residence, Status, Theme
+from citedesmetiers.selectors import reference_rows
+
+GENERAL = "general"  # the theme button for general information (stored as no theme)
+
+
+def _codes(model, *, blank: bool = False):
+    def choices():
+        rows = [(row.code, row.label) for row in reference_rows(model)]
+        return [("", "—"), *rows] if blank else rows
+
+    return choices
+
+
+def _partners():
+    return [("", "—")] + [
+        (str(partner.pk), partner.name) for partner in reference_rows(Partner) if partner.circle == 1
+    ]
+
+
+def _reset_after_capture(field: forms.Field) -> forms.Field:
+    # capture.js puts these back to their default after each entry: they never stick to the next one.
+    field.widget.attrs["data-capture-reset"] = ""
+    return field
+
+
+class VisitForm(CaptureFields):
+    """One visit at the desk. The theme comes from the button tapped; the rest stays selected."""
+
+    theme = forms.ChoiceField(label=_("Theme"))
+    orientation = forms.ChoiceField(
+        label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=_codes(Language), widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=_("Channel"), choices=_codes(Channel), widget=forms.RadioSelect)
+    count = _reset_after_capture(
+        forms.IntegerField(
+            label=_("Number of people"),
+            min_value=1,
+            max_value=500,
+            initial=1,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
+    )
+    gender = _reset_after_capture(
+        forms.ChoiceField(label=_("Gender"), choices=_codes(Gender, blank=True), required=False)
+    )
+    age_band = _reset_after_capture(
+        forms.ChoiceField(label=_("Age band"), choices=_codes(AgeBand, blank=True), required=False)
+    )
+    status = _reset_after_capture(
+        forms.ChoiceField(label=_("Status"), choices=_codes(Status, blank=True), required=False)
+    )
+    residence = _reset_after_capture(
+        forms.ChoiceField(
+            label=_("Place of residence"), choices=_codes(Residence, blank=True), required=False
+        )
+    )
+    partner = _reset_after_capture(
+        forms.ChoiceField(label=_("Institution asked for"), choices=_partners, required=False)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [*_codes(Theme)(), (GENERAL, _("General information"))]
+        for name in ("keyed_date", "keyed_time"):
+            _reset_after_capture(self.fields[name])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("theme") == GENERAL:
+            cleaned["theme"] = None
+            if cleaned.get("orientation") == Orientation.ADVICE:
+                raise ValidationError(_("For individual advice, choose one of the five themes."))
+        for name in ("gender", "age_band", "status", "residence"):
+            cleaned[name] = cleaned.get(name) or None
+        cleaned["partner"] = int(cleaned["partner"]) if cleaned.get("partner") else None
+        return cleaned
+
+
+class UndoForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class VisitCorrectionForm(forms.ModelForm):
+    """A coordinator's correction of an entry: every field, the time, and cancellation."""
+
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time of the contact"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    cancelled = forms.BooleanField(label=_("Cancelled (does not count)"), required=False)
+
+    class Meta:
+        model = Visit
+        fields = ["occurred_at", "theme", "orientation", "language", "channel", "count"]
+        fields += ["gender", "age_band", "status", "residence"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cancelled"].initial = self.instance.cancelled
+        self.fields["theme"].empty_label = _("General information")
+
+
+class DeskForm(forms.Form):
+    """The desk an adviser calls people to, as the waiting-room screen shows it."""
+
+    desk = forms.CharField(label=_("Your desk"), max_length=20)

@@ -1,0 +1,202 @@
+"""Reads of the reception desk and the queue. Days are local (Europe/Brussels); counts are sums of
+`count` over visits not cancelled; figures are computed from the rows, never kept as running totals."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.utils import timezone
+
+from accueil.models import Orientation, Ticket, TicketStatus, Visit
+
+# Calls in this window give the pace of the queue for the waiting-room estimates.
+PACE_WINDOW = timedelta(minutes=60)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first instant of a local day and of the next (23 or 25 hours apart on DST changes)."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return start, end
+
+
+def visits_of_day(day: date) -> QuerySet[Visit]:
+    start, end = day_bounds(day)
+    return Visit.objects.active().filter(occurred_at__gte=start, occurred_at__lt=end)
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    total: int
+    by_theme: dict[str | None, int]
+    by_orientation: dict[str, int]
+    by_channel: dict[str, int]
+
+
+def _sums(visits: QuerySet[Visit], field: str) -> dict:
+    rows = visits.values(field).annotate(people=Sum("count")).order_by()
+    return {row[field]: row["people"] for row in rows}
+
+
+def visit_counts(*, day: date) -> DayCounts:
+    """People in contact on a day, in total and by theme (None: general information), orientation
+    and channel. Three grouped queries over one day's rows."""
+    visits = visits_of_day(day)
+    by_theme = _sums(visits, "theme")
+    return DayCounts(
+        total=sum(by_theme.values()),
+        by_theme=by_theme,
+        by_orientation=_sums(visits, "orientation"),
+        by_channel=_sums(visits, "channel"),
+    )
+
+
+def desk_recent(*, user, day: date, limit: int = 6) -> list[Visit]:
+    """The entries this person recorded on a day (undone ones too), newest first, with their tickets."""
+    start, end = day_bounds(day)
+    recent = Visit.objects.filter(recorded_by=user, recorded_at__gte=start, recorded_at__lt=end)
+    related = recent.select_related("theme", "language", "channel", "ticket", "ticket__theme")
+    return list(related.order_by("-recorded_at")[:limit])
+
+
+def queue_lengths(*, day: date) -> list[dict]:
+    """Waiting tickets of the day by theme and language: [{theme, language, waiting}]."""
+    rows = (
+        Ticket.objects.filter(service_date=day, status=TicketStatus.WAITING)
+        .values("theme", "language")
+        .annotate(waiting=Count("id"))
+        .order_by("theme", "language")
+    )
+    return list(rows)
+
+
+def tickets_for_adviser(*, adviser, day: date) -> QuerySet[Ticket]:
+    """The waiting tickets this adviser can take: their institution's themes, their languages, and
+    nobody who asked for another institution. None without an institution or spoken languages."""
+    if adviser.partner_id is None:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(
+        Q(partner__isnull=True) | Q(partner_id=adviser.partner_id),
+        service_date=day,
+        status=TicketStatus.WAITING,
+        theme__in=adviser.partner.themes.all(),
+        language__in=adviser.languages.all(),
+    )
+
+
+def adviser_current_ticket(*, adviser, day: date) -> Ticket | None:
+    """The person this adviser has called or is advising now, if any."""
+    return (
+        Ticket.objects.filter(
+            adviser=adviser, service_date=day, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+        )
+        .select_related("theme", "language", "partner")
+        .first()
+    )
+
+
+def queue_overview(*, day: date) -> QuerySet[Ticket]:
+    """Every open ticket of the day, oldest first, for coordinators."""
+    return (
+        Ticket.objects.filter(
+            service_date=day, status__in=[TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
+        )
+        .select_related("theme", "language", "partner")
+        .order_by("issued_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class WaitingGroup:
+    theme: str
+    language: str
+    waiting: int
+    estimate_minutes: int | None
+
+
+def wait_estimates(*, day: date, now: datetime) -> list[WaitingGroup]:
+    """For each theme and language with people waiting: how many, and an estimated wait in minutes
+    (rounded up to 5) from the pace of calls for that theme in the last hour; None before any call."""
+    lengths = queue_lengths(day=day)
+    pace = dict(
+        Ticket.objects.filter(service_date=day, called_at__gte=now - PACE_WINDOW)
+        .values_list("theme")
+        .annotate(calls=Count("id"))
+        .order_by()
+    )
+    groups = []
+    for row in lengths:
+        calls_per_minute = pace.get(row["theme"], 0) / (PACE_WINDOW.total_seconds() / 60)
+        estimate = None
+        if calls_per_minute:
+            estimate = max(5, 5 * math.ceil(row["waiting"] / calls_per_minute / 5))
+        groups.append(WaitingGroup(row["theme"], row["language"], row["waiting"], estimate))
+    return groups
+
+
+def called_tickets(*, day: date, limit: int = 6) -> list[Ticket]:
+    """The tickets called most recently (first calls and recalls), for the waiting-room screen."""
+    return list(
+        Ticket.objects.filter(service_date=day, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
+        .select_related("theme")
+        .order_by("-announced_at")[:limit]
+    )
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile of an interval, as an aggregate (filter allowed)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+WAITING = ExpressionWrapper(F("called_at") - F("issued_at"), output_field=DurationField())
+SERVICE = ExpressionWrapper(F("ended_at") - F("served_at"), output_field=DurationField())
+GROUPINGS = {
+    "theme": F("theme"),
+    "language": F("language"),
+    "hour": ExtractHour("issued_at"),
+    "weekday": ExtractIsoWeekDay("issued_at"),
+    "day": TruncDate("issued_at"),
+}
+
+
+def ticket_times(*, start: date, end: date, by: Sequence[str] = ()) -> list[dict]:
+    """Queue figures for the days from `start` to `end` included, grouped by any of theme, language,
+    hour, weekday (1 = Monday) and day (local time). Per group: tickets, served, walked_away,
+    not_served, and waiting (issued to first call) and service (start to end of consultation) times
+    as timedeltas: mean and median. Cancelled tickets are left out."""
+    unknown = set(by) - set(GROUPINGS)
+    if unknown:
+        raise ValueError(f"unknown grouping: {sorted(unknown)}")
+    tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end).exclude(
+        status=TicketStatus.CANCELLED
+    )
+    called = Q(called_at__isnull=False)
+    served = Q(served_at__isnull=False, ended_at__isnull=False)
+    figures = {
+        "tickets": Count("id"),
+        "served": Count("id", filter=Q(status=TicketStatus.DONE)),
+        "walked_away": Count("id", filter=Q(status=TicketStatus.WALKED_AWAY)),
+        "not_served": Count("id", filter=Q(status=TicketStatus.NOT_SERVED)),
+        "waiting_mean": Avg(WAITING, filter=called),
+        "waiting_median": Percentile(WAITING, 0.5, filter=called),
+        "service_mean": Avg(SERVICE, filter=served),
+        "service_median": Percentile(SERVICE, 0.5, filter=served),
+    }
+    if not by:  # .values() without fields would group by every column
+        totals = tickets.aggregate(**figures)
+        return [totals] if totals["tickets"] else []
+    grouped = tickets.annotate(**{name: GROUPINGS[name] for name in by}).values(*by)
+    return list(grouped.annotate(**figures).order_by(*by))
+
+
+def orientation_label(code: str) -> str:
+    return Orientation(code).label

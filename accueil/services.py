@@ -1,0 +1,277 @@
+"""Writes of the reception desk and the walk-in queue. Times are aware datetimes; days are local
+(Europe/Brussels). Every function takes `now`, so that tests need no clock tricks."""
+
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accueil import selectors
+from accueil.models import OPEN_STATUSES, Orientation, Ticket, TicketCounter, TicketStatus, Visit
+from citedesmetiers import capture
+from citedesmetiers.services import audit_record
+
+CORRECTABLE = [
+    "theme",
+    "orientation",
+    "language",
+    "channel",
+    "count",
+    "gender",
+    "age_band",
+    "status",
+    "residence",
+]
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    key: uuid.UUID,
+    user,
+    occurred_at: datetime,
+    theme: str | None,
+    orientation: str,
+    language: str,
+    channel: str,
+    count: int = 1,
+    gender: str | None = None,
+    age_band: str | None = None,
+    status: str | None = None,
+    residence: str | None = None,
+    partner: int | None = None,
+    now: datetime | None = None,
+) -> capture.Captured:
+    """Records a visit once per key (codes in, as the reference tables' primary keys).
+
+    An on-site visit directed to individual advice, logged while it happens, gets a queue ticket
+    (`partner`: the institution the person asked for, if any). A replayed key changes nothing.
+    """
+    now = now or timezone.now()
+    result = capture.capture(
+        Visit,
+        key=key,
+        user=user,
+        occurred_at=occurred_at,
+        now=now,
+        theme_id=theme,
+        orientation=orientation,
+        language_id=language,
+        channel_id=channel,
+        count=count,
+        gender_id=gender,
+        age_band_id=age_band,
+        status_id=status,
+        residence_id=residence,
+    )
+    visit = result.entry
+    if result.created and _needs_ticket(visit, now=now):
+        ticket_issue(visit=visit, partner=partner, now=now)
+    return result
+
+
+def _needs_ticket(visit: Visit, *, now: datetime) -> bool:
+    late = now - visit.occurred_at > timedelta(minutes=settings.TICKET_MAX_DELAY_MINUTES)
+    return (
+        visit.orientation == Orientation.ADVICE
+        and visit.channel_id == "on_site"
+        and not late
+        and timezone.localdate(visit.occurred_at) == timezone.localdate(now)
+    )
+
+
+def _next_number(service_date) -> int:
+    # One statement, atomic under concurrency: the first ticket of the day inserts 1, others add 1.
+    table = TicketCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (service_date, last) VALUES (%s, 1) "  # noqa: S608 (table name from the model)
+            f"ON CONFLICT (service_date) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [service_date],
+        )
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def ticket_issue(*, visit: Visit, partner: int | None = None, now: datetime | None = None) -> Ticket:
+    """Puts the visitor in the queue of the day: the next number, their theme and language."""
+    now = now or timezone.now()
+    service_date = timezone.localdate(now)
+    return Ticket.objects.create(
+        visit=visit,
+        service_date=service_date,
+        number=_next_number(service_date),
+        theme_id=visit.theme_id,
+        language_id=visit.language_id,
+        partner_id=partner,
+        issued_at=visit.occurred_at,
+    )
+
+
+@transaction.atomic
+def visit_undo(*, visit: Visit, user, now: datetime | None = None) -> Visit:
+    """Its author takes an entry back within CAPTURE_UNDO_MINUTES; its waiting ticket goes too."""
+    now = now or timezone.now()
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.cancelled:
+        return visit
+    if not capture.undoable(visit, user=user, now=now):
+        raise ValidationError(_("This entry can no longer be undone here: ask a coordinator to correct it."))
+    capture.cancel(visit, user=user, now=now)
+    _cancel_waiting_ticket(visit, now=now)
+    audit_record(actor=user, action="visit.undo", obj=visit, now=now)
+    return visit
+
+
+def _cancel_waiting_ticket(visit: Visit, *, now: datetime) -> None:
+    Ticket.objects.filter(visit=visit, status=TicketStatus.WAITING).update(
+        status=TicketStatus.CANCELLED, ended_at=now
+    )
+
+
+def _as_code(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def visit_correct(
+    *,
+    visit: Visit,
+    user,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
+    cancelled=None,
+    **fields,
+) -> Visit:
+    """A coordinator corrects an entry: given fields only, each change written to the audit trail."""
+    now = now or timezone.now()
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    unknown = set(fields) - set(CORRECTABLE)
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    changes = {}
+    for name, value in fields.items():
+        attribute = f"{name}_id" if Visit._meta.get_field(name).is_relation else name
+        if getattr(visit, attribute) != value:
+            changes[name] = [getattr(visit, attribute), value]
+            setattr(visit, attribute, value)
+    if occurred_at is not None and occurred_at != visit.occurred_at:
+        changes["occurred_at"] = [_as_code(visit.occurred_at), _as_code(occurred_at)]
+        visit.occurred_at = occurred_at
+    if cancelled is not None and cancelled != visit.cancelled:
+        changes["cancelled"] = [visit.cancelled, cancelled]
+        visit.cancelled_at, visit.cancelled_by = (now, user) if cancelled else (None, None)
+        if cancelled:
+            _cancel_waiting_ticket(visit, now=now)
+    if not changes:
+        return visit
+    if visit.orientation == Orientation.ADVICE and visit.theme_id is None:
+        raise ValidationError(_("Individual advice needs one of the five themes."))
+    relations = [field.name for field in Visit._meta.fields if field.is_relation]
+    visit.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    visit.save()
+    audit_record(actor=user, action="visit.correct", obj=visit, changes=changes, now=now)
+    return visit
+
+
+def _own_ticket(ticket: Ticket, adviser, expected: list[str]) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.adviser_id != adviser.pk:
+        raise ValidationError(_("This person was called by another adviser."))
+    if ticket.status not in expected:
+        raise ValidationError(_("Ticket %(ticket)s is no longer at that stage.") % {"ticket": ticket.label})
+    return ticket
+
+
+@transaction.atomic
+def ticket_call_next(*, adviser, desk: str = "", now: datetime | None = None) -> Ticket | None:
+    """Calls the oldest waiting ticket this adviser can take, or returns None when nobody waits.
+
+    Two advisers calling at the same moment never get the same person: the row is locked and other
+    callers skip it (SELECT ... FOR UPDATE SKIP LOCKED).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    current = selectors.adviser_current_ticket(adviser=adviser, day=today)
+    if current is not None:
+        raise ValidationError(
+            _("You are still with %(ticket)s: end the consultation or mark it walked away first.")
+            % {"ticket": current.label}
+        )
+    waiting = selectors.tickets_for_adviser(adviser=adviser, day=today)
+    ticket = waiting.select_for_update(skip_locked=True, of=("self",)).order_by("issued_at", "id").first()
+    if ticket is None:
+        return None
+    ticket.status = TicketStatus.CALLED
+    ticket.called_at = ticket.announced_at = now
+    ticket.calls = 1
+    ticket.adviser = adviser
+    ticket.desk = desk
+    ticket.save(update_fields=["status", "called_at", "announced_at", "calls", "adviser", "desk"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_recall(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
+    """Calls the same person again (the screen shows the number anew)."""
+    ticket = _own_ticket(ticket, adviser, [TicketStatus.CALLED])
+    ticket.announced_at = now or timezone.now()
+    ticket.calls += 1
+    ticket.save(update_fields=["announced_at", "calls"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_walked_away(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
+    """The person called did not come: the ticket ends as walked away."""
+    ticket = _own_ticket(ticket, adviser, [TicketStatus.CALLED])
+    ticket.status = TicketStatus.WALKED_AWAY
+    ticket.ended_at = now or timezone.now()
+    ticket.save(update_fields=["status", "ended_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
+    """The person has come to the desk: the consultation begins."""
+    ticket = _own_ticket(ticket, adviser, [TicketStatus.CALLED])
+    ticket.status = TicketStatus.SERVING
+    ticket.served_at = now or timezone.now()
+    ticket.save(update_fields=["status", "served_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_end(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
+    """The consultation is over."""
+    ticket = _own_ticket(ticket, adviser, [TicketStatus.SERVING])
+    ticket.status = TicketStatus.DONE
+    ticket.ended_at = now or timezone.now()
+    ticket.save(update_fields=["status", "ended_at"])
+    return ticket
+
+
+def closing_time() -> time:
+    hours, minutes = settings.QUEUE_CLOSING_TIME.split(":")
+    return time(int(hours), int(minutes))
+
+
+@transaction.atomic
+def queue_close(*, now: datetime | None = None) -> int:
+    """Closes the queue: tickets still waiting or called from earlier days, or from today once the
+    closing time (QUEUE_CLOSING_TIME) has passed, end as not served; consultations left open on an
+    earlier day end as served, with no end time. Returns the number of tickets not served."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last_day = today if timezone.localtime(now).time() >= closing_time() else today - timedelta(days=1)
+    open_tickets = Ticket.objects.filter(service_date__lte=last_day, status__in=OPEN_STATUSES)
+    open_tickets.filter(service_date__lt=today, status=TicketStatus.SERVING).update(status=TicketStatus.DONE)
+    return open_tickets.exclude(status=TicketStatus.SERVING).update(
+        status=TicketStatus.NOT_SERVED, ended_at=now
+    )

@@ -1,0 +1,357 @@
+"""The reception desk, the queue of advisers and coordinators, and the public waiting-room screen."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accueil import selectors, services
+from accueil.forms import DeskForm, UndoForm, VisitCorrectionForm, VisitForm
+from accueil.models import Orientation, Ticket, Visit
+from citedesmetiers import capture
+from citedesmetiers.models import AuditEntry, Channel, Language, Theme
+from citedesmetiers.selectors import reference_rows
+
+# The languages offered as big buttons at the desk; the others sit behind "other languages".
+DESK_LANGUAGES = ["fr", "nl", "en"]
+SESSION_DESK = "accueil_desk"
+# The waiting-room screen speaks the two official languages, and English for newcomers.
+BOARD_LANGUAGES = ["fr", "nl", "en"]
+
+
+def _desk_cookie() -> str:
+    # Remembers this device's channel, language and orientation: a desk PC is shared by its agents.
+    return "__Host-desk" if settings.HTTPS else "desk"
+
+
+def _sticky_choices(request: HttpRequest) -> dict[str, str]:
+    """This device's usual choices, checked against the active codes; sensible defaults otherwise."""
+    channel, language, orientation = (request.COOKIES.get(_desk_cookie(), "") + "||").split("|")[:3]
+    channels = {row.code for row in reference_rows(Channel)}
+    languages = {row.code for row in reference_rows(Language)}
+    return {
+        "channel": channel if channel in channels else "on_site",
+        "language": language if language in languages else get_language(),
+        "orientation": orientation if orientation in Orientation.values else Orientation.ADVICE,
+    }
+
+
+def _remember_choices(response: HttpResponse, cleaned: dict) -> None:
+    response.set_cookie(
+        _desk_cookie(),
+        "|".join([cleaned["channel"], cleaned["language"], cleaned["orientation"]]),
+        max_age=365 * 24 * 3600,
+        secure=settings.HTTPS,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _desk_context(request: HttpRequest, form: VisitForm, now) -> dict:
+    today = timezone.localdate(now)
+    languages = reference_rows(Language)
+    return {
+        "form": form,
+        "themes": reference_rows(Theme),
+        "orientations": [
+            (value, label, str(shortcut)) for shortcut, (value, label) in enumerate(Orientation.choices, 1)
+        ],
+        "main_languages": [row for row in languages if row.code in DESK_LANGUAGES],
+        "other_languages": [row for row in languages if row.code not in DESK_LANGUAGES],
+        "channels": reference_rows(Channel),
+        "recent": _recent(request, now),
+        "counters": _counters(today),
+        "server_now_ms": int(now.timestamp() * 1000),
+        "undo_minutes": settings.CAPTURE_UNDO_MINUTES,
+    }
+
+
+def _counters(day) -> dict:
+    """Today's figures as rows for the desk: labels in the active language, zeros included."""
+    counts = selectors.visit_counts(day=day)
+    themes = {theme.code: theme for theme in reference_rows(Theme)}
+    theme_rows = [
+        (theme.label, f"theme-{code}", counts.by_theme.get(code, 0)) for code, theme in themes.items()
+    ]
+    theme_rows.append((_("General information"), "theme-general", counts.by_theme.get(None, 0)))
+    return {
+        "total": counts.total,
+        "themes": theme_rows,
+        "orientations": [
+            (label, counts.by_orientation.get(value, 0)) for value, label in Orientation.choices
+        ],
+        "channels": [(row.label, counts.by_channel.get(row.code, 0)) for row in reference_rows(Channel)],
+        "queue": [
+            (
+                themes[row["theme"]].label if row["theme"] in themes else row["theme"],
+                row["language"],
+                row["waiting"],
+            )
+            for row in selectors.queue_lengths(day=day)
+        ],
+    }
+
+
+def _recent(request: HttpRequest, now) -> list[tuple[Visit, bool]]:
+    visits = selectors.desk_recent(user=request.user, day=timezone.localdate(now))
+    return [(visit, capture.undoable(visit, user=request.user, now=now)) for visit in visits]
+
+
+@permission_required("accueil.add_visit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def desk(request: HttpRequest) -> HttpResponse:
+    """The reception desk: one tap on a theme logs a contact with the choices that stay selected."""
+    now = timezone.now()
+    if request.method == "POST":
+        form = VisitForm(request.POST)
+        if form.is_valid():
+            try:
+                occurred_at = form.occurred_at(now=now)
+            except ValidationError:
+                pass  # the form now carries the message
+            else:
+                fields = {name: form.cleaned_data[name] for name in services.CORRECTABLE}
+                result = services.visit_create(
+                    key=form.cleaned_data["key"],
+                    user=request.user,
+                    occurred_at=occurred_at,
+                    partner=form.cleaned_data["partner"],
+                    now=now,
+                    **fields,
+                )
+                response = _after_capture(request, result, now)
+                _remember_choices(response, form.cleaned_data)
+                return response
+        if request.htmx:
+            return render(request, "accueil/partials/desk_errors.html", {"form": form}, status=422)
+    else:
+        form = VisitForm(initial={**_sticky_choices(request), "key": capture.new_key(), "count": 1})
+    return render(request, "accueil/desk.html", _desk_context(request, form, now))
+
+
+def _after_capture(request: HttpRequest, result: capture.Captured, now) -> HttpResponse:
+    visit = result.entry
+    if request.htmx:
+        context = {"visit": visit, "created": result.created, "next_key": capture.new_key(), "now": now}
+        context["recent"] = _recent(request, now)
+        return render(request, "accueil/partials/desk_result.html", context)
+    if result.created:
+        messages.success(request, _("Recorded."))
+    else:
+        messages.info(request, _("This entry had already been recorded."))
+    return redirect("accueil:desk")
+
+
+@permission_required("accueil.add_visit", raise_exception=True)
+@require_GET
+@vary_on_headers("HX-Request")
+def desk_counters(request: HttpRequest) -> HttpResponse:
+    """Today's counters and queue lengths, refreshed by the desk (the desk page renders them too)."""
+    if not request.htmx:
+        return redirect("accueil:desk")
+    context = {"counters": _counters(timezone.localdate())}
+    return render(request, "accueil/partials/desk_counters.html", context)
+
+
+@permission_required("accueil.add_visit", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def desk_undo(request: HttpRequest) -> HttpResponse:
+    """Takes back one of this person's own recent entries."""
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    visit = get_object_or_404(Visit, key=form.cleaned_data["key"], recorded_by=request.user)
+    now = timezone.now()
+    try:
+        services.visit_undo(visit=visit, user=request.user, now=now)
+        message = _("Entry undone.")
+    except ValidationError as error:
+        message = error.messages[0]
+    if request.htmx:
+        context = {"recent": _recent(request, now), "status_message": message}
+        return render(request, "accueil/partials/desk_recent.html", context)
+    messages.info(request, message)
+    return redirect("accueil:desk")
+
+
+@permission_required("accueil.view_ticket", raise_exception=True)
+@require_GET
+def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ticket to print or show: number, theme and language, in French and Dutch."""
+    ticket = get_object_or_404(Ticket.objects.select_related("theme", "language"), pk=pk)
+    return render(request, "accueil/ticket.html", {"ticket": ticket, "autoprint": "print" in request.GET})
+
+
+@permission_required("accueil.change_visit", raise_exception=True)
+@require_GET
+def entries(request: HttpRequest) -> HttpResponse:
+    """Every entry of a day, cancelled ones included, for coordinators to check and correct."""
+    day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    start, end = selectors.day_bounds(day)
+    visits = (
+        Visit.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .select_related("theme", "language", "channel", "recorded_by", "ticket", "ticket__theme")
+        .order_by("-occurred_at", "-id")
+    )
+    page = Paginator(visits, 100).get_page(request.GET.get("page"))
+    context = {"day": day, "page": page, "counts": selectors.visit_counts(day=day)}
+    return render(request, "accueil/entry_list.html", context)
+
+
+@permission_required("accueil.change_visit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator corrects one entry; the change and its author go to the audit trail."""
+    visit = get_object_or_404(Visit, pk=pk)
+    form = VisitCorrectionForm(request.POST or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: getattr(data[name], "pk", data[name]) for name in services.CORRECTABLE}
+        try:
+            services.visit_correct(
+                visit=visit,
+                user=request.user,
+                occurred_at=data["occurred_at"],
+                cancelled=data["cancelled"],
+                **fields,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Entry corrected."))
+            day = timezone.localdate(data["occurred_at"]).isoformat()
+            return redirect(f"{reverse('accueil:entries')}?date={day}")
+    history = AuditEntry.objects.filter(object_type="accueil.visit", object_id=str(visit.pk)).select_related(
+        "actor"
+    )
+    return render(request, "accueil/entry_form.html", {"form": form, "visit": visit, "history": history})
+
+
+def _queue_context(request: HttpRequest) -> dict:
+    today = timezone.localdate()
+    user = request.user
+    context = {"desk_form": DeskForm(initial={"desk": request.session.get(SESSION_DESK, "")})}
+    if user.has_perm("accueil.serve_ticket"):
+        waiting = selectors.tickets_for_adviser(adviser=user, day=today)
+        context.update(
+            serving=True,
+            current=selectors.adviser_current_ticket(adviser=user, day=today),
+            waiting=list(waiting.select_related("theme", "language", "partner").order_by("issued_at", "id")),
+            languages=list(user.languages.all()),
+            partner_themes=list(user.partner.themes.all()) if user.partner_id else [],
+        )
+    if user.has_perm("accueil.view_ticket"):
+        context["overview"] = list(selectors.queue_overview(day=today))
+    return context
+
+
+@permission_required("accueil.view_ticket", raise_exception=True)
+@require_GET
+@vary_on_headers("HX-Request")
+def queue(request: HttpRequest) -> HttpResponse:
+    """The queue: for advisers, the people they can call; for coordinators, everyone waiting."""
+    template = "accueil/partials/queue_panel.html" if request.htmx else "accueil/queue.html"
+    return render(request, template, _queue_context(request))
+
+
+def _queue_response(request: HttpRequest, message: str | None = None, level=messages.INFO) -> HttpResponse:
+    if request.htmx:
+        context = {**_queue_context(request), "status_message": message}
+        return render(request, "accueil/partials/queue_panel.html", context)
+    if message:
+        messages.add_message(request, level, message)
+    return redirect("accueil:queue")
+
+
+@permission_required("accueil.serve_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_call(request: HttpRequest) -> HttpResponse:
+    """'Call next': the oldest person waiting whom this adviser can take."""
+    try:
+        ticket = services.ticket_call_next(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
+    except ValidationError as error:
+        return _queue_response(request, error.messages[0], messages.WARNING)
+    if ticket is None:
+        return _queue_response(request, _("Nobody is waiting for your themes and languages."))
+    return _queue_response(
+        request, _("You have called %(ticket)s.") % {"ticket": ticket.label}, messages.SUCCESS
+    )
+
+
+TICKET_ACTIONS = {
+    "recall": services.ticket_recall,
+    "walked_away": services.ticket_walked_away,
+    "start": services.ticket_start,
+    "end": services.ticket_end,
+}
+
+
+@permission_required("accueil.serve_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recall, walked away, start or end the consultation, on a ticket this adviser called."""
+    ticket = get_object_or_404(Ticket, pk=pk, adviser=request.user)
+    action = TICKET_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return _queue_response(request, _("Unknown action."), messages.ERROR)
+    try:
+        action(ticket=ticket, adviser=request.user)
+    except ValidationError as error:
+        return _queue_response(request, error.messages[0], messages.WARNING)
+    return _queue_response(request)
+
+
+@permission_required("accueil.serve_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_desk(request: HttpRequest) -> HttpResponse:
+    """Sets the desk this adviser calls people to, for this session."""
+    form = DeskForm(request.POST)
+    if form.is_valid():
+        request.session[SESSION_DESK] = form.cleaned_data["desk"].strip()
+        return _queue_response(request, _("Desk saved."))
+    return _queue_response(request, _("Give your desk a short name or number."), messages.ERROR)
+
+
+@login_not_required
+@require_GET
+@vary_on_headers("HX-Request")
+def waiting_room(request: HttpRequest) -> HttpResponse:
+    """The public screen of the waiting area: numbers called and where, people waiting, estimates.
+
+    No sign-in and nothing about anyone: ticket numbers, desks and counts only."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    themes = {theme.code: theme for theme in Theme.objects.all()}
+    languages = {language.code: language for language in Language.objects.all()}
+    groups = [
+        {
+            "theme": themes[group.theme],
+            "language": languages[group.language],
+            "waiting": group.waiting,
+            "estimate_minutes": group.estimate_minutes,
+        }
+        for group in selectors.wait_estimates(day=today, now=now)
+    ]
+    context = {
+        "called": selectors.called_tickets(day=today),
+        "groups": groups,
+        "board_languages": BOARD_LANGUAGES,
+        "now": now,
+    }
+    template = "accueil/partials/waiting_room_board.html" if request.htmx else "accueil/waiting_room.html"
+    return render(request, template, context)

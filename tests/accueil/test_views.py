@@ -1,0 +1,351 @@
+"""The desk, the queue and the waiting-room screen through HTTP, for each role."""
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accueil.models import Ticket, TicketStatus, Visit
+from citedesmetiers.models import AuditEntry
+from citedesmetiers.roles import Role
+from tests.factories import staff, visit
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+def entry(**fields):
+    form = {
+        "key": str(uuid.uuid4()),
+        "theme": "apprendre",
+        "orientation": "advice",
+        "language": "fr",
+        "channel": "on_site",
+        "count": "1",
+    }
+    form.update(fields)
+    return form
+
+
+# --- the desk -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("fr", "Accueil"), ("nl", "Onthaal"), ("en", "Reception desk")]
+)
+def test_the_desk_for_a_reception_agent_in_each_language(client, login, language, title):
+    login(Role.RECEPTION_AGENT)
+    with translation.override(language):
+        response = client.get(reverse("accueil:desk"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<h1 class="desk-title">{title}</h1>' in page
+    assert page.count('class="theme-button theme-') == 6
+    assert re.search(r'name="key" value="[0-9a-f-]{36}"', page)
+
+
+def test_the_desk_asks_anonymous_visitors_to_sign_in_and_refuses_other_roles(client, login):
+    response = client.get(reverse("accueil:desk"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    login(Role.ADVISER)
+    assert client.get(reverse("accueil:desk")).status_code == 403
+    assert client.post(reverse("accueil:desk"), entry()).status_code == 403
+    assert not Visit.objects.exists()
+
+
+def test_one_tap_records_a_visit_and_gives_a_ticket(client, login):
+    user = login(Role.RECEPTION_AGENT)
+    response = client.post(reverse("accueil:desk"), entry())
+    assert response.status_code == 302
+    recorded = Visit.objects.get()
+    assert (recorded.theme_id, recorded.recorded_by, recorded.count) == ("apprendre", user, 1)
+    assert recorded.ticket.label == "A001"
+    page = client.get(response.url).content.decode()
+    assert "Enregistré." in page
+    assert "ticket A001" in page
+
+
+def test_the_htmx_answer_brings_a_new_key_the_ticket_and_the_last_entries(client, login):
+    login(Role.RECEPTION_AGENT)
+    form = entry()
+    response = client.post(reverse("accueil:desk"), form, headers=HX)
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    fragment = response.content.decode()
+    new_key = re.search(r'name="key" value="([0-9a-f-]{36})" id="id_key"', fragment).group(1)
+    assert new_key != form["key"]
+    assert "A001" in fragment
+    assert 'id="desk-recent"' in fragment
+
+
+def test_a_resent_entry_is_recorded_once_and_said_so(client, login):
+    login(Role.RECEPTION_AGENT)
+    form = entry()
+    client.post(reverse("accueil:desk"), form, headers=HX)
+    again = client.post(reverse("accueil:desk"), form, headers=HX)
+    assert "Déjà enregistré" in again.content.decode()
+    assert Visit.objects.count() == 1
+
+
+def test_channel_language_and_orientation_stay_on_the_device(client, login, settings):
+    login(Role.RECEPTION_AGENT)
+    client.post(reverse("accueil:desk"), entry(channel="phone", language="nl", orientation="information"))
+    cookie = client.cookies["__Host-desk"]
+    assert cookie.value == "phone|nl|information"
+    assert cookie["httponly"]
+    page = client.get(reverse("accueil:desk")).content.decode()
+    assert 'value="phone" id="channel-phone" checked' in page
+    assert 'value="nl" id="language-nl" checked' in page
+    assert re.search(r'value="information" id="orientation-information" [^>]*checked', page)
+
+
+def test_a_group_and_a_profile_are_recorded_as_codes(client, login):
+    login(Role.RECEPTION_AGENT)
+    client.post(
+        reverse("accueil:desk"),
+        entry(
+            orientation="activity", count="25", gender="woman", age_band="under-18", status="secondary_pupil"
+        ),
+    )
+    recorded = Visit.objects.get()
+    assert (recorded.count, recorded.gender_id, recorded.age_band_id) == (25, "woman", "under-18")
+    assert not Ticket.objects.exists()
+
+
+def test_an_entry_keyed_in_later_keeps_its_own_time(client, login):
+    login(Role.RECEPTION_AGENT)
+    yesterday = timezone.localtime() - timedelta(days=1)
+    form = entry(keyed_date=yesterday.date().isoformat(), keyed_time="14:30")
+    client.post(reverse("accueil:desk"), form)
+    recorded = Visit.objects.get()
+    assert timezone.localtime(recorded.occurred_at).strftime("%Y-%m-%d %H:%M") == f"{yesterday.date()} 14:30"
+    assert not Ticket.objects.exists()  # that visit is over
+    page = client.get(reverse("accueil:desk")).content.decode()
+    assert 'name="keyed_date"' in page
+    assert f'value="{yesterday.date().isoformat()}"' not in page  # the date does not stick
+
+
+def test_an_entry_kept_offline_carries_the_time_of_its_tap(client, login):
+    login(Role.RECEPTION_AGENT)
+    tapped = timezone.now() - timedelta(minutes=20)
+    client.post(reverse("accueil:desk"), entry(queued_at=tapped.isoformat()), headers=HX)
+    recorded = Visit.objects.get()
+    assert abs(recorded.occurred_at - tapped) < timedelta(seconds=1)
+    assert recorded.ticket.issued_at == recorded.occurred_at
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"theme": "general"}, "Pour un conseil individuel, choisissez"),
+        ({"count": "0"}, "Nombre de personnes"),
+        ({"language": "xx"}, "Langue"),
+        ({"keyed_date": "2026-01-01"}, "date et son heure"),
+        ({"queued_at": (timezone.now() + timedelta(hours=1)).isoformat()}, "dans le futur"),
+        ({"keyed_date": "2020-01-01", "keyed_time": "10:00"}, "plus de 31 jours"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_records_nothing(client, login, fields, message):
+    login(Role.RECEPTION_AGENT)
+    response = client.post(reverse("accueil:desk"), entry(**fields), headers=HX)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    page = client.post(reverse("accueil:desk"), entry(**fields))
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_todays_counters_for_the_desk(client, login):
+    login(Role.RECEPTION_AGENT)
+    for theme in ("apprendre", "apprendre", "general"):
+        client.post(reverse("accueil:desk"), entry(theme=theme, orientation="information", count="2"))
+    with translation.override("en"):
+        fragment = client.get(reverse("accueil:desk_counters"), headers=HX).content.decode()
+    assert "<strong>6</strong> people in contact" in fragment
+    assert re.search(r"Learn</th><td>4</td>", fragment)
+    assert re.search(r"General information</th><td>2</td>", fragment)
+    assert client.get(reverse("accueil:desk_counters")).status_code == 302  # the page, not a bare fragment
+
+
+def test_undo_takes_back_ones_own_entry_only(client, login):
+    login(Role.RECEPTION_AGENT)
+    client.post(reverse("accueil:desk"), entry())
+    mine = Visit.objects.get()
+    response = client.post(reverse("accueil:desk_undo"), {"key": str(mine.key)}, headers=HX)
+    assert "Encodage annulé." in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.cancelled
+    theirs = visit(theme="bouger")
+    assert client.post(reverse("accueil:desk_undo"), {"key": str(theirs.key)}).status_code == 404
+    assert client.get(reverse("accueil:desk_undo")).status_code == 405
+
+
+def test_undo_after_the_window_explains_what_to_do(client, login, settings):
+    user = login(Role.RECEPTION_AGENT)
+    old = visit(user=user, now=timezone.now() - timedelta(minutes=settings.CAPTURE_UNDO_MINUTES + 1))
+    response = client.post(reverse("accueil:desk_undo"), {"key": str(old.key)})
+    assert response.status_code == 302
+    assert "demandez à un coordinateur" in client.get(response.url).content.decode()
+
+
+# --- tickets, entries and corrections --------------------------------------------------------------
+
+
+def test_a_ticket_prints_in_both_languages(client, login):
+    ticket = visit(theme="entreprendre").ticket
+    login(Role.RECEPTION_AGENT)
+    page = client.get(reverse("accueil:ticket", args=[ticket.pk]) + "?print").content.decode()
+    assert ticket.label in page
+    assert "Gardez ce ticket" in page
+    assert "Houd dit ticket bij" in page
+    assert "autoprint" in page
+
+
+def test_tickets_need_a_role_that_sees_the_queue(client, login):
+    ticket = visit().ticket
+    url = reverse("accueil:ticket", args=[ticket.pk])
+    assert client.get(url).status_code == 302
+    login(Role.DIGITAL_STEWARD)
+    assert client.get(url).status_code == 403
+
+
+def test_a_coordinator_lists_and_corrects_entries_with_an_audit_trail(client, login):
+    mistaken = visit(theme="bouger", orientation="multimedia")
+    coordinator = login(Role.COORDINATOR)
+    day = timezone.localdate(mistaken.occurred_at).isoformat()
+    page = client.get(reverse("accueil:entries"), {"date": day}).content.decode()
+    assert reverse("accueil:entry_correct", args=[mistaken.pk]) in page
+    form = {
+        "occurred_at": timezone.localtime(mistaken.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "theme": "apprendre",
+        "orientation": "documentary",
+        "language": "fr",
+        "channel": "on_site",
+        "count": "3",
+    }
+    response = client.post(reverse("accueil:entry_correct", args=[mistaken.pk]), form)
+    assert response.status_code == 302
+    mistaken.refresh_from_db()
+    assert (mistaken.theme_id, mistaken.orientation, mistaken.count) == ("apprendre", "documentary", 3)
+    audit = AuditEntry.objects.get(action="visit.correct")
+    assert audit.actor == coordinator
+    history = client.get(reverse("accueil:entry_correct", args=[mistaken.pk])).content.decode()
+    assert "bouger → apprendre" in history
+
+
+@pytest.mark.parametrize("role", [Role.RECEPTION_AGENT, Role.ADVISER, Role.DIRECTOR])
+def test_only_coordinators_correct_entries(client, login, role):
+    target = visit()
+    login(role)
+    assert client.get(reverse("accueil:entries")).status_code == 403
+    assert client.post(reverse("accueil:entry_correct", args=[target.pk]), {}).status_code == 403
+
+
+# --- the queue ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def adviser(login):
+    user = login(Role.ADVISER)
+    user.languages.set(["fr"])
+    return user
+
+
+def test_an_adviser_sees_and_calls_the_people_they_can_take(client, adviser):
+    mine = visit(theme="travailler").ticket
+    visit(theme="apprendre")  # not an Actiris theme
+    page = client.get(reverse("accueil:queue")).content.decode()
+    assert "1 personne vous attend" in page
+    client.post(reverse("accueil:queue_desk"), {"desk": "7"})
+    response = client.post(reverse("accueil:queue_call"), headers=HX)
+    assert f"Vous avez appelé {mine.label}." in response.content.decode()
+    mine.refresh_from_db()
+    assert (mine.status, mine.desk, mine.adviser) == (TicketStatus.CALLED, "7", adviser)
+    for action, status in [("recall", "called"), ("start", "serving"), ("end", "done")]:
+        client.post(reverse("accueil:queue_ticket", args=[mine.pk]), {"action": action}, headers=HX)
+        mine.refresh_from_db()
+        assert mine.status == status
+
+
+def test_an_adviser_cannot_act_on_another_advisers_ticket(client, adviser):
+    other = staff(Role.ADVISER)
+    other.languages.set(["fr"])
+    ticket = visit(theme="choisir").ticket
+    from accueil import services
+
+    services.ticket_call_next(adviser=other)
+    response = client.post(reverse("accueil:queue_ticket", args=[ticket.pk]), {"action": "walked_away"})
+    assert response.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CALLED
+
+
+def test_call_next_with_nobody_waiting_says_so(client, adviser):
+    response = client.post(reverse("accueil:queue_call"))
+    assert response.status_code == 302
+    assert "Personne n&#x27;attend pour vos thématiques" in client.get(response.url).content.decode()
+
+
+def test_an_adviser_without_languages_is_told_what_to_do(client, adviser):
+    adviser.languages.clear()
+    page = client.get(reverse("accueil:queue")).content.decode()
+    assert reverse("profile") in page
+
+
+def test_coordinators_and_reception_see_the_whole_queue_without_calling(client, login):
+    visit(theme="choisir")
+    login(Role.COORDINATOR)
+    page = client.get(reverse("accueil:queue")).content.decode()
+    assert "C001" in page
+    assert reverse("accueil:queue_call") not in page
+    assert client.post(reverse("accueil:queue_call")).status_code == 403
+
+
+def test_the_queue_is_closed_to_anonymous_visitors_and_stewards(client, login):
+    assert client.get(reverse("accueil:queue")).status_code == 302
+    login(Role.DIGITAL_STEWARD)
+    assert client.get(reverse("accueil:queue")).status_code == 403
+
+
+def test_the_queue_panel_refreshes_as_a_fragment(client, adviser):
+    response = client.get(reverse("accueil:queue"), headers=HX)
+    assert response.content.decode().lstrip().startswith('<div id="queue-panel"')
+
+
+def test_advisers_set_their_languages_in_their_profile(client, adviser):
+    response = client.post(reverse("profile"), {"languages": ["nl", "en"]})
+    assert response.status_code == 302
+    assert set(adviser.languages.values_list("code", flat=True)) == {"nl", "en"}
+
+
+# --- the waiting-room screen ----------------------------------------------------------------------
+
+
+def test_the_waiting_room_screen_is_public_and_shows_no_one(client, login):
+    from accueil import services
+
+    reception = staff(Role.RECEPTION_AGENT, first_name="Nadia", last_name="Secret")
+    ticket = visit(user=reception, theme="choisir").ticket
+    visit(user=reception, theme="travailler", language="nl")
+    advising = staff(Role.ADVISER, first_name="Sarah", last_name="Hidden")
+    advising.languages.set(["fr"])
+    services.ticket_call_next(adviser=advising, desk="3")
+    response = client.get(reverse("accueil:waiting_room"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ticket.label in page
+    assert "Appel en cours" in page
+    assert "Nu aan de beurt" in page
+    assert "Now calling" in page
+    assert "Secret" not in page
+    assert "Hidden" not in page
+    assert "Nadia" not in page
+    fragment = client.get(reverse("accueil:waiting_room"), headers=HX).content.decode()
+    assert fragment.lstrip().startswith('<div id="board"')
+    assert 'hx-trigger="every 3s"' in fragment
