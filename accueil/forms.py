@@ -20,6 +20,18 @@ def _codes(model, *, blank: bool = False):
     return choices
 
 
+class CodeField(forms.ChoiceField):
+    """A code of a reference table: offered with its labels, checked against the cached codes
+    (without building the labelled list: the desk validates one on every tap)."""
+
+    def __init__(self, model, *, blank: bool = False, **kwargs):
+        self.model = model
+        super().__init__(choices=_codes(model, blank=blank), **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return any(row.code == value for row in reference_rows(self.model))
+
+
 def _partners():
     return [("", "—")] + [
         (str(partner.pk), partner.name) for partner in reference_rows(Partner) if partner.circle == 1
@@ -39,8 +51,8 @@ class VisitForm(CaptureFields):
     orientation = forms.ChoiceField(
         label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect
     )
-    language = forms.ChoiceField(label=_("Language"), choices=_codes(Language), widget=forms.RadioSelect)
-    channel = forms.ChoiceField(label=_("Channel"), choices=_codes(Channel), widget=forms.RadioSelect)
+    language = CodeField(Language, label=_("Language"), widget=forms.RadioSelect)
+    channel = CodeField(Channel, label=_("Channel"), widget=forms.RadioSelect)
     count = _reset_after_capture(
         forms.IntegerField(
             label=_("Number of people"),
@@ -50,19 +62,11 @@ class VisitForm(CaptureFields):
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
     )
-    gender = _reset_after_capture(
-        forms.ChoiceField(label=_("Gender"), choices=_codes(Gender, blank=True), required=False)
-    )
-    age_band = _reset_after_capture(
-        forms.ChoiceField(label=_("Age band"), choices=_codes(AgeBand, blank=True), required=False)
-    )
-    status = _reset_after_capture(
-        forms.ChoiceField(label=_("Status"), choices=_codes(Status, blank=True), required=False)
-    )
+    gender = _reset_after_capture(CodeField(Gender, blank=True, label=_("Gender"), required=False))
+    age_band = _reset_after_capture(CodeField(AgeBand, blank=True, label=_("Age band"), required=False))
+    status = _reset_after_capture(CodeField(Status, blank=True, label=_("Status"), required=False))
     residence = _reset_after_capture(
-        forms.ChoiceField(
-            label=_("Place of residence"), choices=_codes(Residence, blank=True), required=False
-        )
+        CodeField(Residence, blank=True, label=_("Place of residence"), required=False)
     )
     partner = _reset_after_capture(
         forms.ChoiceField(label=_("Institution asked for"), choices=_partners, required=False)

@@ -28,7 +28,6 @@ CORRECTABLE = [
 ]
 
 
-@transaction.atomic
 def visit_create(
     *,
     key: uuid.UUID,
@@ -48,16 +47,23 @@ def visit_create(
 ) -> capture.Captured:
     """Records a visit once per key (codes in, as the reference tables' primary keys).
 
-    An on-site visit directed to individual advice, logged while it happens, gets a queue ticket
-    (`partner`: the institution the person asked for, if any). A replayed key changes nothing.
+    An on-site visit directed to individual advice, logged while it happens, gets a queue ticket in
+    the same transaction (`partner`: the institution asked for, if any). A replayed key changes nothing.
     """
     now = now or timezone.now()
-    result = capture.capture(
+
+    def issue_ticket(visit: Visit) -> None:
+        if _needs_ticket(visit, now=now):
+            ticket_issue(visit=visit, partner=partner, now=now)
+
+    return capture.capture(
         Visit,
         key=key,
         user=user,
         occurred_at=occurred_at,
         now=now,
+        # Only individual advice can lead to a ticket; any other visit is a single INSERT.
+        then=issue_ticket if orientation == Orientation.ADVICE else None,
         theme_id=theme,
         orientation=orientation,
         language_id=language,
@@ -68,10 +74,6 @@ def visit_create(
         status_id=status,
         residence_id=residence,
     )
-    visit = result.entry
-    if result.created and _needs_ticket(visit, now=now):
-        ticket_issue(visit=visit, partner=partner, now=now)
-    return result
 
 
 def _needs_ticket(visit: Visit, *, now: datetime) -> bool:
@@ -96,9 +98,10 @@ def _next_number(service_date) -> int:
         return cursor.fetchone()[0]
 
 
-@transaction.atomic
 def ticket_issue(*, visit: Visit, partner: int | None = None, now: datetime | None = None) -> Ticket:
-    """Puts the visitor in the queue of the day: the next number, their theme and language."""
+    """Puts the visitor in the queue of the day: the next number, their theme and language.
+
+    Call inside the transaction that records the visit (visit_create does)."""
     now = now or timezone.now()
     service_date = timezone.localdate(now)
     return Ticket.objects.create(

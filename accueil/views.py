@@ -140,11 +140,29 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "accueil/desk.html", _desk_context(request, form, now))
 
 
+def _with_references(visit: Visit) -> tuple[Visit, Ticket | None]:
+    """Attaches the cached reference rows to a new visit (no query each) and returns its ticket."""
+    themes = {row.code: row for row in reference_rows(Theme)}
+    visit.theme = themes.get(visit.theme_id) if visit.theme_id else None
+    visit.language = {row.code: row for row in reference_rows(Language)}[visit.language_id]
+    visit.channel = {row.code: row for row in reference_rows(Channel)}[visit.channel_id]
+    ticket = None
+    if visit.orientation == Orientation.ADVICE:
+        try:
+            ticket = visit.ticket  # already known when the service has just issued it
+        except Ticket.DoesNotExist:
+            ticket = None
+    if ticket is not None:
+        ticket.theme = themes.get(ticket.theme_id, ticket.theme)
+    return visit, ticket
+
+
 def _after_capture(request: HttpRequest, result: capture.Captured, now) -> HttpResponse:
-    visit = result.entry
+    # The answer carries what the person needs at once: the confirmation, the ticket and the next
+    # key. The counters and the last entries refresh themselves on the 'capture:recorded' event.
     if request.htmx:
-        context = {"visit": visit, "created": result.created, "next_key": capture.new_key(), "now": now}
-        context["recent"] = _recent(request, now)
+        visit, ticket = _with_references(result.entry)
+        context = {"visit": visit, "ticket": ticket, "created": result.created, "next_key": capture.new_key()}
         return render(request, "accueil/partials/desk_result.html", context)
     if result.created:
         messages.success(request, _("Recorded."))
@@ -157,11 +175,17 @@ def _after_capture(request: HttpRequest, result: capture.Captured, now) -> HttpR
 @require_GET
 @vary_on_headers("HX-Request")
 def desk_counters(request: HttpRequest) -> HttpResponse:
-    """Today's counters and queue lengths, refreshed by the desk (the desk page renders them too)."""
+    """Today's counters and this person's last entries, refreshed by the desk after each entry and
+    every half minute (the desk page renders both)."""
     if not request.htmx:
         return redirect("accueil:desk")
-    context = {"counters": _counters(timezone.localdate())}
-    return render(request, "accueil/partials/desk_counters.html", context)
+    now = timezone.now()
+    context = {
+        "counters": _counters(timezone.localdate(now)),
+        "recent": _recent(request, now),
+        "undo_minutes": settings.CAPTURE_UNDO_MINUTES,
+    }
+    return render(request, "accueil/partials/desk_refresh.html", context)
 
 
 @permission_required("accueil.add_visit", raise_exception=True)
@@ -180,8 +204,9 @@ def desk_undo(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         message = error.messages[0]
     if request.htmx:
-        context = {"recent": _recent(request, now), "status_message": message}
-        return render(request, "accueil/partials/desk_recent.html", context)
+        response = render(request, "accueil/partials/desk_status.html", {"status_message": message})
+        response["HX-Trigger"] = "capture:recorded"  # the counters and the last entries follow
+        return response
     messages.info(request, message)
     return redirect("accueil:desk")
 

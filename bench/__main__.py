@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["platform"]
+BENCHMARKS = ["platform", "desk"]
 
 
 def main(names: list[str]) -> int:

@@ -126,14 +126,27 @@ class Result:
         return statistics.median(self.latencies) * 1000
 
 
-def _client(base: str, path: str, seconds: float, headers: dict[str, str], out) -> None:
-    target = urlsplit(base)
-    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+class Get:
+    """A GET of one path, the same every time."""
+
+    def __init__(self, path: str, headers: dict[str, str] | None = None):
+        self.path = path
+        self.headers = {"Accept-Language": "fr", **(headers or {})}
+
+    def prepare(self, connection: http.client.HTTPConnection) -> None:
+        return None
+
+    def request(self, state) -> tuple[str, str, bytes | None, dict[str, str]]:
+        return "GET", self.path, None, self.headers
+
+
+def _run(connection: http.client.HTTPConnection, scenario, state, seconds: float) -> tuple[list[float], int]:
     latencies, errors = [], 0
     deadline = time.perf_counter() + seconds
     while (start := time.perf_counter()) < deadline:
+        method, path, body, headers = scenario.request(state)
         try:
-            connection.request("GET", path, headers=headers)
+            connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -142,35 +155,39 @@ def _client(base: str, path: str, seconds: float, headers: dict[str, str], out) 
             errors += 1
             connection.close()
         latencies.append(time.perf_counter() - start)
-    out.put((latencies, errors))
+    return latencies, errors
 
 
-def load(
-    name: str,
-    base: str,
-    path: str,
-    *,
-    seconds: float = 5.0,
-    concurrency: int = 4,
-    headers: dict[str, str] | None = None,
-) -> Result:
-    """GETs `path` from `concurrency` client processes for `seconds`, after a short warm-up."""
-    headers = {"Accept-Language": "fr", **(headers or {})}
+def _client(base: str, scenario, warmup: float, seconds: float, ready, out) -> None:
+    target = urlsplit(base)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+    # Preparing (signing in: a slow password hash on purpose) happens before anybody measures.
+    state = scenario.prepare(connection)
+    ready.wait()
+    _run(connection, scenario, state, warmup)
+    ready.wait()
+    out.put(_run(connection, scenario, state, seconds))
+
+
+def load(name: str, base: str, scenario, *, seconds: float = 5.0, concurrency: int = 4) -> Result:
+    """Runs the scenario (Get, or any picklable object with prepare() and request()) from
+    `concurrency` client processes: all prepare, warm up for half a second, then measure together."""
+    if isinstance(scenario, str):
+        scenario = Get(scenario)
     context = multiprocessing.get_context("spawn")
-    for phase_seconds in (0.5, seconds):  # warm-up (connections, caches), then the measure
-        out = context.Queue()
-        clients = [
-            context.Process(target=_client, args=(base, path, phase_seconds, headers, out))
-            for _ in range(concurrency)
-        ]
-        for client in clients:
-            client.start()
-        parts = [out.get() for _ in clients]
-        for client in clients:
-            client.join()
+    out, ready = context.Queue(), context.Barrier(concurrency)
+    clients = [
+        context.Process(target=_client, args=(base, scenario, 0.5, seconds, ready, out))
+        for _ in range(concurrency)
+    ]
+    for client in clients:
+        client.start()
+    parts = [out.get() for _ in clients]
+    for client in clients:
+        client.join()
     latencies = [value for part, _ in parts for value in part]
     errors = sum(errors for _, errors in parts)
-    # Each client measures for exactly `seconds` once started, all at the same time.
+    # Each client measures for exactly `seconds`, all at the same time.
     return Result(name, len(latencies), errors, seconds, latencies)
 
 

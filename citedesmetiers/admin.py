@@ -130,7 +130,8 @@ class StaffAccountAdmin(UserAdmin):
         (_("Work"), {"fields": ["groups", "partner", "is_active"]}),
         (_("History"), {"fields": ["last_login", "date_joined", "is_demo"]}),
     ]
-    superuser_fieldsets = [(_("Superuser"), {"fields": ["is_superuser", "user_permissions"]})]
+    # Access comes from roles only (roles.py): no permission is given to one person.
+    superuser_fieldsets = [(_("Superuser"), {"fields": ["is_superuser"]})]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

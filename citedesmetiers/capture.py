@@ -8,6 +8,8 @@ Its author may undo it for a few minutes; later, a coordinator corrects it (and 
 """
 
 import uuid
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
@@ -96,20 +98,32 @@ def occurred_at_resolve(
 
 
 def capture(
-    model: type[Entry], *, key: uuid.UUID, user, occurred_at: datetime, now: datetime, **fields
+    model: type[Entry],
+    *,
+    key: uuid.UUID,
+    user,
+    occurred_at: datetime,
+    now: datetime,
+    then: Callable[[Entry], None] | None = None,
+    **fields,
 ) -> Captured:
     """Records the entry once per key; a replay of the key returns the first entry, unchanged.
 
-    Call inside a transaction: the insert runs in a savepoint, so a concurrent duplicate that loses
-    the race on the unique key is turned into a read of the winner.
+    `then(entry)` runs in the same transaction for a new entry only (a queue ticket, say). A duplicate
+    that loses the race on the unique key is turned into a read of the winner.
     """
     entry = model(key=key, recorded_by=user, occurred_at=occurred_at, recorded_at=now, **fields)
     # Codes are checked by the form and by the database's foreign keys, not one query each here.
     relations = [field.name for field in model._meta.fields if field.is_relation]
     entry.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    # Alone, the entry is one INSERT; with follow-up work, or inside a caller's transaction (where
+    # a failed INSERT would abort it), a transaction or a savepoint holds them together.
+    needs_transaction = then is not None or transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if needs_transaction else nullcontext():
             entry.save(force_insert=True)
+            if then is not None:
+                then(entry)
     except IntegrityError:
         existing = model.objects.filter(key=key).first()
         if existing is None:

@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from citedesmetiers import sessions
@@ -21,12 +22,17 @@ def site(request):
     """Site name in the active language, links to this same page in each language, session limits."""
     current = get_language()
     path = request.get_full_path()
-    context = {
-        "site_name": settings.SITE_NAMES.get(current, settings.SITE_NAMES["fr"]),
-        "language_links": [
+
+    def language_links():
+        return [
             {"code": code, "name": name, "url": _language_url(path, code, current)}
             for code, name in settings.LANGUAGES
-        ],
+        ]
+
+    context = {
+        "site_name": settings.SITE_NAMES.get(current, settings.SITE_NAMES["fr"]),
+        # Computed once, and only by pages that show the switcher: fragments never do.
+        "language_links": SimpleLazyObject(language_links),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -1,7 +1,8 @@
 """The staff roles: each is a group whose permissions are written here, and only here.
 
 `services.roles_sync()` makes the groups match this file after every `migrate`; a permission given to a
-group by hand in the back office is taken back at the next sync.
+group by hand is taken back at the next sync. A person's permissions are those of their roles only
+(backends.StaffBackend): no permission is given to one person directly.
 """
 
 from django.db import models
@@ -112,3 +113,10 @@ def label(group_name: str) -> str:
         return str(Role(group_name).label)
     except ValueError:
         return group_name
+
+
+def permissions_of(role_names) -> set[str]:
+    """The permissions that these roles give (names that are not roles give none)."""
+    return {
+        permission for name in role_names if name in Role.values for permission in PERMISSIONS[Role(name)]
+    }

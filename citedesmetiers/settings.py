@@ -176,7 +176,7 @@ LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 
 # Sessions: stored in the database (shared by every app instance), ended after idle and absolute limits.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "citedesmetiers.sessions"  # Django's database sessions, read in plain SQL
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_MAX_HOURS", 10) * 3600
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)

@@ -70,7 +70,7 @@ def test_one_tap_records_a_visit_and_gives_a_ticket(client, login):
     assert "ticket A001" in page
 
 
-def test_the_htmx_answer_brings_a_new_key_the_ticket_and_the_last_entries(client, login):
+def test_the_htmx_answer_brings_a_new_key_and_the_ticket_then_the_desk_refreshes(client, login):
     login(Role.RECEPTION_AGENT)
     form = entry()
     response = client.post(reverse("accueil:desk"), form, headers=HX)
@@ -80,7 +80,19 @@ def test_the_htmx_answer_brings_a_new_key_the_ticket_and_the_last_entries(client
     new_key = re.search(r'name="key" value="([0-9a-f-]{36})" id="id_key"', fragment).group(1)
     assert new_key != form["key"]
     assert "A001" in fragment
-    assert 'id="desk-recent"' in fragment
+    refresh = client.get(reverse("accueil:desk_counters"), headers=HX).content.decode()
+    assert '<div id="desk-recent" hx-swap-oob="innerHTML">' in refresh
+    assert "ticket A001" in refresh
+
+
+def test_a_desk_entry_costs_a_handful_of_queries(client, login, django_assert_max_num_queries):
+    login(Role.RECEPTION_AGENT)
+    client.post(reverse("accueil:desk"), entry(), headers=HX)  # warms the reference cache
+    # Session, user, permissions, the insert in its transaction, the ticket's number and row.
+    with django_assert_max_num_queries(9):
+        client.post(reverse("accueil:desk"), entry(theme="travailler"), headers=HX)
+    with django_assert_max_num_queries(6):
+        client.post(reverse("accueil:desk"), entry(orientation="information"), headers=HX)
 
 
 def test_a_resent_entry_is_recorded_once_and_said_so(client, login):

@@ -67,7 +67,8 @@ def test_an_entry_can_be_undone_for_a_few_minutes(desk):
     desk.get_by_role("button", name=re.compile("Choisir son orientation")).click()
     expect(desk.locator("#desk-status")).to_contain_text("C001")
     desk.locator("#desk-recent").get_by_role("button", name=re.compile("Annuler")).click()
-    expect(desk.locator("#desk-recent")).to_contain_text("Encodage annulé.")
+    expect(desk.locator("#desk-status")).to_contain_text("Encodage annulé.")
+    expect(desk.locator("#desk-recent")).to_contain_text("annulé")
     undone = Visit.objects.get()
     assert undone.cancelled
     assert undone.ticket.status == TicketStatus.CANCELLED

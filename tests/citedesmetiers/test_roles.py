@@ -110,3 +110,21 @@ def test_an_account_without_role_gets_an_explanation(client):
 def test_staff_factory_gives_partner_roles_an_institution():
     assert staff(Role.PARTNER_LEAD).partner.code == "actiris"
     assert staff(Role.DIRECTOR).partner is None
+
+
+def test_the_person_and_their_roles_come_in_one_query_and_give_the_roles_permissions(
+    django_assert_num_queries,
+):
+    from citedesmetiers.backends import StaffBackend
+
+    user = staff(Role.COORDINATOR)
+    user.groups.add(Group.objects.get(name=Role.DIRECTOR.value))
+    user.user_permissions.add(Permission.objects.get(codename="delete_space"))  # not a role: ignored
+    backend = StaffBackend()
+    with django_assert_num_queries(1):
+        signed_in = backend.get_user(user.pk)
+        permissions = backend.get_all_permissions(signed_in)
+        assert signed_in.has_perm("accueil.change_visit")
+    assert permissions == roles.permissions_of(["coordinator", "director"])
+    assert not signed_in.has_perm("citedesmetiers.delete_space")
+    assert not signed_in.has_perm("citedesmetiers.delete_user")

@@ -1,0 +1,159 @@
+"""Logging a visit: the reception desk's real endpoint against a bare view inserting one row.
+
+All run in the same gunicorn (production settings, 2 workers), in the same run:
+- the bare view: no session, no sign-in, no form, one INSERT (bound by the commit's disk flush);
+- the same INSERT behind what every staff endpoint pays: session, signed-in user, permission, CSRF;
+- the desk's own request, as its page sends it: a signed-in session, the CSRF token, the form with a
+  fresh key, the capture service and the fragment that answers it; once with half of the entries
+  directed to individual advice (each also issues a queue ticket, in the same transaction), once with
+  information-only entries.
+The ratios say what the desk costs against the floor, and against the floor of a secure endpoint.
+"""
+
+import http.client
+import os
+import re
+import subprocess
+import uuid
+from urllib.parse import urlencode
+
+from bench import harness
+
+SECONDS = 5.0
+PASSWORD = "bench-password-0123456789"
+USERNAME = "bench-reception"
+THEMES = ["choisir", "apprendre", "bouger", "entreprendre", "travailler"]
+
+
+def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
+    for header in response.msg.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+class DeskEntry:
+    """Signs in once through the sign-in page, then posts desk entries with fresh keys."""
+
+    def __init__(self, username: str, *, advice_share: int = 2):
+        self.username = username
+        self.advice_share = advice_share
+
+    def prepare(self, connection: http.client.HTTPConnection) -> dict:
+        jar: dict[str, str] = {}
+
+        def call(method, path, body=None, headers=None):
+            cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+            connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
+            response = connection.getresponse()
+            text = response.read().decode()
+            _cookies(response, jar)
+            return response.status, text
+
+        _, page = call("GET", "/fr/personnel/connexion/")
+        form = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _token(page)}
+        status, _ = call(
+            "POST",
+            "/fr/personnel/connexion/",
+            urlencode(form),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if status != 302:
+            raise RuntimeError(f"sign-in failed: {status}")
+        _, desk = call("GET", "/fr/accueil/")
+        return {"jar": jar, "token": _token(desk), "count": 0}
+
+    def request(self, state):
+        state["count"] += 1
+        number = state["count"]
+        body = {
+            "key": str(uuid.uuid4()),
+            "theme": THEMES[number % len(THEMES)],
+            "orientation": "advice" if number % self.advice_share == 0 else "information",
+            "language": "fr",
+            "channel": "on_site",
+            "count": "1",
+            "csrfmiddlewaretoken": state["token"],
+        }
+        headers = {
+            "Cookie": "; ".join(f"{name}={value}" for name, value in state["jar"].items()),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "HX-Request": "true",
+            "X-CSRFToken": state["token"],
+        }
+        return "POST", "/fr/accueil/", urlencode(body), headers
+
+
+class SignedInInsert(DeskEntry):
+    """The one-row INSERT behind sign-in, permission and CSRF, with the desk's session."""
+
+    def request(self, state):
+        headers = {
+            "Cookie": "; ".join(f"{name}={value}" for name, value in state["jar"].items()),
+            "X-CSRFToken": state["token"],
+            "Content-Length": "0",
+        }
+        return "POST", "/bench/signed-in-insert/", b"", headers
+
+
+class BareInsert:
+    def prepare(self, connection) -> None:
+        return None
+
+    def request(self, state):
+        return "POST", "/bench/bare-insert/", b"", {"Content-Length": "0"}
+
+
+def _reception_agent(env: dict[str, str]) -> int:
+    script = (
+        "from django.contrib.auth.models import Group; from citedesmetiers.models import User; "
+        f"u = User.objects.create_user('bench-reception', password='{PASSWORD}'); "
+        "u.groups.add(Group.objects.get(name='reception_agent')); print(u.pk)"
+    )
+    result = subprocess.run(
+        [harness.PYTHON, "manage.py", "shell", "-c", script],
+        cwd=harness.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    with harness.bench_database("desk") as url:
+        env = harness.production_env(url, DJANGO_SETTINGS_MODULE="bench.settings")
+        env["BENCH_USER_ID"] = str(_reception_agent(env))
+        with harness.gunicorn(env) as base:
+            bare = harness.load("POST bare view, one INSERT", base, BareInsert(), seconds=SECONDS)
+            secure = harness.load(
+                "POST same INSERT, signed in (session, CSRF)", base, SignedInInsert(USERNAME), seconds=SECONDS
+            )
+            desk = harness.load(
+                "POST desk entry (half advice + ticket)", base, DeskEntry(USERNAME), seconds=SECONDS
+            )
+            info = harness.load(
+                "POST desk entry (information only)",
+                base,
+                DeskEntry(USERNAME, advice_share=10**9),
+                seconds=SECONDS,
+            )
+    harness.report(
+        "Visit logging: gunicorn, 2 workers, 4 client processes, production settings",
+        [bare, secure, desk, info],
+        [
+            ("desk (half advice) / bare view", desk, bare),
+            ("desk (information only) / bare view", info, bare),
+            ("signed-in INSERT / bare view", secure, bare),
+            ("desk (information only) / signed-in INSERT", info, secure),
+        ],
+    )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    main()
