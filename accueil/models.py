@@ -77,6 +77,8 @@ class Visit(CapturedEntry):
         indexes = [
             # Every daily, monthly and yearly figure selects visits by the time they happened.
             models.Index(fields=["occurred_at"], name="accueil_visit_occurred"),
+            # The desk lists its author's latest entries after each one.
+            models.Index(fields=["recorded_by", "-recorded_at"], name="accueil_visit_author_recent"),
         ]
 
     def __str__(self):

@@ -230,34 +230,34 @@ def ticket_recall(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ti
     return ticket
 
 
+def _advance(ticket: Ticket, adviser, *, expected: str, status: str, stamp: str, now) -> Ticket:
+    """Moves the adviser's own ticket from the expected stage to the next, stamping when."""
+    ticket = _own_ticket(ticket, adviser, [expected])
+    ticket.status = status
+    setattr(ticket, stamp, now or timezone.now())
+    ticket.save(update_fields=["status", stamp])
+    return ticket
+
+
 @transaction.atomic
 def ticket_walked_away(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
     """The person called did not come: the ticket ends as walked away."""
-    ticket = _own_ticket(ticket, adviser, [TicketStatus.CALLED])
-    ticket.status = TicketStatus.WALKED_AWAY
-    ticket.ended_at = now or timezone.now()
-    ticket.save(update_fields=["status", "ended_at"])
-    return ticket
+    called, gone = TicketStatus.CALLED, TicketStatus.WALKED_AWAY
+    return _advance(ticket, adviser, expected=called, status=gone, stamp="ended_at", now=now)
 
 
 @transaction.atomic
 def ticket_start(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
     """The person has come to the desk: the consultation begins."""
-    ticket = _own_ticket(ticket, adviser, [TicketStatus.CALLED])
-    ticket.status = TicketStatus.SERVING
-    ticket.served_at = now or timezone.now()
-    ticket.save(update_fields=["status", "served_at"])
-    return ticket
+    called, serving = TicketStatus.CALLED, TicketStatus.SERVING
+    return _advance(ticket, adviser, expected=called, status=serving, stamp="served_at", now=now)
 
 
 @transaction.atomic
 def ticket_end(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticket:
     """The consultation is over."""
-    ticket = _own_ticket(ticket, adviser, [TicketStatus.SERVING])
-    ticket.status = TicketStatus.DONE
-    ticket.ended_at = now or timezone.now()
-    ticket.save(update_fields=["status", "ended_at"])
-    return ticket
+    serving, done = TicketStatus.SERVING, TicketStatus.DONE
+    return _advance(ticket, adviser, expected=serving, status=done, stamp="ended_at", now=now)
 
 
 def closing_time() -> time:
