@@ -361,3 +361,18 @@ def test_the_waiting_room_screen_is_public_and_shows_no_one(client, login):
     fragment = client.get(reverse("accueil:waiting_room"), headers=HX).content.decode()
     assert fragment.lstrip().startswith('<div id="board"')
     assert 'hx-trigger="every 3s"' in fragment
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "name"),
+    [
+        (Role.ADVISER, "get", "accueil:desk_counters"),
+        (Role.DIGITAL_STEWARD, "post", "accueil:desk_undo"),
+        (Role.RECEPTION_AGENT, "post", "accueil:queue_desk"),
+        (Role.COORDINATOR, "post", "accueil:queue_desk"),
+    ],
+)
+def test_other_roles_are_refused(client, login, role, method, name):
+    login(role)
+    response = getattr(client, method)(reverse(name), {"key": str(uuid.uuid4()), "desk": "1"}, headers=HX)
+    assert response.status_code == 403
