@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accueil', '0001_initial'),
-        ('citedesmetiers', '0004_audit_append_only'),
+        ("accueil", "0001_initial"),
+        ("citedesmetiers", "0004_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['recorded_by', '-recorded_at'], name='accueil_visit_author_recent'),
+            model_name="visit",
+            index=models.Index(fields=["recorded_by", "-recorded_at"], name="accueil_visit_author_recent"),
         ),
     ]
