@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run dev test bench lint fmt messages shell manage clean
+.PHONY: help install run dev test bench lint fmt messages migrations shell manage clean
 
 help:
 	@echo "make run      serve the app with demo data on http://$(HOST):$(PORT) (gunicorn)"
@@ -29,6 +29,7 @@ help:
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make fmt      format and fix with ruff"
 	@echo "make messages refresh the translation catalogs (needs GNU gettext)"
+	@echo "make migrations  new migrations for model changes, formatted"
 	@echo "make shell    a Django shell on the project's database"
 	@echo "make manage ARGS='...'  any manage.py command on the project's database"
 
@@ -77,6 +78,10 @@ fmt: install
 messages: install
 	CDM_MODE=dev $(MANAGE) makemessages --all --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*'
 	$(BIN)/python -m citedesmetiers.catalogs --fill-english citedesmetiers/locale/en/LC_MESSAGES/django.po
+
+migrations: install
+	@CDM_MODE=dev $(WITH_DB) $(MANAGE) makemigrations $(ARGS)
+	$(BIN)/ruff format --quiet */migrations
 
 shell: install
 	@CDM_MODE=dev $(WITH_DB) $(MANAGE) shell
