@@ -1,15 +1,17 @@
 """The back office: Django's admin under settings.ADMIN_PATH, opened by a permission, not `is_staff`."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from citedesmetiers import forms, roles
+from citedesmetiers import forms, roles, services
 from citedesmetiers.models import (
     AgeBand,
     Channel,
@@ -123,13 +125,14 @@ class StaffAccountAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role_names", "partner", "is_active"]
     list_filter = ["groups", "partner", "is_active", "is_demo"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    readonly_fields = ["last_login", "date_joined", "is_demo"]
+    readonly_fields = ["last_login", "date_joined", "is_demo", "second_factor"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username", "password", "second_factor"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Work"), {"fields": ["groups", "partner", "is_active"]}),
         (_("History"), {"fields": ["last_login", "date_joined", "is_demo"]}),
     ]
+    actions = ["reset_second_factor"]
     # Access comes from roles only (roles.py): no permission is given to one person.
     superuser_fieldsets = [(_("Superuser"), {"fields": ["is_superuser"]})]
 
@@ -142,6 +145,20 @@ class StaffAccountAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner").prefetch_related("groups")
+
+    @admin.display(description=_("Second factor"))
+    def second_factor(self, obj):
+        if obj.totp_confirmed_at:
+            return _("set up on %(date)s") % {"date": date_format(timezone.localtime(obj.totp_confirmed_at))}
+        return _("not set up (asked at the next sign-in when the role needs it)")
+
+    @admin.action(description=_("Reset the second factor (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.second_factor_reset(user=user, actor=request.user)
+        self.message_user(
+            request, _("Reset: they will set up a new second factor at their next sign-in."), messages.SUCCESS
+        )
 
     @admin.display(description=_("Roles"))
     def role_names(self, obj):

@@ -23,18 +23,43 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         if self.lockout_seconds:
-            minutes = max(1, -(-self.lockout_seconds // 60))
-            raise ValidationError(
-                ngettext(
-                    "Too many failed sign-in attempts. Please wait %(minutes)d minute and try "
-                    "again, or ask an administrator to check your account.",
-                    "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try "
-                    "again, or ask an administrator to check your account.",
-                    minutes,
-                ),
-                code="locked",
-                params={"minutes": minutes},
-            )
+            raise lockout_error(self.lockout_seconds)
+        return super().clean()
+
+
+def lockout_error(seconds: int) -> ValidationError:
+    minutes = max(1, -(-seconds // 60))
+    return ValidationError(
+        ngettext(
+            "Too many failed sign-in attempts. Please wait %(minutes)d minute and try "
+            "again, or ask an administrator to check your account.",
+            "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try "
+            "again, or ask an administrator to check your account.",
+            minutes,
+        ),
+        code="locked",
+        params={"minutes": minutes},
+    )
+
+
+class SecondFactorForm(forms.Form):
+    """The six-digit code of the person's authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=9,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 9}
+        ),
+    )
+
+    def __init__(self, *args, lockout_seconds: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lockout_seconds = lockout_seconds
+
+    def clean(self):
+        if self.lockout_seconds:
+            raise lockout_error(self.lockout_seconds)
         return super().clean()
 
 

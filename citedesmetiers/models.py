@@ -248,6 +248,12 @@ class User(AbstractUser):
         related_name="+",
         help_text=_("The languages in which this person can advise: the queue offers them those visitors."),
     )
+    totp_secret = models.CharField(_("second factor secret"), max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(
+        _("second factor set up on"), null=True, blank=True, editable=False
+    )
+    # The last time step accepted: a code is never accepted twice.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(
         _("demo account"),
         default=False,

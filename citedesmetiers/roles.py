@@ -22,6 +22,8 @@ class Role(models.TextChoices):
 
 # Roles whose holders work for a partner institution and only see its records.
 PARTNER_ROLES = frozenset({Role.ADVISER, Role.PARTNER_LEAD, Role.ACTIVITY_ORGANISER})
+# Roles that see consultations or manage accounts sign in with a second factor (TOTP).
+SECOND_FACTOR_ROLES = frozenset({Role.ADVISER, Role.PARTNER_LEAD, Role.DIRECTOR, Role.ADMINISTRATOR})
 
 DESCRIPTIONS = {
     Role.RECEPTION_AGENT: _(
@@ -120,3 +122,13 @@ def permissions_of(role_names) -> set[str]:
     return {
         permission for name in role_names if name in Role.values for permission in PERMISSIONS[Role(name)]
     }
+
+
+def needs_second_factor(user) -> bool:
+    """Whether this person signs in with a code from an authenticator app as well as a password."""
+    if user.is_superuser:
+        return True
+    names = getattr(user, "role_names", None)
+    if names is None:
+        names = list(user.groups.values_list("name", flat=True))
+    return any(name in SECOND_FACTOR_ROLES for name in names)

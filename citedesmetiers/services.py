@@ -9,9 +9,10 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from citedesmetiers import roles
+from citedesmetiers import roles, totp
 from citedesmetiers.models import AuditEntry, LoginFailure, Partner, User
 
 
@@ -101,6 +102,9 @@ def demo_accounts_create() -> list[tuple[DemoAccount, bool]]:
         user.partner = partner
         user.is_demo = True
         user.is_active = True
+        if account.role in roles.SECOND_FACTOR_ROLES and not user.totp_confirmed_at:
+            # Set up already: in demo mode the sign-in page shows the current code of a demo account.
+            user.totp_secret, user.totp_confirmed_at = totp.new_secret(), timezone.now()
         user.full_clean()
         user.save()
         user.groups.set([groups[account.role.value]])
@@ -123,4 +127,32 @@ def audit_record(*, actor, action: str, obj, changes: dict | None = None, now: d
 def user_languages_set(*, user: User, languages) -> User:
     """Sets the languages a staff member advises in."""
     user.languages.set(languages)
+    return user
+
+
+def second_factor_confirm(*, user: User, secret: str, step: int, now: datetime | None = None) -> User:
+    """Sets up a person's second factor once a code from their app has proved the shared secret."""
+    user.totp_secret = secret
+    user.totp_confirmed_at = now or timezone.now()
+    user.totp_last_step = step
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    return user
+
+
+def second_factor_use(*, user: User, step: int) -> bool:
+    """Records the use of a code's time step; False when that step (or a later one) was already used.
+
+    One conditional UPDATE: two sign-ins racing with the same code cannot both succeed."""
+    fresh = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+    return User.objects.filter(fresh, pk=user.pk).update(totp_last_step=step) == 1
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, actor: User, now: datetime | None = None) -> User:
+    """An administrator clears a person's second factor: they set up a new one at their next sign-in."""
+    user.totp_secret = ""
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    audit_record(actor=actor, action="user.second_factor_reset", obj=user, now=now)
     return user

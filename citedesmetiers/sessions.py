@@ -60,6 +60,33 @@ def session_remaining(session, *, now: float) -> Remaining:
     return Remaining(idle=int(idle), absolute=int(absolute))
 
 
+# Between the password and the second factor, the person is not signed in: the session only holds
+# who is on the way, for a few minutes.
+PENDING = "cdm_pending_sign_in"
+PENDING_SECRET = "cdm_pending_totp_secret"  # noqa: S105 (a session key, not a secret)
+PENDING_SECONDS = 300
+
+
+def sign_in_pending_set(session, *, user, backend: str, next_url: str, now: float) -> None:
+    session[PENDING] = {
+        "user": user.pk,
+        "backend": backend,
+        "next": next_url,
+        "until": int(now) + PENDING_SECONDS,
+    }
+
+
+def sign_in_pending(session, *, now: float) -> dict | None:
+    """The sign-in waiting for its second factor, if it has not expired."""
+    pending = session.get(PENDING)
+    return pending if pending and pending["until"] >= now else None
+
+
+def sign_in_pending_clear(session) -> None:
+    session.pop(PENDING, None)
+    session.pop(PENDING_SECRET, None)
+
+
 def is_passive(request) -> bool:
     return request.headers.get(PASSIVE_HEADER) == "1"
 

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("staff/"), views.staff_home, name="staff_home"),
     path(_("staff/sign-in/"), views.login, name="login"),
+    path(_("staff/sign-in/code/"), views.second_factor, name="second_factor"),
     path(
         _("staff/sign-out/"),
         auth_views.LogoutView.as_view(next_page=settings.LOGOUT_REDIRECT_URL),

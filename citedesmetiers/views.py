@@ -17,8 +17,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from citedesmetiers import menu, roles, selectors, services, sessions
-from citedesmetiers.forms import LoginForm, ProfileForm
+from citedesmetiers import menu, roles, selectors, services, sessions, totp
+from citedesmetiers.forms import LoginForm, ProfileForm, SecondFactorForm
+from citedesmetiers.models import User
 
 
 @login_not_required
@@ -84,9 +85,19 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
+            services.login_failures_clear(username=user.get_username())
+            if roles.needs_second_factor(user):
+                # Not signed in yet: the code of their authenticator app comes first.
+                sessions.sign_in_pending_set(
+                    request.session,
+                    user=user,
+                    backend=user.backend,
+                    next_url=_safe_next(request),
+                    now=time.time(),
+                )
+                return redirect("second_factor")
             auth_login(request, user)
             sessions.session_start(request.session, now=time.time())
-            services.login_failures_clear(username=user.get_username())
             return redirect(_safe_next(request))
         if not lockout and form.cleaned_data.get("username"):
             services.login_failure_record(
@@ -98,6 +109,61 @@ def login(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
         status=429 if lockout else 200,
     )
+    if lockout:
+        response["Retry-After"] = str(lockout)
+    return response
+
+
+@login_not_required
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """After the password, the code of the person's authenticator app; the first time, setting it up."""
+    now = time.time()
+    pending = sessions.sign_in_pending(request.session, now=now)
+    user = User.objects.filter(pk=pending["user"], is_active=True).first() if pending else None
+    if user is None:
+        sessions.sign_in_pending_clear(request.session)
+        messages.info(request, _("Please sign in again."))
+        return redirect("login")
+    setting_up = user.totp_confirmed_at is None
+    secret = (
+        request.session.setdefault(sessions.PENDING_SECRET, totp.new_secret())
+        if setting_up
+        else user.totp_secret
+    )
+    throttle = f"second-factor:{user.get_username()}"
+    lockout = 0
+    if request.method == "POST":
+        lockout = selectors.login_lockout_seconds(username=throttle, address=client_address(request))
+    form = SecondFactorForm(request.POST or None, lockout_seconds=lockout)
+    if request.method == "POST" and form.is_valid():
+        step = totp.verify(secret, form.cleaned_data["code"], timestamp=now, last_step=user.totp_last_step)
+        if step is not None and setting_up:
+            services.second_factor_confirm(user=user, secret=secret, step=step)
+        if step is not None and (setting_up or services.second_factor_use(user=user, step=step)):
+            services.login_failures_clear(username=throttle)
+            sessions.sign_in_pending_clear(request.session)
+            auth_login(request, user, backend=pending["backend"])
+            sessions.session_start(request.session, now=now)
+            return redirect(pending["next"])
+        form.add_error("code", _("This code is not right, or it was already used. Wait for the next one."))
+        services.login_failure_record(username=throttle, address=client_address(request))
+    context = {
+        "form": form,
+        "setting_up": setting_up,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "provisioning_uri": totp.provisioning_uri(
+            secret, account=user.get_username(), issuer="Cité des métiers"
+        ),
+        # A demo account's code is shown in demo mode only, so that anyone can try the demo.
+        "demo_code": totp.code_at(secret, totp.step_of(now))
+        if user.is_demo and settings.DEMO_ACCOUNTS_ENABLED
+        else None,
+    }
+    response = render(request, "registration/second_factor.html", context, status=429 if lockout else 200)
     if lockout:
         response["Retry-After"] = str(lockout)
     return response

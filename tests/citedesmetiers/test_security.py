@@ -108,6 +108,7 @@ def test_pages_have_no_inline_script_or_style_that_the_policy_would_block(client
 PUBLIC = {
     "home",
     "login",
+    "second_factor",  # between the password and the code: the person is not signed in yet
     "theme_stylesheet",
     "session_status",
     "accueil:waiting_room",
