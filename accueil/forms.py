@@ -6,30 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accueil.models import Orientation, Visit
 from citedesmetiers.capture import CaptureFields
+from citedesmetiers.forms import CodeField, code_choices
 from citedesmetiers.models import AgeBand, Channel, Gender, Language, Partner, Residence, Status, Theme
 from citedesmetiers.selectors import reference_rows
 
 GENERAL = "general"  # the theme button for general information (stored as no theme)
-
-
-def _codes(model, *, blank: bool = False):
-    def choices():
-        rows = [(row.code, row.label) for row in reference_rows(model)]
-        return [("", "—"), *rows] if blank else rows
-
-    return choices
-
-
-class CodeField(forms.ChoiceField):
-    """A code of a reference table: offered with its labels, checked against the cached codes
-    (without building the labelled list: the desk validates one on every tap)."""
-
-    def __init__(self, model, *, blank: bool = False, **kwargs):
-        self.model = model
-        super().__init__(choices=_codes(model, blank=blank), **kwargs)
-
-    def valid_value(self, value) -> bool:
-        return any(row.code == value for row in reference_rows(self.model))
 
 
 def _partners():
@@ -74,7 +55,7 @@ class VisitForm(CaptureFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [*_codes(Theme)(), (GENERAL, _("General information"))]
+        self.fields["theme"].choices = [*code_choices(Theme)(), (GENERAL, _("General information"))]
         for name in ("keyed_date", "keyed_time"):
             _reset_after_capture(self.fields[name])
 

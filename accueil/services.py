@@ -164,7 +164,7 @@ def visit_correct(
         if getattr(visit, attribute) != value:
             changes[name] = [getattr(visit, attribute), value]
             setattr(visit, attribute, value)
-    if occurred_at is not None and occurred_at != visit.occurred_at:
+    if occurred_at is not None and not capture.same_minute(visit.occurred_at, occurred_at):
         changes["occurred_at"] = [_as_code(visit.occurred_at), _as_code(occurred_at)]
         visit.occurred_at = occurred_at
     if cancelled is not None and cancelled != visit.cancelled:

@@ -19,8 +19,8 @@ from accueil import selectors, services
 from accueil.forms import DeskForm, UndoForm, VisitCorrectionForm, VisitForm
 from accueil.models import Orientation, Ticket, Visit
 from citedesmetiers import capture
-from citedesmetiers.models import AuditEntry, Channel, Language, Theme
-from citedesmetiers.selectors import reference_rows
+from citedesmetiers.models import Channel, Language, Theme
+from citedesmetiers.selectors import audit_history, reference_rows
 
 # The languages offered as big buttons at the desk; the others sit behind "other languages".
 DESK_LANGUAGES = ["fr", "nl", "en"]
@@ -231,7 +231,7 @@ def entries(request: HttpRequest) -> HttpResponse:
         .order_by("-occurred_at", "-id")
     )
     page = Paginator(visits, 100).get_page(request.GET.get("page"))
-    context = {"day": day, "page": page, "counts": selectors.visit_counts(day=day)}
+    context = {"day": day, "page": page, "counts": selectors.visit_counts(day=day), "query": f"date={day}"}
     return render(request, "accueil/entry_list.html", context)
 
 
@@ -258,9 +258,7 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Entry corrected."))
             day = timezone.localdate(data["occurred_at"]).isoformat()
             return redirect(f"{reverse('accueil:entries')}?date={day}")
-    history = AuditEntry.objects.filter(object_type="accueil.visit", object_id=str(visit.pk)).select_related(
-        "actor"
-    )
+    history = audit_history(visit)
     return render(request, "accueil/entry_form.html", {"form": form, "visit": visit, "history": history})
 
 

@@ -132,6 +132,11 @@ def capture(
     return Captured(entry, created=True)
 
 
+def same_minute(recorded: datetime, given: datetime) -> bool:
+    """Whether a time typed to the minute is the recorded time (forms do not carry seconds)."""
+    return recorded.replace(second=0, microsecond=0) == given.replace(second=0, microsecond=0)
+
+
 def undo_deadline(entry: CapturedEntry) -> datetime:
     return entry.recorded_at + timedelta(minutes=settings.CAPTURE_UNDO_MINUTES)
 

@@ -9,6 +9,29 @@ from django.utils.translation import ngettext
 
 from citedesmetiers import roles
 from citedesmetiers.models import Language, User
+from citedesmetiers.selectors import reference_rows
+
+
+def code_choices(model, *, blank: bool = False):
+    """The (code, label) choices of a reference table, made when a form is shown (a callable)."""
+
+    def choices():
+        rows = [(row.code, row.label) for row in reference_rows(model)]
+        return [("", "—"), *rows] if blank else rows
+
+    return choices
+
+
+class CodeField(forms.ChoiceField):
+    """A code of a reference table: offered with its labels, checked against the cached codes
+    (without building the labelled list: the desk validates one on every tap)."""
+
+    def __init__(self, model, *, blank: bool = False, **kwargs):
+        self.model = model
+        super().__init__(choices=code_choices(model, blank=blank), **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return any(row.code == value for row in reference_rows(self.model))
 
 
 class LoginForm(AuthenticationForm):

@@ -1,15 +1,20 @@
-"""Reads of the shared platform: reference data for pages, roles of a user, sign-in throttling."""
+"""Reads of the shared platform: reference data for pages, roles of a user, sign-in throttling, the
+audit trail of a record."""
 
 import math
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import roles
-from citedesmetiers.models import LoginFailure, Partner, Space, Theme, User
+from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Theme, User
 
 # Reference rows change a few times a year; the desk and its forms read them on every request.
 REFERENCE_TTL = 60.0
@@ -74,3 +79,74 @@ def login_lockout_seconds(*, username: str, address: str | None, now: datetime |
             # Allowed again once the oldest of the last `limit` failures leaves the window.
             wait = max(wait, (times[-1] + window - now).total_seconds())
     return math.ceil(wait)
+
+
+# --- the audit trail of one record, for people to read -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    actor: User | None
+    action: str
+    changes: list[Change]
+
+
+# What the audit trail's actions on one record are called on its page.
+ACTIONS = {
+    "visit.correct": _("corrected"),
+    "visit.undo": _("undone"),
+    "consultation.create": _("recorded"),
+    "consultation.update": _("corrected"),
+    "consultation.view": _("opened"),
+}
+# Changes that are not fields of the model.
+PSEUDO_FIELDS = {"cancelled": _("cancelled")}
+
+
+def _readable(field, value) -> str:
+    """A value of the audit trail (codes, ids, ISO times) as people read it."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field is None:
+        return str(value)
+    if field.is_relation:
+        names = {str(row.pk): str(row) for row in field.related_model._default_manager.all()}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(names.get(str(item), str(item)) for item in values)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField):
+        moment = datetime.fromisoformat(value)
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return str(value)
+
+
+def audit_history(obj, *, actions: list[str] | None = None) -> list[HistoryLine]:
+    """The audit trail of one record, oldest first, each change with its field's name and values
+    in the reader's language."""
+    entries = AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    if actions is not None:
+        entries = entries.filter(action__in=actions)
+    lines = []
+    for entry in entries.select_related("actor").order_by("at", "id"):
+        changes = []
+        for name, (before, after) in entry.changes.items():
+            try:
+                field = obj._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            label = field.verbose_name if field is not None else PSEUDO_FIELDS.get(name, name)
+            changes.append(Change(str(label), _readable(field, before), _readable(field, after)))
+        action = str(ACTIONS.get(entry.action, entry.action))
+        lines.append(HistoryLine(entry.at, entry.actor, action, changes))
+    return lines

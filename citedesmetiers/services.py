@@ -112,14 +112,18 @@ def demo_accounts_create() -> list[tuple[DemoAccount, bool]]:
     return result
 
 
-def audit_record(*, actor, action: str, obj, changes: dict | None = None, now: datetime | None = None):
-    """Appends one line to the audit trail: who (None for the system), what, on which record."""
+def audit_record(
+    *, actor, action: str, obj=None, model=None, changes: dict | None = None, now: datetime | None = None
+):
+    """Appends one line to the audit trail: who (None for the system), what, on which record (`obj`),
+    or on many records of a `model` at once (a list, an export: object id '*')."""
+    label = (obj or model)._meta.label_lower
     return AuditEntry.objects.create(
         at=now or timezone.now(),
         actor=actor,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=label,
+        object_id=str(obj.pk) if obj is not None else "*",
         changes=changes or {},
     )
 

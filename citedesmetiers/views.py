@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from citedesmetiers import menu, roles, selectors, services, sessions, totp
 from citedesmetiers.forms import LoginForm, ProfileForm, SecondFactorForm
 from citedesmetiers.models import User
+from citedesmetiers.requests import client_address
 
 
 @login_not_required
@@ -47,15 +48,6 @@ def theme_stylesheet(request: HttpRequest) -> HttpResponse:
     # Colours are checked as #RRGGBB by a database constraint: safe to write into CSS.
     rules = [f".theme-{theme.code} {{ --theme-colour: {theme.colour}; }}" for theme in selectors.theme_list()]
     return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The client's IP address; behind a proxy, the one the proxy appended to X-Forwarded-For."""
-    if settings.BEHIND_PROXY:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -9,7 +9,10 @@ register = template.Library()
 
 @register.filter
 def qr(data: str, scale: int = 5):
-    """A QR code of the text as inline SVG (shapes and colours as attributes: allowed by the CSP)."""
+    """A QR code of the text as inline SVG (shapes and colours as attributes: allowed by the CSP),
+    sized by the stylesheet (a viewBox, no width or height)."""
     code = segno.make(str(data), error="m")
-    svg = code.svg_inline(scale=int(scale), dark="#1b1f2a", light="#ffffff", border=2, svgclass="qr")
+    svg = code.svg_inline(
+        scale=int(scale), dark="#1b1f2a", light="#ffffff", border=2, svgclass="qr", omitsize=True
+    )
     return mark_safe(svg)  # noqa: S308 (made by segno from the text, which it encodes, not includes)

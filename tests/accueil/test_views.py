@@ -248,7 +248,7 @@ def test_a_coordinator_lists_and_corrects_entries_with_an_audit_trail(client, lo
     audit = AuditEntry.objects.get(action="visit.correct")
     assert audit.actor == coordinator
     history = client.get(reverse("accueil:entry_correct", args=[mistaken.pk])).content.decode()
-    assert "bouger → apprendre" in history
+    assert "thématique Bouger (hors de Bruxelles) → Apprendre un métier" in history
 
 
 @pytest.mark.parametrize("role", [Role.RECEPTION_AGENT, Role.ADVISER, Role.DIRECTOR])
