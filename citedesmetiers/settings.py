@@ -234,6 +234,14 @@ CAPTURE_MAX_AGE_DAYS = env_int("CAPTURE_MAX_AGE_DAYS", 31)
 QUEUE_CLOSING_TIME = os.environ.get("QUEUE_CLOSING_TIME", "18:00")
 TICKET_MAX_DELAY_MINUTES = env_int("TICKET_MAX_DELAY_MINUTES", 60)
 
+# Consultations: their adviser corrects them for this many days. Questionnaire codes stay valid this
+# many days; the exit tablets' page makes codes only for these networks (comma-separated CIDR).
+CONSULTATION_CORRECTION_DAYS = env_int("CONSULTATION_CORRECTION_DAYS", 7)
+QUESTIONNAIRE_CODE_DAYS = env_int("QUESTIONNAIRE_CODE_DAYS", 7)
+QUESTIONNAIRE_KIOSK_NETWORKS = env_list(
+    "QUESTIONNAIRE_KIOSK_NETWORKS", ["127.0.0.0/8", "::1/128"] if LOCAL_MODE else []
+)
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "citedesmetiers" / "locale"]

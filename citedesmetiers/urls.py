@@ -6,10 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import views
 from citedesmetiers.admin import backoffice
+from conseil import views as conseil_views
 
 # /healthz and /readyz are answered by middleware.health_checks, before language and host handling.
 urlpatterns = [
     path("themes.css", views.theme_stylesheet, name="theme_stylesheet"),
+    # The short link of a questionnaire's QR code, without a language: the browser's is chosen.
+    path("q/<str:code>/", conseil_views.questionnaire_short, name="questionnaire_short"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -36,4 +39,5 @@ urlpatterns += i18n_patterns(
     path(_("staff/session/extend/"), views.session_keepalive, name="session_keepalive"),
     path(f"{settings.ADMIN_PATH}/", backoffice.urls),
     path("", include("accueil.urls")),
+    path("", include("conseil.urls")),
 )

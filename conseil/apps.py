@@ -1,7 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers.menu import MenuEntry
+
 
 class ConseilConfig(AppConfig):
     name = "conseil"
     verbose_name = _("Individual advice")
+
+    menu_entries = [
+        MenuEntry(
+            "conseil:consultation_new",
+            _("Record a consultation"),
+            _("Without a ticket too: phone, video, e-mail, a follow-up. Codes only, never a name."),
+            "conseil.add_consultation",
+        ),
+        MenuEntry(
+            "conseil:consultations",
+            _("Consultations"),
+            _("The consultations you may see, by period, with their counts and a spreadsheet export."),
+            ("conseil.view_institution_consultations", "conseil.view_all_consultations"),
+        ),
+        MenuEntry(
+            "conseil:questionnaire_show",
+            _("Show the questionnaire"),
+            _("A QR code and a short link for the person to say, anonymously, how it went."),
+            "conseil.add_questionnairecode",
+        ),
+    ]

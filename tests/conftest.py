@@ -33,25 +33,36 @@ def pytest_collection_modifyitems(items):
             raise pytest.UsageError(f"{item.nodeid}: transactional tests need serialized_rollback=True")
 
 
+# The data migrations whose rows every test expects (each has an idempotent `load(apps, schema_editor)`).
+REFERENCE_DATA = ["citedesmetiers.migrations.0002_reference_data", "conseil.migrations.0002_topics"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with its reference data whatever the previous run left.
 
-    A kept database (--reuse-db) is left empty by the last transactional test of the previous run:
-    reload the reference data and the roles (both idempotent), then take the snapshot that serialized
-    rollbacks restore again.
+    The last transactional test of a run empties the tables: reload the reference data and the roles
+    (both idempotent) before the tests, taking the snapshot that serialized rollbacks restore, and
+    again after them, so that a kept database (--reuse-db) is complete for the next run.
     """
     from django.apps import apps
     from django.db import connection
 
     from citedesmetiers import services
 
-    reference_data = importlib.import_module("citedesmetiers.migrations.0002_reference_data")
-    with django_db_blocker.unblock():
-        reference_data.load(apps, None)
+    def reseed():
+        for migration in REFERENCE_DATA:
+            importlib.import_module(migration).load(apps, None)
         services.roles_sync()
+
+    with django_db_blocker.unblock():
+        reseed()
         if hasattr(connection, "_test_serialized_contents"):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    # Leave a kept database complete too: the next run's new data migrations may rely on these rows.
+    with django_db_blocker.unblock():
+        reseed()
 
 
 @pytest.fixture(autouse=True)

@@ -68,3 +68,36 @@ def visit(
         now=now,
         **fields,
     ).entry
+
+
+def consultation(*, adviser=None, theme="travailler", topics=("cv_letter",), now=None, **fields):
+    """A consultation recorded through the adviser's own service (an Actiris adviser unless given)."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conseil import services
+
+    now = now or timezone.now()
+    adviser = adviser or staff(Role.ADVISER)
+    values = {"mode": "face_to_face", "language": "fr", "duration_minutes": 25}
+    values.update(fields)
+    return services.consultation_create(
+        key=uuid.uuid4(),
+        adviser=adviser,
+        occurred_at=values.pop("occurred_at", now - timedelta(minutes=values["duration_minutes"])),
+        theme=theme,
+        topics=topics,
+        now=now,
+        **values,
+    ).entry
+
+
+def walkable_rows():
+    """A row behind every object URL of the project, for the tests that walk them all."""
+    from conseil import services
+
+    visit()  # a visit with its queue ticket
+    consultation()
+    services.questionnaire_code_create(service="advice")

@@ -35,12 +35,20 @@ def public_names() -> set[str]:
     }
 
 
-# URL names whose `pk` is a row of a model: the walk points them at its first row.
+# URL names whose `pk` (or `code`) is a row of a model: the walk points them at its first row.
 OBJECT_URLS = {
     "accueil:entry_correct": "accueil.Visit",
     "accueil:ticket": "accueil.Ticket",
     "accueil:queue_ticket": "accueil.Ticket",
+    "conseil:consultation": "conseil.Consultation",
+    "conseil:consultation_edit": "conseil.Consultation",
 }
+CODE_URLS = {
+    "conseil:questionnaire": "conseil.QuestionnaireCode",
+    "questionnaire_short": "conseil.QuestionnaireCode",
+}
+# The URL arguments that name one record.
+OBJECT_KEYS = {"pk", "object_id", "id", "code"}
 
 
 def _admin_model(name: str):
@@ -67,6 +75,9 @@ def sample_kwargs(name: str, keys: list[str]) -> dict:
         elif key == "pk" and name in OBJECT_URLS:
             model = apps.get_model(OBJECT_URLS[name])
             kwargs[key] = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        elif key == "code" and name in CODE_URLS:
+            model = apps.get_model(CODE_URLS[name])
+            kwargs[key] = model._default_manager.order_by("pk").values_list("code", flat=True).first()
         elif key == "content_type_id":
             from django.contrib.contenttypes.models import ContentType
 
@@ -74,6 +85,34 @@ def sample_kwargs(name: str, keys: list[str]) -> dict:
         else:
             raise LookupError(f"tests/urlwalk.py cannot make up {key!r} for {name!r}: teach it")
     return kwargs
+
+
+def object_model(name: str):
+    """The model whose row a URL name's object argument designates (None: not an object URL)."""
+    if name in OBJECT_URLS:
+        return apps.get_model(OBJECT_URLS[name])
+    if name in CODE_URLS:
+        return apps.get_model(CODE_URLS[name])
+    if name == "admin:auth_user_password_change":
+        return apps.get_model(settings.AUTH_USER_MODEL)
+    if name == "admin:view_on_site":
+        return None  # a redirection to a model's own page, checked through that page
+    return _admin_model(name)
+
+
+def object_urls() -> list[tuple[str, list[str]]]:
+    """Every URL name that takes the id of one record, with its arguments."""
+    return sorted(
+        (name, keys) for name, keys in _names(get_resolver().url_patterns) if OBJECT_KEYS & set(keys)
+    )
+
+
+def object_path(name: str, keys: list[str], pk) -> str:
+    """The path of a URL name pointed at the record `pk` (its code for code URLs)."""
+    kwargs = sample_kwargs(name, keys)
+    for key in OBJECT_KEYS & set(keys):
+        kwargs[key] = pk
+    return reverse(name, kwargs=kwargs)
 
 
 def all_paths() -> list[str]:

@@ -118,8 +118,8 @@ def test_an_adviser_calls_serves_and_ends(page):
     expect(page.locator("#queue-panel")).to_contain_text("Vous avez appelé T001.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Commencer l'entretien").click()
-    expect(page.get_by_role("button", name="Terminer l'entretien")).to_be_visible()
-    page.get_by_role("button", name="Terminer l'entretien").click()
+    expect(page.get_by_role("link", name="Enregistrer l'entretien")).to_be_visible()
+    page.get_by_role("button", name="Terminer sans enregistrer").click()
     expect(page.get_by_role("button", name="Appeler la personne suivante")).to_be_visible()
     ticket = Ticket.objects.get()
     assert (ticket.status, ticket.desk) == (TicketStatus.DONE, "5")

@@ -5,10 +5,10 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from citedesmetiers.roles import Role
-from tests.factories import visit
+from tests.factories import walkable_rows
 from tests.urlwalk import all_paths, public_names
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def assert_security_headers(response, path):
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda role: role or "anonymous")
 def test_every_url_sends_the_security_headers_for_every_role(client, login, role):
-    visit()  # the walk needs a row behind every object URL: a visit with its ticket, a user
+    walkable_rows()  # the walk needs a row behind every object URL
     if role is not None:
         login(role)
     for path in all_paths() + EXTRA_PATHS:
@@ -49,7 +49,7 @@ def test_every_url_sends_the_security_headers_for_every_role(client, login, role
 
 
 def test_the_walk_covers_the_platform_and_the_back_office():
-    visit()
+    walkable_rows()
     paths = all_paths()
     assert reverse("staff_home") in paths
     assert reverse("login") in paths
@@ -92,7 +92,7 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 
 
 def test_pages_have_no_inline_script_or_style_that_the_policy_would_block(client, django_user_model):
-    visit()
+    walkable_rows()
     client.force_login(django_user_model.objects.create_superuser("root", password="x"))
     for path in [*all_paths(), "/fr/no-such-page/"]:
         response = client.get(path)
@@ -112,6 +112,11 @@ PUBLIC = {
     "theme_stylesheet",
     "session_status",
     "accueil:waiting_room",
+    # The anonymous questionnaire: a person answers on their own phone or on the exit tablet.
+    "questionnaire_short",
+    "conseil:questionnaire",
+    "conseil:questionnaire_thanks",
+    "conseil:questionnaire_kiosk",
 }
 
 
@@ -120,8 +125,8 @@ def test_only_the_public_allow_list_opens_without_signing_in():
 
 
 def test_every_other_url_sends_anonymous_visitors_to_the_sign_in_page(client):
-    visit()
-    public_paths = {reverse(name) for name in PUBLIC}
+    walkable_rows()
+    public_paths = {path for path in all_paths() if resolve(path).view_name in PUBLIC}
     for path in all_paths():
         if path in public_paths:
             continue
