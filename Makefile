@@ -53,12 +53,14 @@ run: install
 		$(MANAGE) migrate --noinput && \
 		$(MANAGE) collectstatic --noinput --verbosity 0 && \
 		$(MANAGE) create_demo_accounts && \
+		$(MANAGE) create_demo_activities && \
 		exec $(BIN)/gunicorn -c python:citedesmetiers.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
 
 dev: install
 	@CDM_MODE=dev DEBUG=true $(WITH_DB) sh -c '\
 		$(MANAGE) migrate --noinput && \
 		$(MANAGE) create_demo_accounts && \
+		$(MANAGE) create_demo_activities && \
 		exec $(MANAGE) runserver $(HOST):$(PORT)'
 
 test: install

@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "desk"]
+BENCHMARKS = ["platform", "desk", "agenda"]
 
 
 def main(names: list[str]) -> int:

@@ -1,10 +1,13 @@
-"""The bare view the desk is measured against: no session, no sign-in, no form, one INSERT."""
+"""The bare views the benchmarks are measured against: for the desk, no session, no sign-in, no form,
+one INSERT; for the agenda, a page captured once, returned as it is."""
 
+import functools
+import json
 import os
 import uuid
 
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -38,3 +41,19 @@ def bare_insert(request):
 def signed_in_insert(request):
     """The same INSERT behind what any staff endpoint pays: session, sign-in, permission, CSRF."""
     return _insert(request.user.pk)
+
+
+@functools.cache
+def _captured_pages() -> dict[str, tuple[str, bytes]]:
+    with open(os.environ["BENCH_PAGES"], encoding="utf-8") as file:
+        pages = json.load(file)
+    return {name: (page["content_type"], page["body"].encode()) for name, page in pages.items()}
+
+
+@login_not_required
+def bare_page(request, name: str):
+    """The bytes of a page captured once (bench/agenda.py): no form, no query, no template."""
+    if name not in _captured_pages():
+        raise Http404
+    content_type, body = _captured_pages()[name]
+    return HttpResponse(body, content_type=content_type)

@@ -80,7 +80,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "conseil.correct_institution_consultations",
         "conseil.add_questionnairecode",
     ],
-    Role.ACTIVITY_ORGANISER: ["conseil.add_questionnairecode"],
+    Role.ACTIVITY_ORGANISER: ["activites.manage_partner_activities", "conseil.add_questionnairecode"],
     Role.COORDINATOR: [
         "accueil.add_visit",
         "accueil.view_visit",
@@ -89,6 +89,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "citedesmetiers.view_auditentry",
         "conseil.view_all_consultations",
         "conseil.add_questionnairecode",
+        "activites.manage_all_activities",
         "conseil.view_topic",
         "conseil.add_topic",
         "conseil.change_topic",

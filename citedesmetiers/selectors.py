@@ -106,9 +106,15 @@ ACTIONS = {
     "consultation.create": _("recorded"),
     "consultation.update": _("corrected"),
     "consultation.view": _("opened"),
+    "activity.create": _("created"),
+    "activity.update": _("changed"),
+    "activity.publish": _("published"),
+    "activity.cancel": _("cancelled"),
+    "activity.headcount": _("headcount recorded"),
+    "activity.attendance": _("attendance recorded"),
 }
 # Changes that are not fields of the model.
-PSEUDO_FIELDS = {"cancelled": _("cancelled")}
+PSEUDO_FIELDS = {"cancelled": _("cancelled"), "no_shows": _("people who did not come")}
 
 
 def _readable(field, value) -> str:
@@ -125,6 +131,9 @@ def _readable(field, value) -> str:
         return ", ".join(names.get(str(item), str(item)) for item in values)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    base = getattr(field, "base_field", None)  # a list of codes (ArrayField)
+    if isinstance(value, list) and base is not None and base.choices:
+        return ", ".join(str(dict(base.flatchoices).get(item, item)) for item in value)
     if isinstance(field, models.DateTimeField):
         moment = datetime.fromisoformat(value)
         return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

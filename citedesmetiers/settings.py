@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
 ]
 
@@ -241,6 +242,41 @@ QUESTIONNAIRE_CODE_DAYS = env_int("QUESTIONNAIRE_CODE_DAYS", 7)
 QUESTIONNAIRE_KIOSK_NETWORKS = env_list(
     "QUESTIONNAIRE_KIOSK_NETWORKS", ["127.0.0.0/8", "::1/128"] if LOCAL_MODE else []
 )
+
+# The public address of the site, for the links in e-mails and calendar files.
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if LOCAL_MODE else f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "",
+).rstrip("/")
+
+# E-mail: SMTP configured by the environment; printed on the console in demo and dev modes. Messages go
+# through an outbox (activites.emails): sent in the background after the commit, retried by send_emails.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if LOCAL_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Cité des métiers <noreply@citedesmetiers.brussels>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SEND_IN_BACKGROUND = env_bool("EMAIL_SEND_IN_BACKGROUND", True)
+
+# Registrations: unconfirmed ones are deleted after this many hours; names and addresses are erased
+# this many days after the activity; reminders leave this many days before; the public form accepts
+# this many uses per hour from one client address.
+REGISTRATION_CONFIRM_HOURS = env_int("REGISTRATION_CONFIRM_HOURS", 48)
+REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 30)
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = env_int("REGISTRATIONS_PER_ADDRESS_PER_HOUR", 10)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]

@@ -40,4 +40,5 @@ urlpatterns += i18n_patterns(
     path(f"{settings.ADMIN_PATH}/", backoffice.urls),
     path("", include("accueil.urls")),
     path("", include("conseil.urls")),
+    path("", include("activites.urls")),
 )

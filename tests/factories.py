@@ -1,5 +1,7 @@
 """factory-boy factories for the shared models; minimal valid defaults."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -101,3 +103,77 @@ def walkable_rows():
     visit()  # a visit with its queue ticket
     consultation()
     services.questionnaire_code_create(service="advice")
+    registration(activity())
+
+
+def activity(
+    *,
+    user=None,
+    partner="actiris",
+    starts_in=timedelta(days=7),
+    duration=timedelta(hours=2),
+    capacity=10,
+    admission="registration",
+    publish=True,
+    room=None,
+    languages=("fr",),
+    now=None,
+    **fields,
+):
+    """An activity scheduled through the organisers' own service (published, with registration, in a
+    room of the centre, a week from now, unless told otherwise)."""
+    from django.utils import timezone
+
+    from activites import services
+    from citedesmetiers.models import Space
+
+    now = now or timezone.now()
+    user = user or staff(Role.COORDINATOR)
+    starts_at = fields.pop("starts_at", now + starts_in)
+    if room and "place_kind" not in fields:
+        Space.objects.filter(code=room).update(bookable=True)
+    values = {
+        "partner": Partner.objects.get(code=partner),
+        "theme": fields.pop("theme", "choisir"),
+        "kind": "workshop",
+        "audiences": ["everyone"],
+        "title_fr": "Atelier CV",
+        "title_nl": "Workshop cv",
+        "description_fr": "Un CV qui vous ressemble.",
+        "description_nl": "Een cv dat bij u past.",
+        "starts_at": starts_at,
+        "ends_at": starts_at + duration,
+        "place_kind": "room" if room else "address",
+        "room": Space.objects.get(code=room) if room else None,
+        "address": "" if room else "Rue Royale 2, 1000 Bruxelles",
+        "online_url": "",
+        "capacity": capacity,
+        "admission": admission,
+        "title_en": "",
+        "description_en": "",
+    }
+    values.update(fields)
+    if isinstance(values["theme"], str):
+        from citedesmetiers.models import Theme
+
+        values["theme"] = Theme.objects.get(code=values["theme"])
+    repeat = values.pop("repeat_weeks", 1)
+    created = services.activity_create(
+        user=user, values=values, languages=list(languages), publish=publish, repeat_weeks=repeat, now=now
+    )
+    return created[0] if repeat == 1 else created
+
+
+def registration(activity_, *, email=None, first_name="Alex", language="fr", confirm=True, now=None):
+    """A registration through the public service, confirmed unless told otherwise."""
+    import uuid
+
+    from activites import services
+
+    email = email or f"person-{uuid.uuid4().hex[:8]}@example.org"
+    result = services.registration_create(
+        activity=activity_, first_name=first_name, email=email, language=language, now=now
+    )
+    if confirm:
+        return services.registration_confirm(registration=result.registration, now=now)
+    return result.registration

@@ -22,6 +22,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = VAR_DIR / "static-tests"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_SEND_IN_BACKGROUND = False  # sent in the test's own thread, so tests read the outbox at once
+SITE_URL = "https://testserver"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -15,13 +15,13 @@ from django.db import models
 
 from citedesmetiers.models import CodedVocabulary, Partner
 from citedesmetiers.roles import Role
-from tests.factories import consultation, staff, walkable_rows
-from tests.urlwalk import all_paths, object_model, object_path, object_urls
+from tests.factories import activity, consultation, staff, walkable_rows
+from tests.urlwalk import all_paths, object_model, object_path, object_urls, public_names
 
 pytestmark = pytest.mark.django_db
 
 # Records that belong to one partner institution: the field that says which.
-INSTITUTION_RECORDS = {"conseil.consultation": "partner"}
+INSTITUTION_RECORDS = {"conseil.consultation": "partner", "activites.activity": "partner"}
 
 # Everything else an object URL or a foreign key to an institution leads to, and why it is not behind
 # an institution's wall.
@@ -34,11 +34,17 @@ CENTRE_DATA = {
     "citedesmetiers.space": "the centre's own rooms",
     "citedesmetiers.auditentry": "read by the director and coordinators only, who see every institution",
     "auth.group": "the roles, the same for everyone",
+    "activites.registration": "reached by its secret token only, from the person's own e-mails",
 }
 
 # Who sees which institution's records: written out here, independently of the code under test.
 SEES_EVERY_INSTITUTION = {Role.COORDINATOR, Role.DIRECTOR}
 SEES_OWN_INSTITUTION = {Role.ADVISER, Role.PARTNER_LEAD}
+# Per kind of record: (roles that see every institution's, roles that see their own institution's).
+WHO_SEES = {
+    "conseil.consultation": (SEES_EVERY_INSTITUTION, SEES_OWN_INSTITUTION),
+    "activites.activity": ({Role.COORDINATOR}, {Role.ACTIVITY_ORGANISER}),
+}
 
 
 def label(model) -> str:
@@ -79,25 +85,38 @@ def rows():
     walkable_rows()
     vdab = Partner.objects.get(code="vdab-brussel")
     other_adviser = staff(Role.ADVISER, partner=vdab, first_name="Zéphyrine", last_name="Muraille")
+    vdab_organiser = staff(Role.ACTIVITY_ORGANISER, partner=vdab)
     return {
         "conseil.consultation": {
             "own": consultation(),
             "other": consultation(adviser=other_adviser, duration_minutes=437, theme="bouger", topics=[]),
-        }
+        },
+        "activites.activity": {
+            "own": activity(partner="actiris", publish=False),
+            # A draft: the public agenda does not show it either, so no page may.
+            "other": activity(
+                user=vdab_organiser, partner="vdab-brussel", publish=False, title_fr="Muraille"
+            ),
+        },
     }
 
 
 def institution_urls():
+    """The staff URLs of institution records (the public agenda's pages are public by the allow-list)."""
+    public = public_names()
     return [
         (name, keys)
         for name, keys in object_urls()
-        if (model := object_model(name)) is not None and label(model) in INSTITUTION_RECORDS
+        if (model := object_model(name)) is not None
+        and label(model) in INSTITUTION_RECORDS
+        and name not in public
     ]
 
 
-def test_the_walk_reaches_the_consultations():
+def test_the_walk_reaches_the_consultations_and_the_activities():
     names = {name for name, _keys in institution_urls()}
     assert {"conseil:consultation", "conseil:consultation_edit"} <= names
+    assert {"activites:activity", "activites:activity_edit", "activites:activity_attendance"} <= names
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -109,9 +128,8 @@ def test_no_object_url_opens_another_institutions_record_for_any_role(client, ro
         for side in ("own", "other"):
             record = rows[model_label][side]
             partner = getattr(record, INSTITUTION_RECORDS[model_label])
-            visible = role in SEES_EVERY_INSTITUTION or (
-                role in SEES_OWN_INSTITUTION and partner.pk == user.partner_id
-            )
+            every, own = WHO_SEES[model_label]
+            visible = role in every or (role in own and partner.pk == user.partner_id)
             path = object_path(name, keys, record.pk)
             missing = object_path(name, keys, MISSING)
             for method in (client.get, client.post):
@@ -133,8 +151,10 @@ LIST_ROLES = [role for role in Role if role not in SEES_EVERY_INSTITUTION]
 @pytest.mark.parametrize("role", LIST_ROLES)
 def test_no_page_lists_counts_or_exports_another_institutions_records(client, rows, role):
     client.force_login(staff(role))
-    other = rows["conseil.consultation"]["other"]
-    other_paths = {object_path(name, keys, other.pk) for name, keys in institution_urls()}
+    other_paths = {
+        object_path(name, keys, rows[label(object_model(name))]["other"].pk)
+        for name, keys in institution_urls()
+    }
     for path in all_paths():
         response = client.get(path)
         if response.streaming:

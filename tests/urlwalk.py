@@ -42,13 +42,23 @@ OBJECT_URLS = {
     "accueil:queue_ticket": "accueil.Ticket",
     "conseil:consultation": "conseil.Consultation",
     "conseil:consultation_edit": "conseil.Consultation",
+    "activites:agenda_activity": "activites.Activity",
+    "activites:agenda_activity_ics": "activites.Activity",
+    "activites:agenda_registered": "activites.Activity",
+    "activites:activity": "activites.Activity",
+    "activites:activity_edit": "activites.Activity",
+    "activites:activity_publish": "activites.Activity",
+    "activites:activity_cancel": "activites.Activity",
+    "activites:activity_attendance": "activites.Activity",
 }
 CODE_URLS = {
     "conseil:questionnaire": "conseil.QuestionnaireCode",
     "questionnaire_short": "conseil.QuestionnaireCode",
 }
+# URL names whose `token` is a row's secret token.
+TOKEN_URLS = {"activites:registration": "activites.Registration"}
 # The URL arguments that name one record.
-OBJECT_KEYS = {"pk", "object_id", "id", "code"}
+OBJECT_KEYS = {"pk", "object_id", "id", "code", "token"}
 
 
 def _admin_model(name: str):
@@ -78,6 +88,9 @@ def sample_kwargs(name: str, keys: list[str]) -> dict:
         elif key == "code" and name in CODE_URLS:
             model = apps.get_model(CODE_URLS[name])
             kwargs[key] = model._default_manager.order_by("pk").values_list("code", flat=True).first()
+        elif key == "token" and name in TOKEN_URLS:
+            model = apps.get_model(TOKEN_URLS[name])
+            kwargs[key] = model._default_manager.order_by("pk").values_list("token", flat=True).first()
         elif key == "content_type_id":
             from django.contrib.contenttypes.models import ContentType
 
@@ -93,6 +106,8 @@ def object_model(name: str):
         return apps.get_model(OBJECT_URLS[name])
     if name in CODE_URLS:
         return apps.get_model(CODE_URLS[name])
+    if name in TOKEN_URLS:
+        return apps.get_model(TOKEN_URLS[name])
     if name == "admin:auth_user_password_change":
         return apps.get_model(settings.AUTH_USER_MODEL)
     if name == "admin:view_on_site":

@@ -117,6 +117,13 @@ PUBLIC = {
     "conseil:questionnaire",
     "conseil:questionnaire_thanks",
     "conseil:questionnaire_kiosk",
+    # The public agenda: activities, their calendar files, registration and the person's own page.
+    "activites:agenda",
+    "activites:agenda_feed",
+    "activites:agenda_activity",
+    "activites:agenda_activity_ics",
+    "activites:agenda_registered",
+    "activites:registration",
 }
 
 

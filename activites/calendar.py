@@ -1,0 +1,81 @@
+"""iCalendar (RFC 5545) files: one activity, or a feed of the agenda that a calendar app subscribes to."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from activites.models import Activity
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (never inside a character)."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _host() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+
+
+def _event(activity: Activity, *, stamp: datetime) -> list[str]:
+    url = settings.SITE_URL + reverse("activites:agenda_activity", args=[activity.pk])
+    description = activity.description
+    if activity.online_url:
+        description = f"{description}\n\n{activity.online_url}".strip()
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:activity-{activity.pk}@{_host()}",
+        f"DTSTAMP:{_utc(stamp)}",
+        f"DTSTART:{_utc(activity.starts_at)}",
+        f"DTEND:{_utc(activity.ends_at)}",
+        f"SUMMARY:{_escape(activity.title)}",
+        f"DESCRIPTION:{_escape(description)}",
+        f"LOCATION:{_escape(activity.online_url if activity.place_kind == 'online' else activity.place)}",
+        f"URL:{url}",
+        f"STATUS:{'CANCELLED' if activity.cancelled else 'CONFIRMED'}",
+        # A cancellation must replace the event already in people's calendars.
+        f"SEQUENCE:{1 if activity.cancelled else 0}",
+        "END:VEVENT",
+    ]
+    return lines
+
+
+def calendar(activities: Iterable[Activity], *, name: str, now: datetime | None = None) -> str:
+    """The calendar file of these activities, in the active language (CRLF lines, folded)."""
+    now = now or timezone.now()
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//Cite des metiers de Bruxelles//Agenda//{(translation.get_language() or 'fr').upper()}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+        f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT6H",
+    ]
+    for activity in activities:
+        lines.extend(_event(activity, stamp=now))
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)

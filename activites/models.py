@@ -1,0 +1,310 @@
+"""Collective activities, the registrations of the public, attendance at the door, and the e-mail outbox.
+
+A registration holds the only personal data of the product (a first name or nickname and an e-mail
+address). They are erased a few days after the activity (`purge_registrations`) while the row, its
+language and its attendance stay, so that every count survives the purge.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from citedesmetiers.capture import CapturedEntry
+from citedesmetiers.models import Language, Partner, Space, Theme, TranslatedField
+
+
+class Kind(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    INFO_SESSION = "info_session", _("Information session")
+    CONFERENCE = "conference", _("Conference")
+    RECRUITMENT = "recruitment", _("Recruitment session / job dating")
+    FAIR = "fair", _("Fair")
+    VISIT = "visit", _("Visit")
+    JOB_DISCOVERY = "job_discovery", _("Job discovery")
+    CLUB = "club", _("Club")
+    DIGITAL_TUTORIAL = "digital_tutorial", _("Digital tutorial")
+    THEMED_WEEK = "themed_week", _("Themed week")
+    OUTREACH = "outreach", _("Outreach")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    YOUNG = "young", _("Young people")
+    JOB_SEEKERS = "job_seekers", _("Job seekers")
+    WORKERS = "workers", _("Workers")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    OVER_50 = "over_50", _("People aged 50 and over")
+    NEWCOMERS = "newcomers", _("Newcomers")
+    PARENTS = "parents", _("Parents")
+    PROFESSIONALS = "professionals", _("Professionals")
+
+
+class Admission(models.TextChoices):
+    FREE = "free", _("Free entry")
+    REGISTRATION = "registration", _("Registration required")
+    INVITATION = "invitation", _("Groups by invitation")
+
+
+class PlaceKind(models.TextChoices):
+    ROOM = "room", _("A room of the centre")
+    ADDRESS = "address", _("An outside address")
+    ONLINE = "online", _("Online")
+
+
+class ActivityQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=[Activity.Status.PUBLISHED, Activity.Status.CANCELLED])
+
+    def held(self):
+        """Activities that took place or will: published and not cancelled."""
+        return self.filter(status=Activity.Status.PUBLISHED)
+
+
+class Activity(models.Model):
+    """One session of a collective activity at a date and time; a weekly series shares a `series`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="activities"
+    )
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    audiences = ArrayField(
+        models.CharField(max_length=20, choices=Audience.choices), verbose_name=_("audience"), default=list
+    )
+    languages = models.ManyToManyField(Language, verbose_name=_("session languages"), related_name="+")
+    title_fr = models.CharField(_("title (French)"), max_length=160, blank=True)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=160, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place_kind = models.CharField(_("place"), max_length=10, choices=PlaceKind.choices)
+    room = models.ForeignKey(
+        Space, verbose_name=_("room"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=240, blank=True)
+    online_url = models.URLField(_("link to join online"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    admission = models.CharField(_("how people come"), max_length=16, choices=Admission.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    series = models.UUIDField(_("series"), null=True, blank=True, editable=False)
+    # Attendance: a headcount for free entry; the time attendance was first recorded (None: never).
+    headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    title = TranslatedField("title")
+    description = TranslatedField("description")
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        permissions = [
+            ("manage_all_activities", _("Can manage the activities of every organiser")),
+            ("manage_partner_activities", _("Can manage the activities of their institution")),
+        ]
+        indexes = [
+            # The public agenda reads the published (or cancelled) activities in time order, 30 at a time.
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=models.Q(status__in=["published", "cancelled"]),
+                name="activites_activity_agenda",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="activites_activity_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(place_kind="room") | models.Q(room__isnull=False),
+                name="activites_activity_room_given",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(admission="registration") | models.Q(capacity__gte=1),
+                name="activites_activity_registration_capacity",
+            ),
+            # A room is never booked twice at once. Ranges only (GiST without btree_gist): the room's
+            # id as a one-point range.
+            ExclusionConstraint(
+                name="activites_activity_room_free",
+                expressions=[
+                    (
+                        models.Func(
+                            models.F("room_id"), models.F("room_id"), models.Value("[]"), function="int8range"
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    (
+                        models.Func(models.F("starts_at"), models.F("ends_at"), function="tstzrange"),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=models.Q(room__isnull=False) & ~models.Q(status="cancelled"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def audience_labels(self) -> list[str]:
+        return [str(Audience(code).label) for code in self.audiences if code in Audience.values]
+
+    @property
+    def place(self) -> str:
+        if self.place_kind == PlaceKind.ROOM and self.room_id:
+            return str(self.room)
+        if self.place_kind == PlaceKind.ADDRESS:
+            return self.address
+        return str(PlaceKind.ONLINE.label)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def seated(self):
+        """Registrations holding a seat."""
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+
+class Registration(models.Model):
+    """A person's registration: a first name or nickname, an e-mail address, their language.
+
+    Pending until the address is confirmed (a seat is given at confirmation, or a place on the waiting
+    list); erased (`erased_at`, no name, no address) a few days after the activity or on request.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the e-mail confirmation")
+        CONFIRMED = "confirmed", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    first_name = models.CharField(_("first name or nickname"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("registered at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The order of the waiting list: when the person joined it.
+    waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Attendance: None until someone ticks the list (True: came; False: did not come).
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            # One live registration per address and activity: registering twice finds the first one.
+            models.UniqueConstraint(
+                "activity",
+                Lower("email"),
+                condition=models.Q(status__in=["pending", "confirmed", "waiting"]) & ~models.Q(email=""),
+                name="activites_registration_one_per_address",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "status"], name="activites_registration_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity_id}#{self.pk} {self.status}"
+
+
+class WalkIn(CapturedEntry):
+    """People who came to an activity without registering: "+1" at the door (a count for a group)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="walk_ins")
+    count = models.PositiveSmallIntegerField(default=1)
+
+    class Meta(CapturedEntry.Meta):
+        verbose_name = _("walk-in")
+        verbose_name_plural = _("walk-ins")
+        constraints = [
+            *CapturedEntry.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="activites_walkin_count_positive"),
+        ]
+
+
+class RegistrationAttempt(models.Model):
+    """One use of the public registration form, kept an hour for its rate limit. The client's address
+    is kept as a keyed hash only."""
+
+    address_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hash", "at"], name="activites_attempt_address")]
+
+    def __str__(self):
+        return f"{self.address_hash[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail waiting to be sent or sent: written in the same transaction as what it announces,
+    sent after the commit, retried by `send_emails` while the mail server is unreachable."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    kind = models.CharField(max_length=24)
+    to = models.EmailField()
+    subject = models.CharField(max_length=240)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    calendar = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=240, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The sender reads the messages due, oldest first.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="activites_email_due",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,214 @@
+"""Reads of the activities app: the public agenda, the organisers' wall, attendance figures for `stats`."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from activites.models import Activity, Admission, Registration, WalkIn
+from citedesmetiers.models import Language
+
+
+def _local_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _seated_count():
+    seated = (
+        Registration.objects.filter(activity=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(seated, output_field=IntegerField()), Value(0))
+
+
+def agenda(
+    *,
+    theme: str | None = None,
+    kind: str | None = None,
+    audience: str | None = None,
+    language: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Activity]:
+    """The public agenda: published activities (cancelled ones too, marked) still to come from `start`
+    (today by default) to `end` included, by start time; each with its `seated` count."""
+    now = now or timezone.now()
+    activities = Activity.objects.published().filter(ends_at__gt=now)
+    if start:
+        activities = activities.filter(starts_at__gte=_local_start(start))
+    if end:
+        activities = activities.filter(starts_at__lt=_local_start(end) + timezone.timedelta(days=1))
+    if theme:
+        activities = activities.filter(theme_id=theme)
+    if kind:
+        activities = activities.filter(kind=kind)
+    if audience:
+        activities = activities.filter(audiences__contains=[audience])
+    if language:
+        activities = activities.filter(languages__code=language)
+    return (
+        activities.select_related("theme", "partner", "room")
+        .prefetch_related(Prefetch("languages", queryset=Language.objects.order_by("position")))
+        .annotate(seated=_seated_count())
+        .order_by("starts_at", "pk")
+    )
+
+
+def agenda_activity_get(*, pk: int) -> Activity:
+    """A published (or cancelled) activity for its public page; DoesNotExist for drafts."""
+    return (
+        Activity.objects.published()
+        .select_related("theme", "partner", "room")
+        .annotate(seated=_seated_count())
+        .get(pk=pk)
+    )
+
+
+def seats_left(activity: Activity) -> int | None:
+    """Free seats of an activity with registration (None: no registration, no limit to show)."""
+    if activity.admission != Admission.REGISTRATION or activity.capacity is None:
+        return None
+    seated = getattr(activity, "seated", None)
+    if seated is None:
+        seated = activity.registrations.seated().count()
+    return max(0, activity.capacity - seated)
+
+
+def activities_managed_by(user) -> QuerySet[Activity]:
+    """The wall: coordinators see every activity, organisers those of their institution, others none."""
+    if user.has_perm("activites.manage_all_activities"):
+        return Activity.objects.all()
+    if user.has_perm("activites.manage_partner_activities") and user.partner_id:
+        return Activity.objects.filter(partner_id=user.partner_id)
+    return Activity.objects.none()
+
+
+def activity_get(*, user, pk: int) -> Activity:
+    """One activity this person manages; DoesNotExist for anyone else's, exactly as for a missing id."""
+    return activities_managed_by(user).select_related("theme", "partner", "room").get(pk=pk)
+
+
+def activity_list(*, user, start: date, end: date | None = None) -> QuerySet[Activity]:
+    """The activities this person manages from `start`, with their seats and figures."""
+    activities = activities_managed_by(user).filter(starts_at__gte=_local_start(start))
+    if end:
+        activities = activities.filter(starts_at__lt=_local_start(end) + timezone.timedelta(days=1))
+    return with_figures(activities.select_related("theme", "partner", "room")).order_by("starts_at", "pk")
+
+
+def missing_attendance(*, user, now: datetime | None = None) -> QuerySet[Activity]:
+    """Held activities that ended and whose attendance was never recorded: flagged, never counted as 0."""
+    now = now or timezone.now()
+    return (
+        activities_managed_by(user)
+        .held()
+        .filter(ends_at__lt=now, attendance_recorded_at__isnull=True)
+        .select_related("theme", "partner")
+        .order_by("starts_at", "pk")
+    )
+
+
+def registrations_for_attendance(activity: Activity) -> QuerySet[Registration]:
+    """The check-in list: people with a seat, by first name."""
+    return activity.registrations.seated().order_by("first_name", "pk")
+
+
+def waiting_list(activity: Activity) -> QuerySet[Registration]:
+    return activity.registrations.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
+
+
+def with_figures(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Annotates registered (seats given), checked_in, no_shows, waiting and walk_ins to each activity."""
+    walk_ins = (
+        WalkIn.objects.active()
+        .filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
+    return activities.annotate(
+        registered=Count("registrations", filter=confirmed),
+        checked_in=Count("registrations", filter=confirmed & Q(registrations__attended=True)),
+        no_shows=Count("registrations", filter=confirmed & Q(registrations__attended=False)),
+        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
+        walked_in=Coalesce(Subquery(walk_ins, output_field=IntegerField()), Value(0)),
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The attendance figures of one activity (None: not known, never guessed as 0)."""
+
+    capacity: int | None
+    registered: int
+    checked_in: int
+    no_shows: int
+    walk_ins: int
+    headcount: int | None
+    recorded: bool
+
+    @property
+    def participants(self) -> int | None:
+        """Checked in + walk-ins + the headcount of free entry; None while attendance is not recorded."""
+        if not self.recorded:
+            return None
+        return self.checked_in + self.walk_ins + (self.headcount or 0)
+
+    @property
+    def fill_rate(self) -> float | None:
+        """Seats given / capacity."""
+        return self.registered / self.capacity if self.capacity else None
+
+    @property
+    def show_rate(self) -> float | None:
+        """Registrants who came / seats given; None before attendance is recorded."""
+        return self.checked_in / self.registered if self.recorded and self.registered else None
+
+
+def figures(activity: Activity) -> Figures:
+    """The figures of an activity annotated by `with_figures` (or of any activity, read here)."""
+    if not hasattr(activity, "registered"):
+        activity = with_figures(Activity.objects.filter(pk=activity.pk)).get()
+    return Figures(
+        capacity=activity.capacity,
+        registered=activity.registered,
+        checked_in=activity.checked_in,
+        no_shows=activity.no_shows,
+        walk_ins=activity.walked_in,
+        headcount=activity.headcount,
+        recorded=activity.attendance_recorded_at is not None,
+    )
+
+
+def activity_figures(*, start: date, end: date, partner=None) -> list[tuple[Activity, Figures]]:
+    """Every held activity that started from `start` to `end` (local dates, included), with its figures:
+    for the `stats` app (which lists those whose attendance is missing instead of counting them as 0)."""
+    activities = Activity.objects.held().filter(
+        starts_at__gte=_local_start(start), starts_at__lt=_local_start(end) + timezone.timedelta(days=1)
+    )
+    if partner is not None:
+        activities = activities.filter(partner=partner)
+    activities = with_figures(activities.select_related("theme", "partner")).prefetch_related("languages")
+    return [(activity, figures(activity)) for activity in activities.order_by("starts_at", "pk")]
+
+
+def registrations_by_language(*, activity: Activity) -> dict[str, dict[str, int]]:
+    """Seats given and people checked in, by the language the registrants chose."""
+    rows = (
+        activity.registrations.seated()
+        .order_by()
+        .values("language")
+        .annotate(registered=Count("pk"), checked_in=Count("pk", filter=Q(attended=True)))
+        .order_by("language")
+    )
+    return {
+        row["language"]: {"registered": row["registered"], "checked_in": row["checked_in"]} for row in rows
+    }

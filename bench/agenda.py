@@ -1,0 +1,259 @@
+"""The public agenda with a year of activities, against a bare view returning the same bytes.
+
+A database of its own holds about 800 published activities over the next 365 days: several organisers,
+themes, types, audiences and languages, in the centre's activity room, at an outside address or online;
+half of them with registration and confirmed registrations (some full). All run in the same gunicorn
+(production settings, 2 workers), in the same run:
+- the agenda's first page as a visitor opens it (30 activities, grouped by day), and the bare view
+  returning its bytes as captured once: no form, no query, no template;
+- the agenda filtered by theme and language (?theme=travailler&language=nl), and its bare view;
+- the calendar feed (.ics, the coming activities), and its bare view.
+The ratios say what building each page costs against sending it. The number of SQL queries of each
+is counted once in-process (a second request, as in a running worker: reference rows are cached).
+"""
+
+import json
+import random
+import subprocess
+import tempfile
+from collections import Counter
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from bench import harness
+
+SECONDS = 5.0
+ACTIVITIES = 800
+DAYS = 365
+PAGES = {
+    "agenda": ("activites:agenda", ""),
+    "filtered": ("activites:agenda", "?theme=travailler&language=nl"),
+    "feed": ("activites:agenda_feed", ""),
+}
+
+# kind: weight, then (FR, NL, EN) titles
+KINDS = {
+    "workshop": (
+        30,
+        [
+            ("Atelier CV", "Workshop cv", "CV workshop"),
+            ("Préparer son entretien d'embauche", "Je sollicitatiegesprek voorbereiden", "Job interviews"),
+            ("Lettre de motivation", "Motivatiebrief", "Cover letter"),
+            ("Chercher un emploi sur internet", "Online werk zoeken", "Looking for a job online"),
+        ],
+    ),
+    "info_session": (
+        25,
+        [
+            ("Se former en alternance", "Duaal leren", "Work-study training"),
+            ("Faire reconnaître son diplôme", "Je diploma laten erkennen", "Getting a diploma recognised"),
+            ("Créer son entreprise : par où commencer ?", "Een zaak starten", "Starting a business"),
+            ("Travailler à l'étranger", "Werken in het buitenland", "Working abroad"),
+        ],
+    ),
+    "recruitment": (
+        10,
+        [
+            ("Job dating logistique", "Jobdating logistiek", "Logistics job dating"),
+            ("Recrutement : aide-soignant·e", "Aanwerving: zorgkundige", "Recruiting: care assistants"),
+        ],
+    ),
+    "conference": (5, [("Les métiers de demain", "De beroepen van morgen", "Tomorrow's occupations")]),
+    "visit": (5, [("Visite d'un centre de formation", "Bezoek aan een opleidingscentrum", "")]),
+    "job_discovery": (
+        10,
+        [
+            ("Découvrir les métiers de la construction", "Beroepen in de bouw", "Construction jobs"),
+            ("Découvrir les métiers du numérique", "Digitale beroepen ontdekken", "Digital jobs"),
+        ],
+    ),
+    "club": (8, [("Club emploi", "Jobclub", "Job club")]),
+    "digital_tutorial": (7, [("Mon dossier en ligne", "Mijn online dossier", "My online file")]),
+}
+DESCRIPTIONS = (
+    "Deux heures pour faire le point avec un·e conseiller·ère et d'autres participant·e·s : des exemples, "
+    "des conseils concrets et du temps pour vos questions. Gratuit, sans condition.",
+    "Twee uur om met een adviseur en andere deelnemers stil te staan bij je plannen: voorbeelden, "
+    "concrete tips en tijd voor je vragen. Gratis, zonder voorwaarden.",
+    "Two hours with an adviser and other participants: examples, practical advice and time for your "
+    "questions. Free, no conditions.",
+)
+# session languages: weight
+LANGUAGE_SETS = {
+    ("fr",): 40,
+    ("fr", "nl"): 30,
+    ("nl",): 15,
+    ("fr", "en"): 5,
+    ("fr", "nl", "en"): 5,
+    ("fr", "ar"): 5,
+}
+ADDRESSES = ["Rue Royale 2, 1000 Bruxelles", "Boulevard Anspach 65, 1000 Bruxelles", "Rue de Birmingham 225"]
+# Slots of a day: never two activities at once, so that the centre's one room is never booked twice.
+SLOTS = [time(9, 30), time(13, 30), time(18, 0)]
+
+
+def _populate() -> None:
+    """Runs in Django: the activities (in bulk), their languages and registrations."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from activites.models import Activity, Registration
+    from citedesmetiers.models import Language, Partner, Space, Theme, User
+
+    rng = random.Random(2025)
+    now = timezone.now()
+    user = User.objects.create_user("bench-organiser")
+    partners = list(Partner.objects.filter(active=True).prefetch_related("themes"))
+    languages = {language.code: language for language in Language.objects.filter(active=True)}
+    themes = list(Theme.objects.filter(active=True))
+    room = Space.objects.get(code="activites")
+    kinds = list(KINDS)
+    sets = list(LANGUAGE_SETS)
+    audiences = ["everyone", "young", "job_seekers", "workers", "newcomers", "over_50"]
+    activities, chosen, slots = [], [], Counter()
+    for number in range(ACTIVITIES):
+        day = timezone.localdate(now) + timedelta(days=1 + number * DAYS // ACTIVITIES)
+        starts_at = timezone.make_aware(datetime.combine(day, SLOTS[slots[day]]))
+        slots[day] += 1
+        partner = rng.choice(partners)
+        kind = rng.choices(kinds, weights=[weight for weight, _ in KINDS.values()])[0]
+        title_fr, title_nl, title_en = rng.choice(KINDS[kind][1])
+        place_kind = rng.choices(["room", "address", "online"], weights=[40, 40, 20])[0]
+        admission = rng.choices(["registration", "free", "invitation"], weights=[50, 35, 15])[0]
+        activities.append(
+            Activity(
+                partner=partner,
+                theme=rng.choice(list(partner.themes.all()) or themes),
+                kind=kind,
+                audiences=rng.sample(audiences, rng.randint(1, 2)),
+                title_fr=title_fr,
+                title_nl=title_nl,
+                title_en=title_en,
+                description_fr=DESCRIPTIONS[0],
+                description_nl=DESCRIPTIONS[1],
+                description_en=DESCRIPTIONS[2],
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=rng.choice([90, 120, 120, 180])),
+                place_kind=place_kind,
+                room=room if place_kind == "room" else None,
+                address=rng.choice(ADDRESSES) if place_kind == "address" else "",
+                online_url=f"https://meet.example.org/cdm-{number}" if place_kind == "online" else "",
+                capacity=rng.choice([12, 15, 20, 25, 30, 40]) if admission == "registration" else None,
+                admission=admission,
+                status=Activity.Status.PUBLISHED,
+                created_at=now,
+                created_by=user,
+            )
+        )
+        chosen.append(rng.choices(sets, weights=list(LANGUAGE_SETS.values()))[0])
+    activities = Activity.objects.bulk_create(activities)
+    Activity.languages.through.objects.bulk_create(
+        Activity.languages.through(activity_id=activity.pk, language_id=languages[code].pk)
+        for activity, codes in zip(activities, chosen, strict=True)
+        for code in codes
+    )
+    registrations = []
+    for activity, codes in zip(activities, chosen, strict=True):
+        if activity.admission != "registration":
+            continue
+        # One in five full (the waiting list shows), the others partly filled.
+        seated = activity.capacity if rng.random() < 0.2 else rng.randint(0, activity.capacity - 1)
+        for person in range(seated):
+            registered_at = now - timedelta(days=rng.randint(0, 30))
+            registrations.append(
+                Registration(
+                    activity=activity,
+                    first_name="Alex",
+                    email=f"person-{activity.pk}-{person}@example.org",
+                    language=rng.choice([code for code in codes if code in ("fr", "nl", "en")] or ["fr"]),
+                    status=Registration.Status.CONFIRMED,
+                    created_at=registered_at,
+                    confirmed_at=registered_at,
+                )
+            )
+    Registration.objects.bulk_create(registrations, batch_size=2000)
+    # Statistics as autovacuum would have them a minute later: the plans of a steady state.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def prepare(pages_file: str) -> None:
+    """Runs in Django (`manage.py shell`): fills the database, captures each page once into `pages_file`
+    for the bare view, and prints (as its last line) their paths, sizes and numbers of SQL queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import translation
+
+    from activites.models import Activity, Registration
+
+    _populate()
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_ACCEPT_LANGUAGE="fr")
+    captured, figures = {}, {}
+    for name, (url_name, query) in PAGES.items():
+        with translation.override("fr"):
+            path = reverse(url_name) + query
+        client.get(path)  # as in a running worker: reference rows already read
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code}")
+        captured[name] = {"content_type": response["Content-Type"], "body": response.content.decode()}
+        figures[name] = {"path": path, "bytes": len(response.content), "queries": len(queries)}
+    Path(pages_file).write_text(json.dumps(captured))
+    figures["rows"] = {
+        "activities": Activity.objects.published().count(),
+        "registrations": Registration.objects.seated().count(),
+    }
+    print(json.dumps(figures))
+
+
+def _prepare(env: dict[str, str], pages_file: str) -> dict:
+    result = subprocess.run(
+        [
+            harness.PYTHON,
+            "manage.py",
+            "shell",
+            "-c",
+            f"from bench import agenda; agenda.prepare({pages_file!r})",
+        ],
+        cwd=harness.BASE_DIR,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    with harness.bench_database("agenda") as url, tempfile.TemporaryDirectory() as directory:
+        pages_file = str(Path(directory) / "pages.json")
+        env = harness.production_env(url, DJANGO_SETTINGS_MODULE="bench.settings", BENCH_PAGES=pages_file)
+        results, ratios = [], []
+        with harness.gunicorn(env) as base:
+            # After gunicorn's collectstatic (pages name their static files); the bare view reads the
+            # captured pages at its first request.
+            figures = _prepare(env, pages_file)
+            for name, label in [
+                ("agenda", "agenda, page 1"),
+                ("filtered", "agenda, by theme and language"),
+                ("feed", "agenda calendar feed (.ics)"),
+            ]:
+                bare = harness.load(
+                    f"GET bare view, {name} bytes", base, f"/bench/bare-page/{name}/", seconds=SECONDS
+                )
+                page = harness.load(f"GET {label}", base, figures[name]["path"], seconds=SECONDS)
+                results += [bare, page]
+                ratios.append((f"{label} / bare view", page, bare))
+    rows = figures["rows"]
+    harness.report(
+        f"Agenda: gunicorn, 2 workers, 4 client processes, production settings, {rows['activities']} "
+        f"published activities over {DAYS} days, {rows['registrations']} seats taken",
+        results,
+        ratios,
+    )
+    print(f"  {'SQL queries per request (in-process, warm)':<44} {'queries':>9} {'bytes':>8}")
+    for name in PAGES:
+        print(f"  {figures[name]['path']:<44} {figures[name]['queries']:>9} {figures[name]['bytes']:>8}")

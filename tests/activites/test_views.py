@@ -1,0 +1,374 @@
+"""The public agenda (anonymous), registration pages, and the organisers' pages by role and institution."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from icalendar import Calendar
+
+from activites.models import Activity, Registration, WalkIn
+from citedesmetiers.models import Partner
+from citedesmetiers.roles import Role
+from tests.factories import activity, registration, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- the public agenda ---------------------------------------------------------------------------
+
+
+def test_the_agenda_lists_published_activities_by_day_for_anonymous_visitors(client):
+    workshop = activity(title_fr="Atelier entretien d'embauche")
+    activity(title_fr="Brouillon secret", publish=False)
+    response = client.get(reverse("activites:agenda"))
+    assert response.status_code == 200
+    body = text(response)
+    assert "Atelier entretien d'embauche" in body
+    assert "Brouillon secret" not in body
+    assert reverse("activites:agenda_activity", args=[workshop.pk]) in body
+    assert response["Vary"].count("HX-Request")
+
+
+def test_the_agenda_filters_are_a_query_string_and_htmx_gets_the_results_only(client):
+    activity(theme="travailler", title_fr="Job dating logistique", kind="recruitment")
+    activity(theme="bouger", title_fr="Travailler en Allemagne", languages=["nl"])
+    page = text(client.get(reverse("activites:agenda"), {"theme": "travailler"}))
+    assert "Job dating logistique" in page
+    assert "Travailler en Allemagne" not in page
+    assert "<html" in page
+    fragment = text(client.get(reverse("activites:agenda"), {"language": "nl"}, HTTP_HX_REQUEST="true"))
+    assert "<html" not in fragment
+    assert "Travailler en Allemagne" in fragment
+    assert "Job dating logistique" not in fragment
+    by_kind = text(client.get(reverse("activites:agenda"), {"kind": "recruitment", "audience": "everyone"}))
+    assert "Job dating logistique" in by_kind
+
+
+def test_a_wrong_filter_value_is_said_and_the_others_still_apply(client):
+    activity(theme="travailler", title_fr="Job dating logistique")
+    response = client.get(reverse("activites:agenda"), {"theme": "nope", "start": "not-a-date"})
+    assert response.status_code == 200
+    assert "Job dating logistique" in text(response)
+
+
+def test_the_agenda_has_a_helpful_empty_state(client):
+    assert "Aucune activité n'est encore prévue" in text(client.get(reverse("activites:agenda")))
+    assert "Aucune activité ne correspond à ces filtres" in text(
+        client.get(reverse("activites:agenda"), {"theme": "bouger"})
+    )
+
+
+def test_the_dates_filter_selects_days(client):
+    today = timezone.localdate()
+    activity(starts_in=timedelta(days=3), title_fr="Dans trois jours")
+    activity(starts_in=timedelta(days=20), title_fr="Dans vingt jours")
+    start, end = today + timedelta(days=10), today + timedelta(days=30)
+    body = text(client.get(reverse("activites:agenda"), {"start": start.isoformat(), "end": end.isoformat()}))
+    assert "Dans vingt jours" in body
+    assert "Dans trois jours" not in body
+
+
+def test_the_activity_page_and_its_calendar_file(client):
+    workshop = activity(title_fr="Atelier CV", address="Rue Royale 2, 1000 Bruxelles")
+    page = client.get(reverse("activites:agenda_activity", args=[workshop.pk]))
+    assert page.status_code == 200
+    assert "Rue Royale 2" in text(page)
+    response = client.get(reverse("activites:agenda_activity_ics", args=[workshop.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Atelier CV"
+    assert event.decoded("DTSTART") == workshop.starts_at.replace(microsecond=0)
+    assert str(event["LOCATION"]) == "Rue Royale 2, 1000 Bruxelles"
+
+
+def test_a_draft_has_no_public_page(client):
+    draft = activity(publish=False)
+    assert client.get(reverse("activites:agenda_activity", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("activites:agenda_activity_ics", args=[draft.pk])).status_code == 404
+
+
+def test_the_subscribable_feed_follows_the_filter_and_parses(client):
+    activity(theme="travailler", title_fr="Job dating, logistique; entrepôts")
+    activity(theme="bouger", title_fr="Travailler en Allemagne")
+    response = client.get(reverse("activites:agenda_feed"), {"theme": "travailler"})
+    calendar = Calendar.from_ical(response.content)
+    assert [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")] == [
+        "Job dating, logistique; entrepôts"
+    ]
+
+
+def test_the_feed_is_in_dutch_on_the_dutch_address(client):
+    activity(title_nl="Workshop sollicitatiegesprek " + "lang " * 25)
+    with translation.override("nl"):
+        url = reverse("activites:agenda_feed")
+    calendar = Calendar.from_ical(client.get(url).content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Workshop sollicitatiegesprek")  # long lines are folded
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+def register(client, workshop, **data):
+    values = {"first_name": "Alex", "email": "alex@example.org", "consent": "on", "website": ""} | data
+    return client.post(reverse("activites:agenda_activity", args=[workshop.pk]), values)
+
+
+def test_registering_sends_a_confirmation_link_and_the_link_page_confirms(client, deliver):
+    workshop = activity(capacity=5)
+    response = register(client, workshop)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("activites:agenda_registered", args=[workshop.pk])
+    person = Registration.objects.get()
+    assert (person.status, person.language) == (Registration.Status.PENDING, "fr")
+    [message] = deliver()
+    page = reverse("activites:registration", args=[person.token])
+    assert page in message.body
+    assert client.get(page).status_code == 200
+    person.refresh_from_db()
+    assert person.status == Registration.Status.PENDING  # opening the link changes nothing
+    client.post(page, {"action": "confirm"})
+    person.refresh_from_db()
+    assert person.status == Registration.Status.CONFIRMED
+
+
+def test_registering_in_dutch_gets_dutch_messages(client, deliver):
+    workshop = activity()
+    with translation.override("nl"):
+        url = reverse("activites:agenda_activity", args=[workshop.pk])
+    client.post(url, {"first_name": "Bram", "email": "bram@example.org", "consent": "on"})
+    assert Registration.objects.get().language == "nl"
+    [message] = deliver()
+    assert "/nl/" in message.body
+    assert "Workshop cv" in message.subject
+
+
+def test_the_form_explains_what_is_missing(client):
+    workshop = activity()
+    response = register(client, workshop, email="not-an-address", consent="")
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_a_robot_filling_the_trap_field_registers_nobody(client):
+    workshop = activity()
+    assert register(client, workshop, website="http://spam.example").status_code == 302
+    assert not Registration.objects.exists()
+
+
+def test_too_many_registrations_from_one_address_get_a_clear_429(client, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 2
+    workshop = activity()
+    for number in range(2):
+        register(client, workshop, email=f"p{number}@example.org")
+    response = register(client, workshop, email="p3@example.org")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "Trop d'inscriptions" in text(response)
+    assert Registration.objects.count() == 2
+
+
+def test_a_full_activity_offers_the_waiting_list(client):
+    workshop = activity(capacity=1)
+    registration(workshop)
+    assert "S'inscrire sur la liste d'attente" in text(
+        client.get(reverse("activites:agenda_activity", args=[workshop.pk]))
+    )
+
+
+def test_cancel_and_erase_from_the_link(client):
+    workshop = activity(capacity=1)
+    mine = registration(workshop, first_name="Zoë")
+    waiting = registration(workshop)
+    page = reverse("activites:registration", args=[mine.token])
+    assert "Zoë" in text(client.get(page))
+    client.post(page, {"action": "cancel"})
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    client.post(page, {"action": "erase"})
+    mine.refresh_from_db()
+    assert (mine.first_name, mine.email) == ("", "")
+    assert "Zoë" not in text(client.get(page))
+
+
+def test_an_unknown_token_or_action_is_refused_cleanly(client):
+    registration(activity())
+    assert client.get(reverse("activites:registration", args=["nope"])).status_code == 404
+    token = Registration.objects.get().token
+    assert client.post(reverse("activites:registration", args=[token]), {"action": "x"}).status_code == 400
+
+
+# --- the organisers' pages ------------------------------------------------------------------------
+
+STAFF_PAGES = [
+    "activites:activity",
+    "activites:activity_edit",
+    "activites:activity_cancel",
+    "activites:activity_attendance",
+]
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_staff_pages_by_role_and_institution(client, name):
+    workshop = activity(partner="actiris")
+    url = reverse(name, args=[workshop.pk])
+    assert client.get(url)["Location"].startswith(reverse("login"))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER, partner=Partner.objects.get(code="actiris")))
+    assert client.get(url).status_code == 200
+    client.force_login(staff(Role.ACTIVITY_ORGANISER, partner=Partner.objects.get(code="vdab-brussel")))
+    assert client.get(url).status_code == 404
+    client.force_login(staff(Role.ADVISER))
+    assert client.get(url).status_code == 404
+    client.force_login(staff(Role.COORDINATOR))
+    assert client.get(url).status_code == 200
+
+
+def test_the_list_shows_one_institutions_activities_and_flags_missing_attendance(client):
+    now = timezone.now()
+    activity(partner="actiris", title_fr="Atelier Actiris")
+    activity(partner="vdab-brussel", title_fr="Workshop VDAB")
+    activity(partner="actiris", title_fr="Oublié", starts_in=timedelta(days=1), now=now - timedelta(days=5))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    body = text(client.get(reverse("activites:activities")))
+    assert "Atelier Actiris" in body
+    assert "Workshop VDAB" not in body
+    assert "1 activité sans présences" in body
+    assert "Oublié" in body
+    client.force_login(staff(Role.ADVISER))
+    assert client.get(reverse("activites:activities")).status_code == 403
+
+
+def form_data(**overrides):
+    day = timezone.localdate() + timedelta(days=14)
+    data = {
+        "title_fr": "Atelier LinkedIn",
+        "title_nl": "Workshop LinkedIn",
+        "description_fr": "Votre profil.",
+        "description_nl": "Uw profiel.",
+        "partner": Partner.objects.get(code="actiris").pk,
+        "theme": "travailler",
+        "kind": "workshop",
+        "audiences": ["job_seekers"],
+        "languages": ["fr", "nl"],
+        "date": day.isoformat(),
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "place_kind": "address",
+        "address": "Rue Royale 2",
+        "admission": "registration",
+        "capacity": "12",
+        "repeat_weeks": "1",
+        "publish": "1",
+    }
+    return data | overrides
+
+
+def test_an_organiser_schedules_a_weekly_series_in_one_step(client):
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    response = client.post(reverse("activites:activity_new"), form_data(repeat_weeks="8"))
+    assert response.status_code == 302
+    sessions = Activity.objects.order_by("starts_at")
+    assert sessions.count() == 8
+    assert {session.status for session in sessions} == {"published"}
+    assert set(sessions[0].languages.values_list("code", flat=True)) == {"fr", "nl"}
+
+
+def test_an_organiser_cannot_schedule_for_another_institution(client):
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    vdab = Partner.objects.get(code="vdab-brussel").pk
+    response = client.post(reverse("activites:activity_new"), form_data(partner=vdab))
+    assert response.status_code == 200
+    assert not Activity.objects.exists()
+
+
+def test_publishing_without_dutch_is_explained_and_a_draft_is_kept(client):
+    client.force_login(staff(Role.COORDINATOR))
+    response = client.post(reverse("activites:activity_new"), form_data(title_nl=""))
+    assert response.status_code == 200
+    assert "Requis pour publier" in text(response)
+    draft = form_data(title_nl="")
+    draft.pop("publish")
+    client.post(reverse("activites:activity_new"), draft)
+    assert Activity.objects.get().status == "draft"
+
+
+def test_a_booked_room_is_explained_on_the_form(client):
+    start = timezone.now() + timedelta(days=14)
+    booked = activity(room="activites", starts_at=start)
+    local = timezone.localtime(booked.starts_at)
+    client.force_login(staff(Role.COORDINATOR))
+    data = form_data(
+        place_kind="room",
+        room=booked.room_id,
+        date=local.date().isoformat(),
+        start_time=local.strftime("%H:%M"),
+        end_time=(local + timedelta(hours=1)).strftime("%H:%M"),
+    )
+    response = client.post(reverse("activites:activity_new"), data)
+    assert response.status_code == 200
+    assert "est déjà réservée" in text(response)
+
+
+def test_editing_cancelling_and_publishing(client, deliver):
+    coordinator = staff(Role.COORDINATOR)
+    client.force_login(coordinator)
+    workshop = activity(publish=False)
+    client.post(reverse("activites:activity_publish", args=[workshop.pk]))
+    workshop.refresh_from_db()
+    assert workshop.status == "published"
+    data = form_data(title_fr="Nouveau titre")
+    data.pop("repeat_weeks")
+    assert client.post(reverse("activites:activity_edit", args=[workshop.pk]), data).status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title_fr == "Nouveau titre"
+    registration(workshop, email="fr@example.org")
+    deliver()
+    client.post(reverse("activites:activity_cancel", args=[workshop.pk]))
+    workshop.refresh_from_db()
+    assert workshop.cancelled
+    assert deliver()[-1].to == ["fr@example.org"]
+    assert client.get(reverse("activites:activity_edit", args=[workshop.pk])).status_code == 302
+
+
+def test_the_check_in_page_ticks_counts_walk_ins_once_and_records_a_headcount(client):
+    workshop = activity(starts_in=timedelta(minutes=20))
+    person = registration(workshop, first_name="Alex", now=timezone.now() - timedelta(days=1))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    url = reverse("activites:activity_attendance", args=[workshop.pk])
+    assert "Alex est là" in text(client.get(url))
+    client.post(url, {"action": "came", "registration": person.pk})
+    person.refresh_from_db()
+    assert person.attended is True
+    key = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
+    client.post(url, {"action": "walk_in", "key": key})
+    fragment = client.post(url, {"action": "walk_in", "key": key}, HTTP_HX_REQUEST="true")
+    assert WalkIn.objects.count() == 1
+    assert "<html" not in fragment.content.decode()
+    assert client.post(url, {"action": "headcount", "headcount": "-3"}).status_code == 400
+    assert client.post(url, {"action": "came", "registration": 999999}).status_code == 404
+
+
+def test_the_check_in_page_waits_for_the_day(client):
+    workshop = activity(starts_in=timedelta(days=3))
+    client.force_login(staff(Role.COORDINATOR))
+    url = reverse("activites:activity_attendance", args=[workshop.pk])
+    assert "deux heures avant" in text(client.get(url))
+    client.post(url, {"action": "walk_in", "key": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"})
+    assert not WalkIn.objects.exists()
+
+
+def test_htmx_restoring_history_gets_the_whole_page(client):
+    response = client.get(
+        reverse("activites:agenda"),
+        {"theme": "travailler"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<h1>" in response.content.decode()
