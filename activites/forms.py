@@ -86,13 +86,7 @@ class ActivityForm(forms.Form):
 
     def values(self) -> dict:
         """The activity's own columns, for the services."""
-        cleaned = self.cleaned_data
-        names = [
-            "partner", "theme", "kind", "audiences", "title_fr", "title_nl", "title_en", "description_fr",
-            "description_nl", "description_en", "starts_at", "ends_at", "place_kind", "room", "address",
-            "online_url", "capacity", "admission",
-        ]  # fmt: skip
-        return {name: cleaned[name] for name in names}
+        return {name: self.cleaned_data[name] for name in Activity.EDITABLE_FIELDS}
 
     @classmethod
     def initial_from(cls, activity: Activity) -> dict:

@@ -114,6 +114,13 @@ class Activity(models.Model):
 
     objects = ActivityQuerySet.as_manager()
 
+    # The columns people fill in (the form's values, the audit trail's snapshot).
+    EDITABLE_FIELDS = (
+        "partner", "theme", "kind", "audiences", "title_fr", "title_nl", "title_en", "description_fr",
+        "description_nl", "description_en", "starts_at", "ends_at", "place_kind", "room", "address",
+        "online_url", "capacity", "admission",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("activity")

@@ -123,6 +123,13 @@ def waiting_list(activity: Activity) -> QuerySet[Registration]:
     return activity.registrations.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
 
 
+def waiting_position(registration: Registration) -> int | None:
+    """A person's place on the waiting list (1 is next), or None when they are not waiting."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    return waiting_list(registration.activity).filter(waiting_since__lte=registration.waiting_since).count()
+
+
 def with_figures(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     """Annotates registered (seats given), checked_in, no_shows, waiting and walk_ins to each activity."""
     walk_ins = (

@@ -32,11 +32,7 @@ from citedesmetiers.services import audit_record
 
 # --- activities ----------------------------------------------------------------------------------
 
-FIELDS = [
-    "partner", "theme", "kind", "audiences", "title_fr", "title_nl", "title_en", "description_fr",
-    "description_nl", "description_en", "starts_at", "ends_at", "place_kind", "room", "address",
-    "online_url", "capacity", "admission",
-]  # fmt: skip
+FIELDS = Activity.EDITABLE_FIELDS
 MAX_REPEAT_WEEKS = 52
 
 
@@ -293,7 +289,10 @@ def registration_create(
         registration = Registration(
             activity=activity, first_name=first_name.strip(), email=email, language=language, created_at=now
         )
-        registration.full_clean(exclude=["activity", "token"])
+        # Uniqueness was just looked up and the database enforces it: no third check here.
+        registration.full_clean(
+            exclude=["activity", "token"], validate_unique=False, validate_constraints=False
+        )
         try:
             with transaction.atomic():
                 registration.save(force_insert=True)

@@ -27,7 +27,7 @@ from activites.forms import (
 from activites.models import Activity, Admission, Registration
 from citedesmetiers import capture
 from citedesmetiers.models import Language, Partner, Theme
-from citedesmetiers.requests import client_address
+from citedesmetiers.requests import client_address, query_without
 from citedesmetiers.selectors import audit_history, reference_rows
 
 AGENDA_PAGE_SIZE = 30
@@ -45,13 +45,6 @@ def _agenda_filters(request: HttpRequest) -> tuple[AgendaFilterForm, dict]:
         # A wrong value in one filter (an old link, a typo) leaves the others working.
         chosen = {name: value for name, value in form.cleaned_data.items() if value}
     return form, chosen
-
-
-def _query(request: HttpRequest, *, without=("page",)) -> str:
-    params = request.GET.copy()
-    for name in without:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 @login_not_required
@@ -72,7 +65,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     for _day, items in days:
         for activity in items:
             activity.seats_left = selectors.seats_left(activity)
-    query = _query(request)
+    query = query_without(request, "page")
     context = {
         "form": form,
         "page": page,
@@ -80,7 +73,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
         "filtered": bool(chosen),
         "query": query,
         "feed_url": reverse("activites:agenda_feed")
-        + (f"?{_query(request, without=('page', 'start', 'end'))}" if query else ""),
+        + (f"?{query_without(request, 'page', 'start', 'end')}" if query else ""),
     }
     # A swap of the results only; the whole page for a plain request and for htmx restoring history.
     fragment = bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
@@ -222,11 +215,7 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
         "registration": registration,
         "activity": activity,
         "open": services.registration_open(activity),
-        "position": selectors.waiting_list(activity)
-        .filter(waiting_since__lte=registration.waiting_since)
-        .count()
-        if registration.status == Registration.Status.WAITING
-        else None,
+        "position": selectors.waiting_position(registration),
     }
     return render(request, "activites/registration.html", context)
 
@@ -234,15 +223,7 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
 # --- the organisers' pages -------------------------------------------------------------------------
 
 
-def _may_manage(user) -> bool:
-    return user.has_perm("activites.manage_all_activities") or user.has_perm(
-        "activites.manage_partner_activities"
-    )
-
-
 def _activity_or_404(request: HttpRequest, pk: int) -> Activity:
-    if not _may_manage(request.user):
-        raise Http404
     try:
         return selectors.activity_get(user=request.user, pk=pk)
     except Activity.DoesNotExist as missing:
@@ -259,7 +240,7 @@ def _partners(user):
 def activity_list(request: HttpRequest) -> HttpResponse:
     """The activities this person organises, from today (or the past weeks), with seats and attendance;
     the activities whose attendance was never recorded come first."""
-    if not _may_manage(request.user):
+    if not services.can_manage(user=request.user):
         raise PermissionDenied
     today = timezone.localdate()
     past = request.GET.get("past") == "1"
@@ -272,19 +253,15 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "past": past,
         "missing": list(selectors.missing_attendance(user=request.user)),
-        "query": _query(request),
+        "query": query_without(request, "page"),
     }
     return render(request, "activites/activity_list.html", context)
-
-
-def _form_context(request: HttpRequest, form, **extra) -> dict:
-    return {"form": form, "themes": reference_rows(Theme), **extra}
 
 
 @require_http_methods(["GET", "POST"])
 def activity_new(request: HttpRequest) -> HttpResponse:
     """Schedules an activity, or the same one every week for a number of weeks, in one step."""
-    if not _may_manage(request.user):
+    if not services.can_manage(user=request.user):
         raise PermissionDenied
     partners = _partners(request.user)
     if request.method == "POST":
@@ -327,7 +304,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         )
         initial["repeat_weeks"] = 1
         form = ActivityCreateForm(initial=initial, partners=partners)
-    return render(request, "activites/activity_form.html", _form_context(request, form))
+    return render(request, "activites/activity_form.html", {"form": form})
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -392,7 +369,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("activites:activity", pk=activity.pk)
     else:
         form = ActivityForm(initial=ActivityForm.initial_from(activity), partners=partners)
-    return render(request, "activites/activity_form.html", _form_context(request, form, activity=activity))
+    return render(request, "activites/activity_form.html", {"form": form, "activity": activity})
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,11 +392,10 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     headcount_form = HeadcountForm(initial={"headcount": activity.headcount})
     if request.method == "POST":
         headcount_form = _attendance_action(request, activity) or headcount_form
+        if request.htmx:
+            activity.refresh_from_db()  # the headcount, when attendance was first recorded
+            return _attendance_page(request, activity, headcount_form, partial=True)
         if not headcount_form.errors:
-            if request.htmx and not request.htmx.history_restore_request:
-                return _attendance_page(
-                    request, selectors.activity_get(user=request.user, pk=pk), headcount_form, partial=True
-                )
             return redirect("activites:activity_attendance", pk=activity.pk)
     return _attendance_page(request, activity, headcount_form)
 
@@ -493,7 +469,8 @@ def _attendance_page(
         "fragment": partial,
     }
     template = "activites/partials/attendance_panel.html" if partial else "activites/activity_attendance.html"
-    return render(request, template, context, status=400 if headcount_form.errors else 200)
+    # htmx swaps only successful answers: the panel with its error comes back as 200 to the tablet.
+    return render(request, template, context, status=400 if headcount_form.errors and not partial else 200)
 
 
 @require_POST

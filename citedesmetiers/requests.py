@@ -4,6 +4,14 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+def query_without(request: HttpRequest, *names: str) -> str:
+    """The request's query string without these parameters (a list's filters, for its page links)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 def client_address(request: HttpRequest) -> str | None:
     """The client's IP address; behind a proxy, the one the proxy appended to X-Forwarded-For."""
     if settings.BEHIND_PROXY:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from citedesmetiers import capture
 from citedesmetiers.exports import csv_response
 from citedesmetiers.models import Language, Theme
-from citedesmetiers.requests import client_address
+from citedesmetiers.requests import client_address, query_without
 from citedesmetiers.selectors import audit_history, reference_rows
 from conseil import selectors, services
 from conseil.forms import (
@@ -156,15 +156,9 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         "period": period,
         "counts": selectors.consultation_counts(consultations),
         "themes": {theme.code: theme for theme in Theme.objects.all()},
-        "query": _without_page(request),
+        "query": query_without(request, "page"),
     }
     return render(request, "conseil/consultation_list.html", context)
-
-
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 EXPORT_HEADER = [
