@@ -54,6 +54,7 @@ run: install
 		$(MANAGE) collectstatic --noinput --verbosity 0 && \
 		$(MANAGE) create_demo_accounts && \
 		$(MANAGE) create_demo_activities && \
+		$(MANAGE) create_demo_resources && \
 		exec $(BIN)/gunicorn -c python:citedesmetiers.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
 
 dev: install
@@ -61,6 +62,7 @@ dev: install
 		$(MANAGE) migrate --noinput && \
 		$(MANAGE) create_demo_accounts && \
 		$(MANAGE) create_demo_activities && \
+		$(MANAGE) create_demo_resources && \
 		exec $(MANAGE) runserver $(HOST):$(PORT)'
 
 test: install

@@ -134,7 +134,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 _remember_choices(response, form.cleaned_data)
                 return response
         if request.htmx:
-            return render(request, "accueil/partials/desk_errors.html", {"form": form}, status=422)
+            return render(request, "components/capture_errors.html", {"form": form}, status=422)
     else:
         form = VisitForm(initial={**_sticky_choices(request), "key": capture.new_key(), "count": 1})
     return render(request, "accueil/desk.html", _desk_context(request, form, now))
@@ -203,12 +203,7 @@ def desk_undo(request: HttpRequest) -> HttpResponse:
         message = _("Entry undone.")
     except ValidationError as error:
         message = error.messages[0]
-    if request.htmx:
-        response = render(request, "accueil/partials/desk_status.html", {"status_message": message})
-        response["HX-Trigger"] = "capture:recorded"  # the counters and the last entries follow
-        return response
-    messages.info(request, message)
-    return redirect("accueil:desk")
+    return capture.undo_answer(request, message, "accueil:desk")
 
 
 @permission_required("accueil.view_ticket", raise_exception=True)

@@ -5,12 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activites.models import Activity, Admission, Audience, Kind, PlaceKind
-from citedesmetiers.models import Language, Partner, Space, Theme
-
-
-def _choices(choices, everything):
-    return [("", everything), *choices]
+from activites.models import Activity, Admission, Kind, PlaceKind
+from citedesmetiers.forms import ListFilters
+from citedesmetiers.models import Audience, Language, Partner, Space, Theme
 
 
 class ActivityForm(forms.Form):
@@ -120,24 +117,12 @@ class ActivityCreateForm(ActivityForm):
     )
 
 
-class AgendaFilterForm(forms.Form):
-    """The agenda's filters: a real query string, so that every filtered page has its own address."""
+class AgendaFilterForm(ListFilters):
+    """The agenda's filters, with a period."""
 
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_choices(Kind.choices, _("All types")))
-    audience = forms.ChoiceField(
-        label=_("For"), required=False, choices=_choices(Audience.choices, _("Everyone"))
-    )
-    language = forms.ChoiceField(label=_("Language"), required=False)
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, themes=(), languages=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = _choices([(t.code, t.label) for t in themes], _("All themes"))
-        self.fields["language"].choices = _choices(
-            [(lang.code, lang.label) for lang in languages], _("All languages")
-        )
+    kinds = Kind.choices
 
     def clean(self):
         cleaned = super().clean()

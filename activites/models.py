@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers.capture import CapturedEntry
-from citedesmetiers.models import Language, Partner, Space, Theme, TranslatedField
+from citedesmetiers.models import Audience, Language, Partner, Space, Theme, TranslatedField
 
 
 class Kind(models.TextChoices):
@@ -30,18 +30,6 @@ class Kind(models.TextChoices):
     DIGITAL_TUTORIAL = "digital_tutorial", _("Digital tutorial")
     THEMED_WEEK = "themed_week", _("Themed week")
     OUTREACH = "outreach", _("Outreach")
-
-
-class Audience(models.TextChoices):
-    EVERYONE = "everyone", _("Everyone")
-    YOUNG = "young", _("Young people")
-    JOB_SEEKERS = "job_seekers", _("Job seekers")
-    WORKERS = "workers", _("Workers")
-    SELF_EMPLOYED = "self_employed", _("Self-employed")
-    OVER_50 = "over_50", _("People aged 50 and over")
-    NEWCOMERS = "newcomers", _("Newcomers")
-    PARENTS = "parents", _("Parents")
-    PROFESSIONALS = "professionals", _("Professionals")
 
 
 class Admission(models.TextChoices):
@@ -179,7 +167,7 @@ class Activity(models.Model):
 
     @property
     def audience_labels(self) -> list[str]:
-        return [str(Audience(code).label) for code in self.audiences if code in Audience.values]
+        return Audience.labels_of(self.audiences)
 
     @property
     def place(self) -> str:

@@ -1,13 +1,13 @@
 """Reads of the activities app: the public agenda, the organisers' wall, attendance figures for `stats`."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from activites.models import Activity, Admission, Registration, WalkIn
+from activites.models import Activity, Admission, Kind, Registration, WalkIn
 from citedesmetiers.models import Language
 
 
@@ -219,3 +219,17 @@ def registrations_by_language(*, activity: Activity) -> dict[str, dict[str, int]
     return {
         row["language"]: {"registered": row["registered"], "checked_in": row["checked_in"]} for row in rows
     }
+
+
+def digital_tutorials(*, day: date) -> QuerySet[Activity]:
+    """The day's published digital tutorials (run in the multimedia space; shown on the stewards' tablet)."""
+    return (
+        Activity.objects.filter(
+            kind=Kind.DIGITAL_TUTORIAL,
+            status=Activity.Status.PUBLISHED,
+            starts_at__gte=_local_start(day),
+            starts_at__lt=_local_start(day + timedelta(days=1)),
+        )
+        .select_related("room", "partner")
+        .order_by("starts_at", "pk")
+    )

@@ -26,25 +26,21 @@ from activites.forms import (
 )
 from activites.models import Activity, Admission, Registration
 from citedesmetiers import capture
-from citedesmetiers.models import Language, Partner, Theme
+from citedesmetiers.forms import add_service_errors
+from citedesmetiers.models import Partner
 from citedesmetiers.requests import client_address, query_without
-from citedesmetiers.selectors import audit_history, reference_rows
+from citedesmetiers.selectors import audit_history
 
 AGENDA_PAGE_SIZE = 30
+# The activity's columns that its form splits into other fields.
+ACTIVITY_FIELD_ALIASES = {"starts_at": "start_time", "ends_at": "end_time"}
 
 # --- the public agenda ---------------------------------------------------------------------------
 
 
 def _agenda_filters(request: HttpRequest) -> tuple[AgendaFilterForm, dict]:
-    form = AgendaFilterForm(
-        request.GET or None, themes=reference_rows(Theme), languages=reference_rows(Language)
-    )
-    chosen = {}
-    if form.is_bound:
-        form.is_valid()
-        # A wrong value in one filter (an old link, a typo) leaves the others working.
-        chosen = {name: value for name, value in form.cleaned_data.items() if value}
-    return form, chosen
+    form = AgendaFilterForm(request.GET)
+    return form, form.chosen()
 
 
 @login_not_required
@@ -276,7 +272,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                     repeat_weeks=form.cleaned_data["repeat_weeks"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
             else:
                 messages.success(
                     request,
@@ -305,19 +301,6 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         initial["repeat_weeks"] = 1
         form = ActivityCreateForm(initial=initial, partners=partners)
     return render(request, "activites/activity_form.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = (
-                field
-                if field in form.fields
-                else {"starts_at": "start_time", "ends_at": "end_time"}.get(field)
-            )
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -363,7 +346,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     publish="publish" in request.POST,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
             else:
                 messages.success(request, _("Activity saved."))
                 return redirect("activites:activity", pk=activity.pk)

@@ -16,8 +16,10 @@ from typing import Generic, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -183,3 +185,14 @@ class CaptureFields(forms.Form):
         except ValidationError as error:
             self.add_error("keyed_date" if self.cleaned_data["keyed_at"] else None, error)
             raise
+
+
+def undo_answer(request, message: str, page: str):
+    """The answer of a screen's undo: with htmx, its status line (the screen's counters and last entries
+    follow the `capture:recorded` event); otherwise the message on the screen `page` (a URL name)."""
+    if request.htmx:
+        response = render(request, "components/capture_status.html", {"status_message": message})
+        response["HX-Trigger"] = "capture:recorded"
+        return response
+    messages.info(request, message)
+    return redirect(page)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from citedesmetiers import roles
-from citedesmetiers.models import Language, User
+from citedesmetiers.models import Audience, Language, Theme, User
 from citedesmetiers.selectors import reference_rows
 
 
@@ -125,3 +125,49 @@ class StaffAccountForm(UserChangeForm):
                 % {"roles": ", ".join(needs_partner)},
             )
         return cleaned
+
+
+def with_everything(choices, label) -> list:
+    """A filter's choices, after an empty first choice (`label`, such as "All themes")."""
+    return [("", label), *choices]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict | None = None) -> None:
+    """Puts a service's ValidationError on the form: on its fields (a model field named differently in
+    the form through `aliases`), the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else (aliases or {}).get(field)
+        form.add_error(target, errors)
+
+
+class ListFilters(forms.Form):
+    """The filters of a public list (the agenda, the documentation): a plain query string, so that every
+    filtered list has its own address. Theme, type, audience and language; subclasses add their own.
+    The themes and languages offered are the cached reference rows, read when the form is made."""
+
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+    audience = forms.ChoiceField(
+        label=_("For"), required=False, choices=with_everything(Audience.choices, _("Everyone"))
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    kinds: list = []  # the subclass's types
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data or None, **kwargs)
+        themes, languages = reference_rows(Theme), reference_rows(Language)
+        self.fields["kind"].choices = with_everything(self.kinds, _("All types"))
+        self.fields["theme"].choices = with_everything([(t.code, t.label) for t in themes], _("All themes"))
+        self.fields["language"].choices = with_everything(
+            [(language.code, language.label) for language in languages], _("All languages")
+        )
+
+    def chosen(self) -> dict:
+        """The filters given, by name: a wrong value in one (an old link, a typo) leaves the others be."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

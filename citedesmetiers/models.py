@@ -142,6 +142,25 @@ class Channel(CodedVocabulary):
         verbose_name_plural = _("contact channels")
 
 
+class Audience(models.TextChoices):
+    """Who an activity or a resource is meant for (the agenda's and the catalogue's filter)."""
+
+    EVERYONE = "everyone", _("Everyone")
+    YOUNG = "young", _("Young people")
+    JOB_SEEKERS = "job_seekers", _("Job seekers")
+    WORKERS = "workers", _("Workers")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    OVER_50 = "over_50", _("People aged 50 and over")
+    NEWCOMERS = "newcomers", _("Newcomers")
+    PARENTS = "parents", _("Parents")
+    PROFESSIONALS = "professionals", _("Professionals")
+
+    @classmethod
+    def labels_of(cls, codes) -> list[str]:
+        """The labels of stored codes, in the active language (unknown codes left out)."""
+        return [str(cls(code).label) for code in codes if code in cls.values]
+
+
 class Partner(models.Model):
     """A partner institution: advisers on the floor (circle 1) or activities at the centre (circle 2)."""
 

@@ -61,16 +61,29 @@ _REFERENCE_MODELS = (
     "channel",
 )
 _VIEW_REFERENCE = [f"citedesmetiers.view_{model}" for model in _REFERENCE_MODELS]
+# The multimedia space's tablet: entries, occupancy counts, digital help.
+_SPACE_COUNTS = ["ressources.add_spaceentry", "ressources.add_occupancysweep", "ressources.add_digitalhelp"]
 
 PERMISSIONS: dict[Role, list[str]] = {
-    Role.RECEPTION_AGENT: ["accueil.add_visit", "accueil.view_ticket", "conseil.add_questionnairecode"],
-    Role.DIGITAL_STEWARD: ["conseil.add_questionnairecode"],
+    Role.RECEPTION_AGENT: [
+        "accueil.add_visit",
+        "accueil.view_ticket",
+        "conseil.add_questionnairecode",
+        "ressources.report_broken_link",
+    ],
+    Role.DIGITAL_STEWARD: [
+        "conseil.add_questionnairecode",
+        *_SPACE_COUNTS,
+        "ressources.view_occupancysweep",
+        "ressources.report_broken_link",
+    ],
     Role.ADVISER: [
         "accueil.view_ticket",
         "accueil.serve_ticket",
         "conseil.add_consultation",
         "conseil.view_institution_consultations",
         "conseil.add_questionnairecode",
+        "ressources.report_broken_link",
     ],
     Role.PARTNER_LEAD: [
         "accueil.view_ticket",
@@ -79,8 +92,13 @@ PERMISSIONS: dict[Role, list[str]] = {
         "conseil.view_institution_consultations",
         "conseil.correct_institution_consultations",
         "conseil.add_questionnairecode",
+        "ressources.report_broken_link",
     ],
-    Role.ACTIVITY_ORGANISER: ["activites.manage_partner_activities", "conseil.add_questionnairecode"],
+    Role.ACTIVITY_ORGANISER: [
+        "activites.manage_partner_activities",
+        "conseil.add_questionnairecode",
+        "ressources.report_broken_link",
+    ],
     Role.COORDINATOR: [
         "accueil.add_visit",
         "accueil.view_visit",
@@ -103,6 +121,16 @@ PERMISSIONS: dict[Role, list[str]] = {
         "citedesmetiers.view_space",
         "citedesmetiers.add_space",
         "citedesmetiers.change_space",
+        "ressources.view_resource",
+        "ressources.add_resource",
+        "ressources.change_resource",
+        "ressources.delete_resource",
+        "ressources.report_broken_link",
+        *_SPACE_COUNTS,
+        "ressources.view_occupancysweep",
+        "ressources.view_helptopic",
+        "ressources.add_helptopic",
+        "ressources.change_helptopic",
     ],
     Role.DIRECTOR: [
         "accueil.view_visit",
@@ -115,6 +143,9 @@ PERMISSIONS: dict[Role, list[str]] = {
         "citedesmetiers.view_partner",
         "citedesmetiers.view_space",
         "citedesmetiers.view_user",
+        "ressources.view_resource",
+        "ressources.view_occupancysweep",
+        "ressources.view_helptopic",
     ],
     Role.ADMINISTRATOR: [
         "citedesmetiers.access_backoffice",

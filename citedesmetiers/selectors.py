@@ -112,6 +112,11 @@ ACTIONS = {
     "activity.cancel": _("cancelled"),
     "activity.headcount": _("headcount recorded"),
     "activity.attendance": _("attendance recorded"),
+    "resource.create": _("added"),
+    "resource.update": _("changed"),
+    "resource.delete": _("removed"),
+    "resource.link_report": _("link reported broken"),
+    "resource.link_clear": _("link checked: it works"),
 }
 # Changes that are not fields of the model.
 PSEUDO_FIELDS = {"cancelled": _("cancelled"), "no_shows": _("people who did not come")}

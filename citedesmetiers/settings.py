@@ -230,6 +230,13 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Idempotent capture (reception desk, multimedia space): undo window, oldest entry that may be keyed in.
 CAPTURE_UNDO_MINUTES = env_int("CAPTURE_UNDO_MINUTES", 5)
 CAPTURE_MAX_AGE_DAYS = env_int("CAPTURE_MAX_AGE_DAYS", 31)
+
+# The catalogue's uploaded files: outside the static files, served by ressources.views.resource_file.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"  # never served as such: files go through a view that checks them
+RESOURCE_MAX_UPLOAD_MB = env_int("RESOURCE_MAX_UPLOAD_MB", 20)
+# Larger uploads go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The walk-in queue: leftover tickets are closed at this time (local), and a visit logged more than
 # this many minutes after it happened (a resend, a paper backlog) gets no ticket: the moment has passed.
 QUEUE_CLOSING_TIME = os.environ.get("QUEUE_CLOSING_TIME", "18:00")

@@ -41,4 +41,5 @@ urlpatterns += i18n_patterns(
     path("", include("accueil.urls")),
     path("", include("conseil.urls")),
     path("", include("activites.urls")),
+    path("", include("ressources.urls")),
 )

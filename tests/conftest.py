@@ -34,7 +34,11 @@ def pytest_collection_modifyitems(items):
 
 
 # The data migrations whose rows every test expects (each has an idempotent `load(apps, schema_editor)`).
-REFERENCE_DATA = ["citedesmetiers.migrations.0002_reference_data", "conseil.migrations.0002_topics"]
+REFERENCE_DATA = [
+    "citedesmetiers.migrations.0002_reference_data",
+    "conseil.migrations.0002_topics",
+    "ressources.migrations.0002_help_topics",
+]
 
 
 @pytest.fixture(scope="session")

@@ -104,6 +104,7 @@ def walkable_rows():
     consultation()
     services.questionnaire_code_create(service="advice")
     registration(activity())
+    resource(url="https://www.actiris.brussels/")
 
 
 def activity(
@@ -177,3 +178,36 @@ def registration(activity_, *, email=None, first_name="Alex", language="fr", con
     if confirm:
         return services.registration_confirm(registration=result.registration, now=now)
     return result.registration
+
+
+def resource(
+    *,
+    user=None,
+    title_fr="Trouver une formation en alternance",
+    title_nl="Een duale opleiding vinden",
+    summary_fr="Les formations qui alternent école et entreprise.",
+    summary_nl="Opleidingen die school en werk afwisselen.",
+    themes=("apprendre",),
+    language="fr",
+    kind="website",
+    upload=None,
+    now=None,
+    **fields,
+):
+    """A resource of the catalogue added through the coordinators' service (a website by default)."""
+    from ressources import services
+
+    if not {"url", "shelf_theme", "shelf_theme_id"} & set(fields) and upload is None:
+        fields["url"] = "https://www.example.org/"
+    values = {
+        "kind": kind,
+        "title_fr": title_fr,
+        "title_nl": title_nl,
+        "summary_fr": summary_fr,
+        "summary_nl": summary_nl,
+        "language_id": language,
+        **fields,
+    }
+    return services.resource_create(
+        user=user or staff(Role.COORDINATOR), values=values, themes=list(themes), upload=upload, now=now
+    )

@@ -35,6 +35,7 @@ CENTRE_DATA = {
     "citedesmetiers.auditentry": "read by the director and coordinators only, who see every institution",
     "auth.group": "the roles, the same for everyone",
     "activites.registration": "reached by its secret token only, from the person's own e-mails",
+    "ressources.resource": "the centre's public documentation catalogue, managed by its coordinators",
 }
 
 # Who sees which institution's records: written out here, independently of the code under test.

@@ -50,6 +50,12 @@ OBJECT_URLS = {
     "activites:activity_publish": "activites.Activity",
     "activites:activity_cancel": "activites.Activity",
     "activites:activity_attendance": "activites.Activity",
+    "ressources:resource": "ressources.Resource",
+    "ressources:resource_file": "ressources.Resource",
+    "ressources:resource_link_report": "ressources.Resource",
+    "ressources:resource_edit": "ressources.Resource",
+    "ressources:resource_delete": "ressources.Resource",
+    "ressources:resource_link_clear": "ressources.Resource",
 }
 CODE_URLS = {
     "conseil:questionnaire": "conseil.QuestionnaireCode",

@@ -1,4 +1,4 @@
-// The reception desk's keyboard and count helpers. Recording itself is static/js/capture.js.
+// The reception desk's keyboard shortcuts. Recording itself is static/js/capture.js; the − and + buttons are site.js.
 "use strict";
 
 (function desk() {
@@ -31,16 +31,5 @@
       button.focus();
       form.requestSubmit(button);
     }
-  });
-
-  // The − and + buttons around the number of people.
-  form.querySelectorAll("[data-step]").forEach((button) => {
-    button.addEventListener("click", () => {
-      const input = document.getElementById(button.getAttribute("aria-controls"));
-      const min = Number(input.min || 1);
-      const max = Number(input.max || 500);
-      const value = Number(input.value || min) + Number(button.dataset.step);
-      input.value = String(Math.min(max, Math.max(min, value)));
-    });
   });
 })();

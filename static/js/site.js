@@ -153,3 +153,22 @@
     }
   });
 })();
+
+// The − and + buttons around a number (data-step on the button, aria-controls naming the input).
+(function steppers() {
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-step]");
+    if (!button) {
+      return;
+    }
+    const input = document.getElementById(button.getAttribute("aria-controls"));
+    if (!input) {
+      return;
+    }
+    const min = input.min === "" ? 0 : Number(input.min);
+    const max = input.max === "" ? Infinity : Number(input.max);
+    const value = Number(input.value || min) + Number(button.dataset.step);
+    input.value = String(Math.min(max, Math.max(min, value)));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();

@@ -124,6 +124,10 @@ PUBLIC = {
     "activites:agenda_activity_ics",
     "activites:agenda_registered",
     "activites:registration",
+    # The documentation: search, a resource's page and its file.
+    "ressources:catalogue",
+    "ressources:resource",
+    "ressources:resource_file",
 }
 
 
