@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "desk", "agenda"]
+BENCHMARKS = ["platform", "desk", "agenda", "catalogue"]
 
 
 def main(names: list[str]) -> int:

@@ -14,7 +14,6 @@ is counted once in-process (a second request, as in a running worker: reference 
 
 import json
 import random
-import subprocess
 import tempfile
 from collections import Counter
 from datetime import datetime, time, timedelta
@@ -180,28 +179,15 @@ def _populate() -> None:
 def prepare(pages_file: str) -> None:
     """Runs in Django (`manage.py shell`): fills the database, captures each page once into `pages_file`
     for the bare view, and prints (as its last line) their paths, sizes and numbers of SQL queries."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import translation
 
     from activites.models import Activity, Registration
 
     _populate()
-    client = Client(SERVER_NAME="127.0.0.1", HTTP_ACCEPT_LANGUAGE="fr")
-    captured, figures = {}, {}
-    for name, (url_name, query) in PAGES.items():
-        with translation.override("fr"):
-            path = reverse(url_name) + query
-        client.get(path)  # as in a running worker: reference rows already read
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path}: {response.status_code}")
-        captured[name] = {"content_type": response["Content-Type"], "body": response.content.decode()}
-        figures[name] = {"path": path, "bytes": len(response.content), "queries": len(queries)}
-    Path(pages_file).write_text(json.dumps(captured))
+    with translation.override("fr"):
+        pages = {name: reverse(url_name) + query for name, (url_name, query) in PAGES.items()}
+    figures = harness.capture_pages(pages, pages_file)
     figures["rows"] = {
         "activities": Activity.objects.published().count(),
         "registrations": Registration.objects.seated().count(),
@@ -209,44 +195,24 @@ def prepare(pages_file: str) -> None:
     print(json.dumps(figures))
 
 
-def _prepare(env: dict[str, str], pages_file: str) -> dict:
-    result = subprocess.run(
-        [
-            harness.PYTHON,
-            "manage.py",
-            "shell",
-            "-c",
-            f"from bench import agenda; agenda.prepare({pages_file!r})",
-        ],
-        cwd=harness.BASE_DIR,
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     with harness.bench_database("agenda") as url, tempfile.TemporaryDirectory() as directory:
         pages_file = str(Path(directory) / "pages.json")
         env = harness.production_env(url, DJANGO_SETTINGS_MODULE="bench.settings", BENCH_PAGES=pages_file)
-        results, ratios = [], []
         with harness.gunicorn(env) as base:
             # After gunicorn's collectstatic (pages name their static files); the bare view reads the
             # captured pages at its first request.
-            figures = _prepare(env, pages_file)
-            for name, label in [
-                ("agenda", "agenda, page 1"),
-                ("filtered", "agenda, by theme and language"),
-                ("feed", "agenda calendar feed (.ics)"),
-            ]:
-                bare = harness.load(
-                    f"GET bare view, {name} bytes", base, f"/bench/bare-page/{name}/", seconds=SECONDS
-                )
-                page = harness.load(f"GET {label}", base, figures[name]["path"], seconds=SECONDS)
-                results += [bare, page]
-                ratios.append((f"{label} / bare view", page, bare))
+            figures = harness.in_django(env, f"from bench import agenda; agenda.prepare({pages_file!r})")
+            results, ratios = harness.against_bare(
+                base,
+                figures,
+                [
+                    ("agenda", "agenda, page 1"),
+                    ("filtered", "agenda, by theme and language"),
+                    ("feed", "agenda calendar feed (.ics)"),
+                ],
+                seconds=SECONDS,
+            )
     rows = figures["rows"]
     harness.report(
         f"Agenda: gunicorn, 2 workers, 4 client processes, production settings, {rows['activities']} "

@@ -7,6 +7,7 @@ absolute numbers, which depend on the machine.
 
 import contextlib
 import http.client
+import json
 import multiprocessing
 import os
 import socket
@@ -69,6 +70,37 @@ def production_env(database_url: str, **overrides: str) -> dict[str, str]:
         "STATIC_ROOT": str(BASE_DIR / "var" / "bench" / "static"),
         **overrides,
     }
+
+
+def in_django(env: dict[str, str], code: str) -> dict:
+    """Runs `code` in Django (`manage.py shell -c`) with the benchmark's environment; returns the JSON
+    object it prints as its last line."""
+    command = [PYTHON, "manage.py", "shell", "-c", code]
+    result = subprocess.run(command, cwd=BASE_DIR, env=env, check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def capture_pages(pages: dict[str, str], pages_file: str) -> dict[str, dict]:
+    """Runs in Django: GETs each path anonymously in French, twice in-process as a running worker would
+    (reference rows cached by the first), and counts the second one's SQL queries. Writes the pages into
+    `pages_file` for the bare view (bench/views.py, BENCH_PAGES); returns each one's path, size and
+    number of queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_ACCEPT_LANGUAGE="fr")
+    captured, figures = {}, {}
+    for name, path in pages.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code}")
+        captured[name] = {"content_type": response["Content-Type"], "body": response.content.decode()}
+        figures[name] = {"path": path, "bytes": len(response.content), "queries": len(queries)}
+    Path(pages_file).write_text(json.dumps(captured))
+    return figures
 
 
 def _free_port() -> int:
@@ -191,6 +223,20 @@ def load(name: str, base: str, scenario, *, seconds: float = 5.0, concurrency: i
     return Result(name, len(latencies), errors, seconds, latencies)
 
 
+def against_bare(
+    base: str, figures: dict[str, dict], labels: list[tuple[str, str]], *, seconds: float
+) -> tuple[list[Result], list[tuple[str, Result, Result]]]:
+    """Loads each captured page (name, label) after the bare view returning its bytes; returns the
+    results and the ratios page / bare view, for report()."""
+    results, ratios = [], []
+    for name, label in labels:
+        bare = load(f"GET bare view, {name} bytes", base, f"/bench/bare-page/{name}/", seconds=seconds)
+        page = load(f"GET {label}", base, figures[name]["path"], seconds=seconds)
+        results += [bare, page]
+        ratios.append((f"{label} / bare view", page, bare))
+    return results, ratios
+
+
 def report(title: str, results: list[Result], ratios: list[tuple[str, Result, Result]]) -> None:
     """Prints one line per measure, then the ratios that the benchmark is about."""
     print(f"\n{title}")
@@ -201,4 +247,6 @@ def report(title: str, results: list[Result], ratios: list[tuple[str, Result, Re
             f"{result.percentile(0.99):>8.2f} {result.errors:>7}"
         )
     for label, numerator, denominator in ratios:
-        print(f"  {label:<44} {numerator.rate / denominator.rate:>9.2f}")
+        ratio = numerator.rate / denominator.rate
+        # Two decimals, or two significant digits for a ratio that two decimals would round to 0.0x.
+        print(f"  {label:<44} {ratio:>9.2f}" if ratio >= 0.1 else f"  {label:<44} {ratio:>9.2g}")

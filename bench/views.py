@@ -1,5 +1,5 @@
 """The bare views the benchmarks are measured against: for the desk, no session, no sign-in, no form,
-one INSERT; for the agenda, a page captured once, returned as it is."""
+one INSERT; for the agenda and the catalogue, a page captured once, returned as it is."""
 
 import functools
 import json
@@ -52,7 +52,7 @@ def _captured_pages() -> dict[str, tuple[str, bytes]]:
 
 @login_not_required
 def bare_page(request, name: str):
-    """The bytes of a page captured once (bench/agenda.py): no form, no query, no template."""
+    """The bytes of a page captured once (harness.capture_pages): no form, no query, no template."""
     if name not in _captured_pages():
         raise Http404
     content_type, body = _captured_pages()[name]

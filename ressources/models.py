@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers.capture import CapturedEntry
@@ -143,6 +144,14 @@ class Resource(models.Model):
         indexes = [
             # The catalogue's search: `search @@ query` without reading the table.
             GinIndex(fields=["search"], name="ressources_resource_search"),
+            # The catalogue without words, in the alphabetical order of the page's language.
+            models.Index(fields=["title_fr", "id"], name="ressources_resource_title_fr"),
+            models.Index(fields=["title_nl", "id"], name="ressources_resource_title_nl"),
+            models.Index(
+                Coalesce(NullIf("title_en", models.Value("")), "title_fr"),
+                "id",
+                name="ressources_resource_title_en",
+            ),
         ]
 
     def __str__(self):

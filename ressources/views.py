@@ -1,6 +1,7 @@
 """The public catalogue (search, resource pages, files); its management by coordinators; the multimedia
 space's tablet for digital stewards and its figures."""
 
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -78,13 +79,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     filters by theme, type, audience and language; a plain GET form, htmx swaps the results only."""
     form, chosen = _filters(request)
     query = chosen.pop("q", "")
-    page = Paginator(selectors.catalogue(query=query, **chosen), CATALOGUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    with selectors.text_search_plan() if query else nullcontext():
+        page = Paginator(selectors.catalogue(query=query, **chosen), CATALOGUE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        resources = list(page.object_list)
     context = {
         "form": form,
         "page": page,
-        "resources": _with_highlights(list(page.object_list), query),
+        "resources": _with_highlights(resources, query),
         "searched": query,
         "filtered": bool(chosen or query),
         "query": query_without(request, "page"),
@@ -144,7 +147,9 @@ def resources(request: HttpRequest) -> HttpResponse:
     query = chosen.pop("q", "")
     broken = chosen.pop("broken", False)
     rows = selectors.catalogue(query=query, broken_links=broken, **chosen)
-    page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    with selectors.text_search_plan() if query else nullcontext():
+        page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
     context = {
         "form": form,
         "page": page,

@@ -5,10 +5,14 @@ import uuid
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from citedesmetiers.roles import Role
+from ressources import selectors
 from ressources.models import DigitalHelp, OccupancySweep, Resource, SpaceEntry
 from tests.factories import resource, staff
 
@@ -70,13 +74,30 @@ def test_a_resource_page_and_its_queries(client, django_assert_max_num_queries):
     assert client.get(url("resource", 999999)).status_code == 404
 
 
-def test_the_catalogue_page_costs_the_same_queries_for_many_results(client, django_assert_max_num_queries):
+def test_the_catalogue_page_costs_the_same_queries_for_many_results(client):
     for number in range(25):
         resource(title_fr=f"Formation {number}")
     client.get(url("catalogue"))  # the themes and languages of the filters, then kept a minute
-    with django_assert_max_num_queries(4):  # count, page, the page's themes, the highlights
-        response = client.get(url("catalogue"), {"q": "formation"})
-    assert response.status_code == 200
+    for words in ("formation", "formation 7"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url("catalogue"), {"q": words})
+        assert response.status_code == 200
+        statements = [
+            query["sql"] for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
+        ]
+        # The search plan, the count, the page, the page's themes, the highlights.
+        assert len(statements) == 5, statements
+        assert statements[0].startswith("SET LOCAL enable_seqscan = off")
+
+
+def test_the_catalogue_without_words_is_ordered_by_an_indexed_title_in_every_language():
+    # What the list orders by is what an index holds: PostgreSQL reads the first page from it.
+    indexed = [
+        index.expressions[0] if index.expressions else F(index.fields[0]) for index in Resource._meta.indexes
+    ]
+    for language in ("fr", "nl", "en"):
+        with translation.override(language):
+            assert selectors.title_in_language() in indexed, language
 
 
 # --- files ---------------------------------------------------------------------------------------
