@@ -270,7 +270,7 @@ def demo_resources_create(
             values["shelf_theme_id"], values["shelf_mark"] = place
         else:
             values["url"] = place
-        services.resource_create(user=coordinator, values=values, themes=themes, now=now)
+        services.resource_create(user=coordinator, key=uuid.uuid4(), values=values, themes=themes, now=now)
     return len(DEMO), _space_history(steward, now=now, weeks=weeks, rng=random.Random(seed))  # noqa: S311 (demo data)
 
 

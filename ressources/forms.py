@@ -57,6 +57,7 @@ class ResourceForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     remove_file = forms.BooleanField(label=_("Remove the current file"), required=False)
+    key = forms.UUIDField(widget=forms.HiddenInput)  # minted when the form is shown (see Resource.key)
 
     class Meta:
         model = Resource
@@ -80,6 +81,8 @@ class ResourceForm(forms.ModelForm):
             self.initial.setdefault("audiences", self.instance.audiences)
         if not (self.instance.pk and self.instance.file):
             del self.fields["remove_file"]
+        if self.instance.pk:
+            del self.fields["key"]  # a change is idempotent already
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")

@@ -56,6 +56,8 @@ def upload_path(resource: "Resource", filename: str) -> str:
 class Resource(models.Model):
     """A brochure, book, guide, website, online tool, video or document of the catalogue."""
 
+    # Minted when the form is shown: the same form sent twice (a double click, a reload) adds one resource.
+    key = models.UUIDField(_("form key"), default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
@@ -135,6 +137,7 @@ class Resource(models.Model):
         verbose_name_plural = _("resources")
         permissions = [("report_broken_link", _("Can report a broken link"))]
         constraints = [
+            models.UniqueConstraint(fields=["key"], name="ressources_resource_key_unique"),
             models.CheckConstraint(
                 condition=~models.Q(url="", file="", shelf_theme__isnull=True),
                 name="ressources_resource_somewhere",

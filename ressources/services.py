@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,17 +48,29 @@ def _discard(name: str) -> None:
         default_storage.delete(name)
 
 
-def resource_create(*, user, values: dict, themes, upload=None, now: datetime | None = None) -> Resource:
-    """Adds a resource to the catalogue, with its file if any (checked: type and size)."""
+def resource_create(
+    *, user, key: uuid.UUID, values: dict, themes, upload=None, now: datetime | None = None
+) -> Resource:
+    """Adds a resource to the catalogue, with its file if any (checked: type and size), once per form
+    key: the same form sent again returns the resource it added."""
+    existing = Resource.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
     now = now or timezone.now()
-    resource = Resource(**values, created_at=now, updated_at=now, created_by=user)
+    resource = Resource(**values, key=key, created_at=now, updated_at=now, created_by=user)
     stored = _attach(resource, upload) if upload is not None else ""
     try:
         with transaction.atomic():
-            resource.full_clean(exclude=["themes"])
-            resource.save()
+            resource.full_clean(exclude=["themes", "key"])  # the key: enforced by the database below
+            resource.save(force_insert=True)
             resource.themes.set(themes)
             audit_record(actor=user, action="resource.create", obj=resource, now=now)
+    except IntegrityError:
+        _discard(stored)
+        existing = Resource.objects.filter(key=key).first()  # the same form, sent at the same moment
+        if existing is None:
+            raise
+        return existing
     except BaseException:
         _discard(stored)
         raise

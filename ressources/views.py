@@ -132,7 +132,7 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
         handle, as_attachment=not file_type.inline, filename=item.file_name, content_type=file_type.mime
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = "public, max-age=300"  # a replaced file keeps its address
     return response
 
 
@@ -166,6 +166,7 @@ def _save(request: HttpRequest, form: ResourceForm, item: Resource | None) -> Re
         if item is None:
             return services.resource_create(
                 user=request.user,
+                key=form.cleaned_data["key"],
                 values=form.values(),
                 themes=form.cleaned_data["themes"],
                 upload=form.cleaned_data.get("upload"),
@@ -193,7 +194,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Resource added to the catalogue."))
             return redirect("ressources:resource", pk=item.pk)
     else:
-        form = ResourceForm(initial={"language": "fr"})
+        form = ResourceForm(initial={"language": "fr", "key": capture.new_key()})
     return render(request, "ressources/resource_form.html", {"form": form})
 
 

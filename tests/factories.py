@@ -1,5 +1,6 @@
 """factory-boy factories for the shared models; minimal valid defaults."""
 
+import uuid
 from datetime import timedelta
 
 import factory
@@ -209,5 +210,10 @@ def resource(
         **fields,
     }
     return services.resource_create(
-        user=user or staff(Role.COORDINATOR), values=values, themes=list(themes), upload=upload, now=now
+        user=user or staff(Role.COORDINATOR),
+        key=uuid.uuid4(),
+        values=values,
+        themes=list(themes),
+        upload=upload,
+        now=now,
     )

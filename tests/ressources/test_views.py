@@ -1,5 +1,6 @@
 """The catalogue's pages (public), its management (coordinators), the tablet and the figures (stewards)."""
 
+import re
 import uuid
 
 import pytest
@@ -137,6 +138,7 @@ def form_data(**changes):
         "themes": ["apprendre"],
         "language": "fr",
         "url": "https://www.dorifor.be/",
+        "key": str(uuid.uuid4()),
     }
     data.update(changes)
     return data
@@ -151,6 +153,16 @@ def test_a_coordinator_adds_a_resource_with_a_file(client):
     assert response["Location"] == url("resource", item.pk)
     assert item.file_name == "liste.pdf"
     assert item.file_type == "application/pdf"
+
+
+def test_the_same_form_sent_twice_adds_one_resource(client):
+    client.force_login(staff(Role.COORDINATOR))
+    page = client.get(url("resource_new")).content.decode()
+    key = re.search(r'name="key" value="([0-9a-f-]+)"', page).group(1)
+    first = client.post(url("resource_new"), form_data(key=key))
+    again = client.post(url("resource_new"), form_data(key=key))  # a double click, a reload
+    assert first["Location"] == again["Location"]
+    assert Resource.objects.count() == 1
 
 
 def test_a_file_of_the_wrong_type_or_content_is_refused_with_a_message(client):
