@@ -55,6 +55,7 @@ run: install
 		$(MANAGE) create_demo_accounts && \
 		$(MANAGE) create_demo_activities && \
 		$(MANAGE) create_demo_resources && \
+		$(MANAGE) seed_demo && \
 		exec $(BIN)/gunicorn -c python:citedesmetiers.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
 
 dev: install
@@ -63,6 +64,7 @@ dev: install
 		$(MANAGE) create_demo_accounts && \
 		$(MANAGE) create_demo_activities && \
 		$(MANAGE) create_demo_resources && \
+		$(MANAGE) seed_demo && \
 		exec $(MANAGE) runserver $(HOST):$(PORT)'
 
 test: install

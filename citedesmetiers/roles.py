@@ -93,6 +93,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "conseil.correct_institution_consultations",
         "conseil.add_questionnairecode",
         "ressources.report_broken_link",
+        "stats.view_partner_figures",
     ],
     Role.ACTIVITY_ORGANISER: [
         "activites.manage_partner_activities",
@@ -131,6 +132,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "ressources.view_helptopic",
         "ressources.add_helptopic",
         "ressources.change_helptopic",
+        "stats.view_figures",
     ],
     Role.DIRECTOR: [
         "accueil.view_visit",
@@ -146,6 +148,13 @@ PERMISSIONS: dict[Role, list[str]] = {
         "ressources.view_resource",
         "ressources.view_occupancysweep",
         "ressources.view_helptopic",
+        "stats.view_figures",
+        "stats.view_onlinefigures",
+        "stats.add_onlinefigures",
+        "stats.change_onlinefigures",
+        "stats.view_reporttext",
+        "stats.add_reporttext",
+        "stats.change_reporttext",
     ],
     Role.ADMINISTRATOR: [
         "citedesmetiers.access_backoffice",

@@ -4,12 +4,12 @@ audit trail of a record."""
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +117,8 @@ ACTIONS = {
     "resource.delete": _("removed"),
     "resource.link_report": _("link reported broken"),
     "resource.link_clear": _("link checked: it works"),
+    "report_text.update": _("report texts changed"),
+    "online_figures.update": _("online figures changed"),
 }
 # Changes that are not fields of the model.
 PSEUDO_FIELDS = {"cancelled": _("cancelled"), "no_shows": _("people who did not come")}
@@ -164,3 +166,30 @@ def audit_history(obj, *, actions: list[str] | None = None) -> list[HistoryLine]
         action = str(ACTIONS.get(entry.action, entry.action))
         lines.append(HistoryLine(entry.at, entry.actor, action, changes))
     return lines
+
+
+def _midnight_after(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+
+
+def staff_by_role(*, on: date) -> dict[str, int]:
+    """Active staff accounts that existed on a day (joined by then), by role code; a person with two
+    roles counts in both. Superusers without a role are not staff of the centre."""
+    rows = (
+        User.objects.filter(is_active=True, date_joined__lt=_midnight_after(on))
+        .filter(groups__name__in=roles.Role.values)
+        .values("groups__name")
+        .annotate(people=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {row["groups__name"]: row["people"] for row in rows}
+
+
+def computed_groupings(groupings: dict, by) -> dict:
+    """The groupings of `by` that must be annotated: a plain column (F of its own name) is grouped by
+    directly, since an annotation may not take a column's name."""
+    return {
+        name: groupings[name]
+        for name in by
+        if not (isinstance(groupings[name], models.F) and groupings[name].name == name)
+    }

@@ -42,4 +42,5 @@ urlpatterns += i18n_patterns(
     path("", include("conseil.urls")),
     path("", include("activites.urls")),
     path("", include("ressources.urls")),
+    path("", include("stats.urls")),
 )

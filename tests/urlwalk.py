@@ -97,6 +97,8 @@ def sample_kwargs(name: str, keys: list[str]) -> dict:
         elif key == "token" and name in TOKEN_URLS:
             model = apps.get_model(TOKEN_URLS[name])
             kwargs[key] = model._default_manager.order_by("pk").values_list("token", flat=True).first()
+        elif key == "year":
+            kwargs[key] = 2026
         elif key == "content_type_id":
             from django.contrib.contenttypes.models import ContentType
 

@@ -1,0 +1,152 @@
+"""What each published figure is, in words shown next to it (French, Dutch, English through the catalogs).
+
+Keys are the figure's place in the report (stats.selectors.report): `section.name`."""
+
+from django.utils.translation import gettext_lazy as _
+
+FIGURES = {
+    "contacts.total": (
+        _("People in contact with the centre"),
+        _(
+            "People who came to the centre and were logged at the reception desk (whatever they were "
+            "directed to), plus the participants of collective activities who came straight to an "
+            "activity: the participants beyond the people the desk sent to an activity. A group counts "
+            "each of its members. Entries undone by their author are left out."
+        ),
+    ),
+    "contacts.on_site_visits": (
+        _("Visits logged at the reception desk"),
+        _("People who came to the centre in person, as logged by the reception agents."),
+    ),
+    "contacts.direct_participants": (
+        _("Participants who came straight to an activity"),
+        _("Activity participants minus the visitors the reception desk directed to an activity."),
+    ),
+    "contacts.services_total": (
+        _("Services delivered"),
+        _(
+            "Individual advice sessions + multimedia-space entries and visitors directed to the documentary "
+            "space + activity participants + people reached at outreach outings + e-mails and phone calls "
+            "answered. A person who used two services counts twice."
+        ),
+    ),
+    "contacts.remote": (
+        _("Remote contacts"),
+        _("Questions answered by e-mail (the info mailbox) and by phone, as logged by the reception."),
+    ),
+    "advice.sessions": (
+        _("Individual advice sessions"),
+        _(
+            "Sessions recorded by the advisers of the partner institutions, face to face, by phone, video "
+            "or e-mail; one per person and conversation. Sessions undone by their adviser are left out."
+        ),
+    ),
+    "advice.minutes_mean": (
+        _("Average length of a session"),
+        _("The minutes recorded by the advisers, averaged over the sessions."),
+    ),
+    "advice.queue": (
+        _("Waiting and service times"),
+        _(
+            "From the queue tickets: waiting is from the ticket to the first call, service from the start "
+            "to the end of the consultation (median and mean, in minutes). A person called who had left "
+            "is a walk-away."
+        ),
+    ),
+    "gender.women_pct": (
+        _("Women and men"),
+        _(
+            "Share of women and of men among the advice sessions whose person's gender was recorded as "
+            "woman or man (other answers and sessions without an answer are left out)."
+        ),
+    ),
+    "advice.by_age_group": (
+        _("Age"),
+        _("Age bands recorded with the sessions, grouped as published: under 25, 25 to 49, 50 and over."),
+    ),
+    "activities.count": (
+        _("Collective activities held"),
+        _(
+            "Published activities that took place in the period (not cancelled): workshops, information "
+            "sessions, recruitment sessions, fairs, visits... A weekly series counts each session. "
+            "Outreach outings are counted apart."
+        ),
+    ),
+    "activities.participants": (
+        _("Activity participants"),
+        _(
+            "Registrants checked in at the door + people who came without registering + the headcount of "
+            "free-entry activities. Activities whose attendance was never recorded are listed, not counted "
+            "as zero."
+        ),
+    ),
+    "activities.fill_rate_pct": (
+        _("Fill rate"),
+        _("Seats given to registrants / seats offered, over the activities with a capacity."),
+    ),
+    "activities.show_rate_pct": (
+        _("Show rate"),
+        _("Registrants who came / seats given, over the activities whose attendance was recorded."),
+    ),
+    "activities.outreach": (
+        _("Outreach"),
+        _("Fairs, events and Formtruck outings: their number and the people reached (headcount)."),
+    ),
+    "multimedia.entries": (
+        _("Multimedia-space entries"),
+        _(
+            "People counted at the entrance of the multimedia space by the digital stewards (a group "
+            "counts each of its members). Until 2018 this figure was an estimate."
+        ),
+    ),
+    "multimedia.occupancy_by_hour": (
+        _("Occupancy by hour"),
+        _(
+            "Average people counted on the computers and tablets and in the documentary space, over the "
+            "occupancy counts made in each hour."
+        ),
+    ),
+    "multimedia.help_by_topic": (
+        _("Digital help by topic"),
+        _("Help given by the digital stewards, anonymously, by topic, with its average length."),
+    ),
+    "questionnaires.satisfied_pct": (
+        _("Satisfied"),
+        _(
+            "People who answered satisfied or very satisfied, among those who answered the question in "
+            "the anonymous end-of-service questionnaire."
+        ),
+    ),
+    "online.facebook_followers": (
+        _("Facebook followers"),
+        _("Entered by the director for the year (the app cannot see social media)."),
+    ),
+    "online.twitter_followers": (
+        _("Twitter followers"),
+        _("Entered by the director for the year (the app cannot see social media)."),
+    ),
+    "online.web_page_views": (
+        _("Web page views"),
+        _("Page views of the centre's website for the year, entered by the director."),
+    ),
+    "online.emails_answered": (
+        _("E-mail questions answered"),
+        _("Questions received in the info mailbox and answered, as logged by the reception."),
+    ),
+    "team": (
+        _("The team"),
+        _(
+            "Active staff accounts at the end of the period: back office (coordinators, director, "
+            "administrators), advisers of the partner institutions (with their leads), reception agents "
+            "and digital stewards."
+        ),
+    ),
+}
+
+
+def label(key: str) -> str:
+    return str(FIGURES[key][0])
+
+
+def definition(key: str) -> str:
+    return str(FIGURES[key][1])

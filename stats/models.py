@@ -1,0 +1,68 @@
+"""The few figures and texts the app cannot compute: online audience per year, the annual report's words."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from citedesmetiers.models import TranslatedField
+
+YEARS = [MinValueValidator(2018), MaxValueValidator(2100)]
+
+
+class OnlineFigures(models.Model):
+    """What the centre's social media and website counted in a calendar year (entered by the director)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
+    facebook_followers = models.PositiveIntegerField(_("Facebook followers"), null=True, blank=True)
+    twitter_followers = models.PositiveIntegerField(_("Twitter followers"), null=True, blank=True)
+    web_page_views = models.PositiveIntegerField(_("web page views"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed on"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("online figures")
+        verbose_name_plural = _("online figures")
+        permissions = [
+            ("view_figures", _("Can see the figures of the whole centre")),
+            ("view_partner_figures", _("Can see the figures of their institution")),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class ReportText(models.Model):
+    """The words of a year's annual report that the director writes: the preamble and the highlights."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
+    preamble_fr = models.TextField(_("preamble (French)"), blank=True)
+    preamble_nl = models.TextField(_("preamble (Dutch)"), blank=True)
+    preamble_en = models.TextField(_("preamble (English)"), blank=True)
+    highlights_fr = models.TextField(
+        _("highlights (French)"), blank=True, help_text=_("One highlight per paragraph; start with its date.")
+    )
+    highlights_nl = models.TextField(_("highlights (Dutch)"), blank=True)
+    highlights_en = models.TextField(_("highlights (English)"), blank=True)
+    updated_at = models.DateTimeField(_("changed on"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    preamble = TranslatedField("preamble")
+    highlights = TranslatedField("highlights")
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual report text")
+        verbose_name_plural = _("annual report texts")
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def highlight_paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.highlights.split("\n\n") if part.strip()]

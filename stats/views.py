@@ -1,0 +1,168 @@
+"""The director's dashboard, the printable annual report and its exports, and the director's texts and
+online figures. The director and coordinators see the whole centre; a partner lead, their institution."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from citedesmetiers.forms import add_service_errors
+from citedesmetiers.models import Theme
+from citedesmetiers.selectors import reference_rows
+from stats import exports, periods, report, selectors, services
+from stats.forms import OnlineFiguresForm, PeriodForm, ReportTextForm
+from stats.models import OnlineFigures, ReportText
+from stats.selectors import Scope
+
+LANGUAGES = ("fr", "nl", "en")
+
+
+def _scope(request: HttpRequest) -> Scope:
+    try:
+        return Scope.of(request.user)
+    except PermissionError as refused:
+        raise PermissionDenied from refused
+
+
+def _period(request: HttpRequest) -> tuple[periods.Period, PeriodForm]:
+    """The period asked for: `?period=<slug>` (links, exports), the picker's fields, or this year."""
+    today = timezone.localdate()
+    slug = request.GET.get("period", "")
+    if slug:
+        try:
+            chosen = periods.parse(slug)
+        except ValueError:
+            chosen = periods.year(today.year)
+        return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
+    if "year" in request.GET:
+        form = PeriodForm(request.GET, today=today)
+        if form.is_valid():
+            return form.period(), form
+        return periods.year(today.year), form
+    chosen = periods.year(today.year)
+    return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The figures of a period next to the same days a year earlier, with definitions and charts."""
+    scope = _scope(request)
+    period, form = _period(request)
+    context = report.report_context(period, scope=scope)
+    themes = reference_rows(Theme)
+    theme = next((row for row in themes if row.code == request.GET.get("theme")), None)
+    context |= {
+        "form": form,
+        "languages": LANGUAGES,
+        "month_links": _months_of(period),
+        "themes": themes,
+        "theme": theme,
+        "theme_rows": selectors.theme_by_month(period, theme=theme.code, scope=scope) if theme else [],
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+def _months_of(period: periods.Period) -> list[tuple[str, str]]:
+    """Each month of a longer period, to open its own figures (the drill-down by month)."""
+    if period.kind == "month":
+        return []
+    months, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        month = periods.month(day.year, day.month)
+        months.append((month.slug, month.label))
+        day = month.end + timedelta(days=1)
+    return months
+
+
+def _language(request: HttpRequest) -> str:
+    language = request.GET.get("lang", "")
+    return language if language in LANGUAGES else translation.get_language()
+
+
+@require_GET
+def report_page(request: HttpRequest) -> HttpResponse:
+    """The annual report as a printable page, in the language asked for (French, Dutch or English)."""
+    scope = _scope(request)
+    period, _form = _period(request)
+    language = _language(request)
+    with translation.override(language):
+        context = report.report_context(period, scope=scope)
+        return render(request, "stats/report_print.html", context | {"standalone": True})
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The report of a period as a file: PDF, XLSX, CSV, JSON or HTML, in a language."""
+    scope = _scope(request)
+    period, _form = _period(request)
+    format_name = request.GET.get("format", "")
+    if format_name not in exports.EXPORTS:
+        format_name = "xlsx"
+    language = _language(request)
+    try:
+        body = exports.render(format_name, period, scope=scope, language=language)
+    except exports.ExportUnavailable:
+        messages.error(
+            request, _("The PDF cannot be made on this server for now: print the report page instead.")
+        )
+        return redirect(f"{reverse('stats:report')}?period={period.slug}&lang={language}")
+    response = HttpResponse(body, content_type=exports.EXPORTS[format_name].content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(format_name, period, language)}"'
+    )
+    return response
+
+
+def _year(value: str) -> int:
+    try:
+        year = int(value)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2018), timezone.localdate().year + 1)
+
+
+@permission_required("stats.change_reporttext", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def report_text(request: HttpRequest, year: int) -> HttpResponse:
+    """The director writes the year's preamble and highlights, in French and Dutch (and English)."""
+    year = _year(str(year))
+    instance = ReportText.objects.filter(year=year).first()
+    form = ReportTextForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_text_save(year=year, user=request.user, values=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The texts of the %(year)d report are saved.") % {"year": year})
+            return redirect(f"{_dashboard_url()}?period={year}")
+    return render(request, "stats/report_text.html", {"form": form, "year": year})
+
+
+@permission_required("stats.change_onlinefigures", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def online_figures(request: HttpRequest, year: int) -> HttpResponse:
+    """The director enters what Facebook, Twitter and the website counted in a year."""
+    year = _year(str(year))
+    instance = OnlineFigures.objects.filter(year=year).first()
+    form = OnlineFiguresForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.online_figures_save(year=year, user=request.user, values=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The online figures of %(year)d are saved.") % {"year": year})
+            return redirect(f"{_dashboard_url()}?period={year}")
+    return render(request, "stats/online_figures.html", {"form": form, "year": year})
+
+
+def _dashboard_url() -> str:
+    return reverse("stats:dashboard")

@@ -1,0 +1,70 @@
+"""The director's dashboard and the printable report in a real browser, with axe scans: a period chosen
+with the picker, the drill-down by theme and by month, the report in English and in Dutch."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from citedesmetiers.roles import Role
+from tests.browser.conftest import axe_violations, sign_in
+from tests.factories import PASSWORD, staff
+from tests.stats.conftest import march  # noqa: F401 — the small centre whose figures are known
+
+pytestmark = pytest.mark.browser
+
+
+def url(language: str, name: str) -> str:
+    with translation.override(language):
+        return reverse(f"stats:{name}")
+
+
+@pytest.fixture
+def director(page, march):  # noqa: F811
+    sign_in(page, staff(Role.DIRECTOR), PASSWORD)
+    return page
+
+
+def key_figure(page, label: str):
+    return (
+        page.locator(".key-figure")
+        .filter(has=page.get_by_text(label, exact=True))
+        .locator(".key-figure-value")
+    )
+
+
+def test_the_director_reads_a_month_then_a_quarter_then_one_theme(director):
+    page = director
+    page.goto(url("en", "dashboard") + "?period=2026-03")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Figures and annual report")
+    expect(key_figure(page, "People in contact with the centre")).to_have_text("19")
+    expect(key_figure(page, "Individual advice sessions")).to_have_text("5")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Year", exact=True).select_option("2026")
+    page.get_by_label("Part", exact=True).select_option("Q1")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".period-title")).to_contain_text("Quarter 1 of 2026")
+    expect(key_figure(page, "Activity participants")).to_have_text("12")
+
+    page.get_by_role("link", name="Work", exact=True).click()
+    table = page.get_by_role("table", name="Work, month by month — Quarter 1 of 2026")
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    table.get_by_role("link", name="2026-03").click()
+    expect(page.locator(".period-title")).to_contain_text("March 2026")
+    assert axe_violations(page) == []
+
+
+def test_the_printable_report_in_english_and_in_dutch(director):
+    page = director
+    page.goto(url("en", "dashboard") + "?period=2026-03")
+    page.get_by_role("link", name="Printable report (English)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annual report March 2026")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert axe_violations(page) == []
+    page.goto(url("en", "report") + "?period=2026-03&lang=nl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jaarverslag maart 2026")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    assert axe_violations(page) == []

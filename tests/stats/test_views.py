@@ -1,0 +1,163 @@
+"""The dashboard, the printable report, the exports and the director's forms, by role and institution."""
+
+import csv
+import io
+import json
+import os
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from citedesmetiers.models import Partner
+from citedesmetiers.roles import Role
+from stats.models import OnlineFigures, ReportText
+from tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, **query):
+    with translation.override("fr"):
+        path = reverse(f"stats:{name}", args=args)
+    return path + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.COORDINATOR])
+def test_the_director_and_coordinators_see_the_whole_centre(client, march, role):
+    client.force_login(staff(role))
+    response = client.get(url("dashboard", period="2026-03"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Personnes en contact avec la Cité" in page or "19" in page
+    assert response.context["current"]["contacts"]["total"] == 19
+    assert response.context["current"]["advice"]["sessions"] == 5
+    assert 'role="img"' in page  # the charts, as accessible SVG
+    assert "Sans présences" in page  # the activity whose attendance is missing is listed
+
+
+def test_a_partner_lead_sees_their_institution_only(client, march):
+    client.force_login(staff(Role.PARTNER_LEAD))  # Actiris
+    response = client.get(url("dashboard", period="2026-03"))
+    assert response.status_code == 200
+    current = response.context["current"]
+    assert current["advice"]["sessions"] == 4
+    assert "contacts" not in current
+    vdab = str(Partner.objects.get(code="vdab-brussel").pk)
+    assert vdab not in current["advice"]["by_partner"]
+    exported = json.loads(client.get(url("export", period="2026-03", format="json")).content)
+    assert exported["advice"]["sessions"] == 4
+    assert "contacts" not in exported
+
+
+@pytest.mark.parametrize(
+    "role", [Role.RECEPTION_AGENT, Role.ADVISER, Role.DIGITAL_STEWARD, Role.ADMINISTRATOR]
+)
+def test_other_roles_see_no_figures(client, role):
+    client.force_login(staff(role))
+    for name in ("dashboard", "report", "export"):
+        assert client.get(url(name)).status_code == 403, name
+    assert client.get(url("report_text", 2026)).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    for name in ("dashboard", "report", "export"):
+        response = client.get(url(name))
+        assert response.status_code == 302
+        assert "/connexion/" in response["Location"]
+
+
+def test_the_period_picker_and_wrong_periods(client, march):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("dashboard", year=2026, part="03"))
+    assert response.context["period"].slug == "2026-03"
+    response = client.get(url("dashboard", year=2026, part="Q1"))
+    assert response.context["current"]["advice"]["sessions"] == 5
+    assert client.get(url("dashboard", period="nonsense")).status_code == 200
+    bad = client.get(url("dashboard", year=2026, start="2026-03-10", end="2026-03-01"))
+    assert bad.status_code == 200
+    assert "La date de fin précède la date de début" in bad.content.decode()
+
+
+def test_the_printable_report_in_dutch(client, march):
+    director = staff(Role.DIRECTOR)
+    ReportText.objects.create(
+        year=2026,
+        preamble_fr="Une belle année.",
+        preamble_nl="Een mooi jaar.",
+        updated_at=march_time(),
+        updated_by=director,
+    )
+    client.force_login(director)
+    page = client.get(url("report", period="2026-03", lang="nl")).content.decode()
+    assert '<html lang="nl">' in page
+    assert "Een mooi jaar." in page
+    assert "Jaarverslag" in page
+
+
+def march_time():
+    from tests.stats.conftest import at
+
+    return at(2026, 3, 1, 9)
+
+
+def test_the_workbook_and_the_csv_hold_the_figures_with_small_cells_protected(client, march):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("export", period="2026-03", format="xlsx", lang="en"))
+    assert response["Content-Disposition"].endswith('2026-03-en.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content))
+    figures = workbook["Key figures"]
+    values = {row[0]: row[1] for row in figures.iter_rows(min_row=5, values_only=True) if row[0]}
+    assert values["People in contact with the centre"] == 19
+    assert values["Individual advice sessions"] == 5
+    gender = workbook["Advice sessions by gender"]
+    cells = [row[1] for row in gender.iter_rows(min_row=5, values_only=True) if row[0]]
+    assert "<5" in cells  # 3 women, 2 men: both hidden, and the total stays
+    text = client.get(url("export", period="2026-03", format="csv", lang="en")).content
+    assert text.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+    assert ["Key figures", "People in contact with the centre", "19", "0"] in rows
+
+
+def test_the_pdf(client, march):
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:  # no Pango on this machine; CI installs it
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("WeasyPrint needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("export", period="2026-03", format="pdf", lang="fr"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_the_director_writes_the_texts_and_the_online_figures(client):
+    director = staff(Role.DIRECTOR)
+    client.force_login(director)
+    assert client.get(url("report_text", 2026)).status_code == 200
+    response = client.post(url("report_text", 2026), {"preamble_fr": "Bonjour", "preamble_nl": "Hallo"})
+    assert response.status_code == 302
+    assert ReportText.objects.get(year=2026).preamble_nl == "Hallo"
+    response = client.post(
+        url("online_figures", 2026), {"facebook_followers": "770", "twitter_followers": ""}
+    )
+    assert response.status_code == 302
+    assert OnlineFigures.objects.get(year=2026).facebook_followers == 770
+    refused = client.post(url("online_figures", 2026), {"facebook_followers": "-3"})
+    assert refused.status_code == 200
+    client.force_login(staff(Role.COORDINATOR))
+    assert client.post(url("report_text", 2026), {"preamble_fr": "x"}).status_code == 403
+
+
+def test_the_drill_down_by_theme_and_by_month(client, march):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("dashboard", period="2026", theme="travailler"))
+    rows = response.context["theme_rows"]
+    assert rows == [{"month": "2026-03", "visits": 5, "sessions": 4, "activities": 0, "participants": 0}]
+    assert "?period=2026-03&amp;theme=travailler" in response.content.decode()
+    assert ("2026-03", "mars 2026") in response.context["month_links"]
+    client.force_login(staff(Role.PARTNER_LEAD))
+    rows = client.get(url("dashboard", period="2026", theme="choisir")).context["theme_rows"]
+    assert rows == [{"month": "2026-03", "visits": 0, "sessions": 0, "activities": 2, "participants": 5}]
