@@ -56,6 +56,7 @@ KEY_FIGURES = [
     "multimedia.entries",
     "gender.women_pct",
     "online.emails_answered",
+    "questionnaires.satisfied_pct",
     "online.facebook_followers",
     "online.twitter_followers",
     "online.web_page_views",

@@ -17,9 +17,9 @@ constraint matrix of a network is totally unimodular, that other table has integ
    (the smallest non-zero cell of the line is hidden next; a zero cell only if none is left, a total only
    if the line has no cell left, a zero total last);
 3. the exact check: every hidden count must lie on a residual cycle; when one does not, the cheapest
-   cycle through it (Dijkstra, with the same order of preference) is hidden. Hiding
-   only adds arcs, so a protected count stays protected, and the counts of the new cycle are protected by
-   it: one pass over the hidden counts suffices (plus the few a fallback below hides).
+   cycle through it (Dijkstra, same order of preference) is hidden. Hiding only adds arcs, so a
+   protected count stays protected, and the counts of the new cycle are protected by it: one pass over
+   the hidden counts suffices (plus the few that the fallback below hides).
 
 Readers know more than non-negativity: zeros are published, so a hidden count that is small is at least
 1, and the label says it is below the threshold. With `label_aware` (the default) the check bounds every

@@ -19,7 +19,7 @@ from citedesmetiers.models import AgeBand, Audience, Gender, Language, Partner, 
 from conseil.models import HeardOf, Mode, Topic
 from ressources.models import HelpTopic
 from stats import definitions
-from stats.suppression import protect_column
+from stats.suppression import SUPPRESSED, THRESHOLD, protect_column
 
 # Row labels the tables do not find in a reference table.
 NONE_LABEL = gettext_lazy("Not recorded")
@@ -127,7 +127,8 @@ def counts_table(
     if protect:
         now = protect_column(now_values)
         then = protect_column(then_values)
-        now_cells, then_cells, total = now.cells, then.cells, (now.total, then.total)
+        now_cells, then_cells = _marked(now_values, now.cells), _marked(then_values, then.cells)
+        total = (_marked([sum(now_values)], [now.total])[0], _marked([sum(then_values)], [then.total])[0])
     else:
         now_cells, then_cells = now_values, then_values
         total = (sum(now_values), sum(then_values))
@@ -135,6 +136,19 @@ def counts_table(
         (name(code), value, before) for code, value, before in zip(keys, now_cells, then_cells, strict=True)
     ]
     return Table(key, title, definition, rows, total, protected=protect)
+
+
+# A count hidden only so that a small one cannot be worked out from the totals: it is not small itself.
+HIDDEN = "x"
+
+
+def _marked(values: list[int], cells) -> list:
+    """The protected cells, each hidden one marked "<5" when it is small and "x" when it was hidden only
+    to protect another (showing "<5" there would tell something false)."""
+    return [
+        (str(cell) if 0 < value < THRESHOLD else HIDDEN) if cell is SUPPRESSED else cell
+        for value, cell in zip(values, cells, strict=True)
+    ]
 
 
 def figures_table(current: dict, previous: dict) -> Table:
