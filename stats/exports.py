@@ -33,7 +33,7 @@ class Export:
 def _json(period: Period, scope: Scope, language: str) -> bytes:
     figures = assemble.figures(period, scope=scope)
     document = {"format_version": JSON_FORMAT_VERSION, "language": language, **figures["current"]}
-    document["previous_year"] = figures["previous"]
+    document["previous_year"] = figures["previous"] or None
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 

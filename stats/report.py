@@ -8,17 +8,20 @@ from citedesmetiers.selectors import partner_list
 from stats import charts as chart
 from stats import definitions, selectors
 from stats.models import ReportText
-from stats.periods import Period
+from stats.periods import OPENING_DAY, Period
 from stats.selectors import Scope
 from stats.tables import Table, report_tables
 
 
 def figures(period: Period, *, scope: Scope | None = None) -> dict:
-    """{"current": the period's indicators, "previous": the same days a year earlier}."""
+    """{"current": the period's indicators, "previous": the same days a year earlier ({} before the
+    centre opened)}."""
     scope = scope or Scope()
+    before = period.previous()
     return {
         "current": selectors.report(period, scope=scope),
-        "previous": selectors.report(period.previous(), scope=scope),
+        # Before the opening there is nothing to compare with: "—", not zeros.
+        "previous": selectors.report(before, scope=scope) if before.end >= OPENING_DAY else {},
     }
 
 
@@ -70,7 +73,7 @@ def key_figures(current: dict, previous: dict) -> list[dict]:
         section, name = key.split(".")
         if section not in current:
             continue
-        value, before = current[section].get(name), previous[section].get(name)
+        value, before = current[section].get(name), previous.get(section, {}).get(name)
         rows.append(
             {
                 "key": key,

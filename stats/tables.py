@@ -119,6 +119,7 @@ def counts_table(
     protect: bool = True,
 ) -> Table:
     """A table of counts by category with its total, both periods, protected for publication."""
+    known_before = previous is not None
     current, previous = current or {}, previous or {}
     name = LABELS[labels]()
     keys = order or sorted(set(current) | set(previous), key=lambda code: (-current.get(code, 0), code))
@@ -132,6 +133,8 @@ def counts_table(
     else:
         now_cells, then_cells = now_values, then_values
         total = (sum(now_values), sum(then_values))
+    if not known_before:  # nothing to compare with (before the opening): "—", not zeros
+        then_cells, total = [None] * len(keys), (total[0], None)
     rows = [
         (name(code), value, before) for code, value, before in zip(keys, now_cells, then_cells, strict=True)
     ]
