@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "desk", "agenda", "catalogue"]
+BENCHMARKS = ["platform", "desk", "agenda", "catalogue", "report"]
 
 
 def main(names: list[str]) -> int:
