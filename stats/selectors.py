@@ -13,7 +13,7 @@ from django.utils import timezone
 from accueil.models import Orientation
 from accueil.selectors import ticket_times, visit_sums
 from activites.models import Kind
-from activites.selectors import activity_figures
+from activites.selectors import activity_rows
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from citedesmetiers.selectors import staff_by_role
@@ -191,49 +191,56 @@ def gender(advice_figures: dict) -> dict:
 # --- collective activities -----------------------------------------------------------------------
 
 
-def activities(period: Period, *, scope: Scope) -> dict:
-    """Activities held (not cancelled) and their participants, by theme, type, language, organiser and
-    audience; fill and show rates; those whose attendance was never recorded are listed, never 0.
-    Outreach outings (fairs, events, the Formtruck) are counted apart."""
+def _participants(row: dict) -> int | None:
+    """Checked in + walk-ins + the headcount of free entry; None while attendance is not recorded."""
+    if not row["recorded"]:
+        return None
+    return row["checked_in"] + row["walk_ins"] + (row["headcount"] or 0)
+
+
+def _held(period: Period, scope: Scope) -> list[dict]:
     # Activities still to come are not held yet: they count once they have ended.
-    now = timezone.now()
-    held = [
-        (activity, figures)
-        for activity, figures in activity_figures(start=period.start, end=period.end, partner=scope.partner)
-        if activity.ends_at <= now
-    ]
-    regular = [(activity, figures) for activity, figures in held if activity.kind != Kind.OUTREACH]
-    outreach = [(activity, figures) for activity, figures in held if activity.kind == Kind.OUTREACH]
+    return activity_rows(start=period.start, end=period.end, ended_by=timezone.now(), partner=scope.partner)
+
+
+def activities(period: Period, *, scope: Scope) -> dict:
+    """Activities held (ended, not cancelled) and their participants, by theme, type, language, organiser
+    and audience; fill and show rates; those whose attendance was never recorded are listed, never 0.
+    Outreach outings (fairs, events, the Formtruck) are counted apart."""
+    held = _held(period, scope)
+    regular = [row for row in held if row["kind"] != Kind.OUTREACH]
+    outreach = [row for row in held if row["kind"] == Kind.OUTREACH]
     counts: dict[str, Counter] = defaultdict(Counter)
     people: dict[str, Counter] = defaultdict(Counter)
     seats = capacity = checked_in = registered_recorded = 0
-    for activity, figures in regular:
+    for row in regular:
+        participants = _participants(row) or 0
         groups = {
-            "theme": [activity.theme_id],
-            "kind": [activity.kind],
-            "partner": [str(activity.partner_id)],
-            "language": [language.code for language in activity.languages.all()],
-            "audience": activity.audiences or ["everyone"],
+            "theme": [row["theme_id"]],
+            "kind": [row["kind"]],
+            "partner": [str(row["partner_id"])],
+            "language": row["languages"],
+            "audience": row["audiences"] or ["everyone"],
         }
         for name, keys in groups.items():
             for key in keys:
                 counts[name][key] += 1
-                people[name][key] += figures.participants or 0
-        if figures.capacity:
-            seats += figures.registered
-            capacity += figures.capacity
-        if figures.recorded:
-            checked_in += figures.checked_in
-            registered_recorded += figures.registered
-    recorded = [figures.participants for _activity, figures in regular if figures.participants is not None]
+                people[name][key] += participants
+        if row["capacity"]:
+            seats += row["registered"]
+            capacity += row["capacity"]
+        if row["recorded"]:
+            checked_in += row["checked_in"]
+            registered_recorded += row["registered"]
+    recorded = [_participants(row) for row in regular if row["recorded"]]
     return {
         "count": len(regular),
         "participants": sum(recorded),
         "recorded": len(recorded),
         "missing_attendance": [
-            {"id": activity.pk, "title": activity.title, "starts_at": activity.starts_at.isoformat()}
-            for activity, figures in regular
-            if not figures.recorded
+            {"id": row["pk"], "title": row["title"], "starts_at": row["starts_at"].isoformat()}
+            for row in regular
+            if not row["recorded"]
         ],
         "fill_rate_pct": percent(seats, capacity),
         "show_rate_pct": percent(checked_in, registered_recorded),
@@ -241,10 +248,7 @@ def activities(period: Period, *, scope: Scope) -> dict:
         **{
             f"participants_by_{name}": dict(people[name]) for name in ("theme", "kind", "partner", "language")
         },
-        "outreach": {
-            "count": len(outreach),
-            "people": sum(figures.participants or 0 for _activity, figures in outreach),
-        },
+        "outreach": {"count": len(outreach), "people": sum(_participants(row) or 0 for row in outreach)},
     }
 
 
@@ -371,10 +375,9 @@ def theme_by_month(period: Period, *, theme: str, scope: Scope | None = None) ->
     for row in consultation_sums(_consultations(scope), start=since, end=until, by=["theme", "month"]):
         if row["theme"] == theme:
             months[row["month"].strftime("%Y-%m")]["sessions"] += row["sessions"]
-    now = timezone.now()
-    for activity, figures in activity_figures(start=period.start, end=period.end, partner=scope.partner):
-        if activity.theme_id == theme and activity.kind != Kind.OUTREACH and activity.ends_at <= now:
-            month = timezone.localtime(activity.starts_at).strftime("%Y-%m")
+    for row in _held(period, scope):
+        if row["theme_id"] == theme and row["kind"] != Kind.OUTREACH:
+            month = timezone.localtime(row["starts_at"]).strftime("%Y-%m")
             months[month]["activities"] += 1
-            months[month]["participants"] += figures.participants or 0
+            months[month]["participants"] += _participants(row) or 0
     return [{"month": month, **values} for month, values in sorted(months.items())]
