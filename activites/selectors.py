@@ -195,18 +195,6 @@ def figures(activity: Activity) -> Figures:
     )
 
 
-def activity_figures(*, start: date, end: date, partner=None) -> list[tuple[Activity, Figures]]:
-    """Every held activity that started from `start` to `end` (local dates, included), with its figures:
-    for the `stats` app (which lists those whose attendance is missing instead of counting them as 0)."""
-    activities = Activity.objects.held().filter(
-        starts_at__gte=_local_start(start), starts_at__lt=_local_start(end) + timezone.timedelta(days=1)
-    )
-    if partner is not None:
-        activities = activities.filter(partner=partner)
-    activities = with_figures(activities.select_related("theme", "partner")).prefetch_related("languages")
-    return [(activity, figures(activity)) for activity in activities.order_by("starts_at", "pk")]
-
-
 def registrations_by_language(*, activity: Activity) -> dict[str, dict[str, int]]:
     """Seats given and people checked in, by the language the registrants chose."""
     rows = (
@@ -247,7 +235,8 @@ def _count_of(queryset: QuerySet, value=None) -> Coalesce:
 def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -> list[dict]:
     """The activities held from `start` to `end` (local dates, included) that ended by `ended_by`, as
     plain rows for the figures of `stats`: id, theme, kind, partner, audiences, capacity, recorded
-    (attendance), registered (seats given), checked_in, walk_ins, headcount, languages (codes), and the
+    (attendance), registered (seats given), checked_in, walk_ins, headcount, participants (None while
+    not recorded), languages (codes), and the
     title for those whose attendance is missing. One query for the activities and one for their
     languages: the same figures as `figures()`, without building an object per activity."""
     activities = Activity.objects.held().filter(
@@ -292,6 +281,15 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
     for row in rows:
         row["recorded"] = row.pop("attendance_recorded_at") is not None
         row["walk_ins"] = row.pop("walked_in")
+        row["participants"] = Figures(
+            row["capacity"],
+            row["registered"],
+            row["checked_in"],
+            0,
+            row["walk_ins"],
+            row["headcount"],
+            row["recorded"],
+        ).participants
         row["languages"] = sorted(languages.get(row["pk"], []))
         row["title"] = missing.get(row["pk"], "")
     return rows

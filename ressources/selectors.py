@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from accueil.selectors import day_bounds
 from ressources.models import (
     SEARCH_CONFIGS,
     DigitalHelp,
@@ -208,11 +209,6 @@ def _render(passage: Passage, spans: list[tuple[int, int]]) -> SafeString:
 # --- the multimedia space -----------------------------------------------------------------------
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 @dataclass(frozen=True)
 class SpaceToday:
     entries: int
@@ -223,7 +219,7 @@ class SpaceToday:
 
 def space_today(*, day: date) -> SpaceToday:
     """The day's entries (people), digital help given (sessions, minutes) and the last occupancy count."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     entries = SpaceEntry.objects.active().filter(occurred_at__gte=start, occurred_at__lt=end)
     helps = DigitalHelp.objects.active().filter(occurred_at__gte=start, occurred_at__lt=end)
     help_figures = helps.aggregate(count=Count("pk"), minutes=Coalesce(Sum("duration_minutes"), 0))
@@ -246,7 +242,7 @@ CAPTURED_MODELS = (SpaceEntry, OccupancySweep, DigitalHelp)
 
 def space_recent(*, user, day: date, limit: int = 8) -> list:
     """This person's last entries of the day, of every kind, newest first (undone ones included)."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     rows = []
     for model in CAPTURED_MODELS:
         queryset = model.objects.filter(recorded_by=user, recorded_at__gte=start, recorded_at__lt=end)

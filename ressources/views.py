@@ -2,7 +2,7 @@
 space's tablet for digital stewards and its figures."""
 
 from contextlib import nullcontext
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accueil.selectors import day_bounds
 from activites.selectors import digital_tutorials
 from citedesmetiers import capture
 from citedesmetiers.forms import add_service_errors
@@ -420,8 +421,7 @@ def space_figures(request: HttpRequest) -> HttpResponse:
     default), dates in Europe/Brussels."""
     today = timezone.localdate()
     start, end = _period(request, today)
-    since = timezone.make_aware(datetime.combine(start, time.min))
-    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    since, until = day_bounds(start)[0], day_bounds(end)[1]
     occupancy = selectors.occupancy_by_weekday_hour(start=since, end=until)
     entries = selectors.entries_by_weekday_hour(start=since, end=until)
     computers, tablets = services.equipment()

@@ -16,8 +16,10 @@ following from the `viewBox`; `width` is the drawing's width in user units, font
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from typing import Required, TypedDict, Unpack
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -315,8 +317,63 @@ def _comparison(
     return _values(comparison, count, "comparison")
 
 
-def bar_chart(
+class ChartOptions(TypedDict, total=False):
+    """What bar_chart and column_chart draw: the labels and their values from 0 (None: no bar but
+    `missing_label`), `comparison` (a year earlier, hatched, with the legend `series_names`), `colours`
+    cycling over the bars (default PALETTE[0]); no labels: `empty_label`."""
+
+    title: Required[str]
+    description: Required[str]
+    labels: Required[Sequence[str]]
+    values: Required[Sequence[int | float | None]]
+    id_prefix: Required[str]
+    number_format: NumberFormat
+    unit: str
+    colours: Sequence[str] | None
+    width: int
+    comparison: Sequence[int | float | None] | None
+    series_names: tuple[str, str] | None
+    missing_label: str
+    empty_label: str
+    show_title: bool
+
+
+def bar_chart(*, horizontal: bool = True, **options: Unpack[ChartOptions]) -> SafeString:
+    """Horizontal bars, one per label (on the left), each value written at its end; `horizontal=False`
+    draws columns (column_chart)."""
+    return _bars_or_columns(horizontal=horizontal, **options)
+
+
+def column_chart(*, horizontal: bool = False, **options: Unpack[ChartOptions]) -> SafeString:
+    """Vertical columns, one per label (under it), each value written above, the comparison to the right
+    of each; `horizontal=True` draws bars (bar_chart)."""
+    return _bars_or_columns(horizontal=horizontal, **options)
+
+
+@dataclass
+class _Plot:
+    """What bars and columns share once the data is checked: texts, colours, the title, the legend."""
+
+    prefix: str
+    title: str
+    desc: str
+    width: int
+    names: list[str]
+    numbers: list[int | float | None]
+    before: list[int | float | None] | None
+    colours: list[str]
+    shown: list[str]
+    shown_before: list[str]
+    body: list[str]
+    top: float
+    defs: list[str]
+    hatch_fills: dict[str, str]
+    missing_label: str
+
+
+def _bars_or_columns(
     *,
+    horizontal: bool,
     title: str,
     description: str,
     labels: Sequence[str],
@@ -324,7 +381,6 @@ def bar_chart(
     id_prefix: str,
     number_format: NumberFormat = str,
     unit: str = "",
-    horizontal: bool = True,
     colours: Sequence[str] | None = None,
     width: int = 640,
     comparison: Sequence[int | float | None] | None = None,
@@ -333,26 +389,6 @@ def bar_chart(
     empty_label: str = "—",
     show_title: bool = True,
 ) -> SafeString:
-    """Horizontal bars from 0, one per label (on the left), each value written at its end; None is no bar
-    but `missing_label`; `comparison` adds a hatched bar under each; `colours` cycle over the bars
-    (default PALETTE[0]); no labels: `empty_label`; `horizontal=False` draws columns (column_chart)."""
-    if not horizontal:
-        return column_chart(
-            title=title,
-            description=description,
-            labels=labels,
-            values=values,
-            id_prefix=id_prefix,
-            number_format=number_format,
-            unit=unit,
-            colours=colours,
-            width=width,
-            comparison=comparison,
-            series_names=series_names,
-            missing_label=missing_label,
-            empty_label=empty_label,
-            show_title=show_title,
-        )
     prefix = _prefix(id_prefix)
     names = [_text(label) for label in labels]
     numbers = _values(values, len(names), "values")
@@ -367,7 +403,7 @@ def bar_chart(
             empty_label=empty_label,
             show_title=show_title,
         )
-    bar_colours = [palette[index % len(palette)] for index in range(len(names))]
+    item_colours = [palette[index % len(palette)] for index in range(len(names))]
     shown = [_shown(value, number_format, unit, missing_label) for value in numbers]
     shown_before = [_shown(value, number_format, unit, missing_label) for value in before or []]
     if before is None:
@@ -380,18 +416,41 @@ def bar_chart(
                 _series_listing(_text(series_names[1]), names, shown_before),
             ],
         )
-
     body, top = _title(title, width, show_title)
     defs: list[str] = []
     hatch_fills: dict[str, str] = {}
     if before is not None:
-        key_colour = _key_colour(bar_colours)
-        defs, hatch_fills = _hatches(prefix, [*bar_colours, key_colour])
+        key_colour = _key_colour(item_colours)
+        defs, hatch_fills = _hatches(prefix, [*item_colours, key_colour])
         keys = _series_keys(series_names=series_names, colour=key_colour, hatch_fills=hatch_fills)
         legend, legend_height = _legend(keys, top=top, width=width)
         body += legend
         top += legend_height
+    plot = _Plot(
+        prefix,
+        title,
+        desc,
+        width,
+        names,
+        numbers,
+        before,
+        item_colours,
+        shown,
+        shown_before,
+        body,
+        top,
+        defs,
+        hatch_fills,
+        missing_label,
+    )
+    return _bar_layout(plot) if horizontal else _column_layout(plot)
 
+
+def _bar_layout(p: _Plot) -> SafeString:
+    names, numbers, before, shown, shown_before = p.names, p.numbers, p.before, p.shown, p.shown_before
+    body, top, defs, hatch_fills, width = p.body, p.top, p.defs, p.hatch_fills, p.width
+    prefix, title, desc = p.prefix, p.title, p.desc
+    bar_colours = p.colours
     label_width = min(max(_text_width(name, FONT_SIZE) for name in names), width * 0.4)
     wrapped = [_wrap(name, label_width, FONT_SIZE) for name in names]
     label_width = min(max(_text_width(line, FONT_SIZE) for lines in wrapped for line in lines), width * 0.5)
@@ -473,83 +532,11 @@ def _slant_room(names: Sequence[str], band: float) -> float:
     return max(0.0, _text_width(names[0], SMALL_SIZE) * math.sqrt(0.5) - band / 2 + 4)
 
 
-def column_chart(
-    *,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    values: Sequence[int | float | None],
-    id_prefix: str,
-    number_format: NumberFormat = str,
-    unit: str = "",
-    horizontal: bool = False,
-    colours: Sequence[str] | None = None,
-    width: int = 640,
-    comparison: Sequence[int | float | None] | None = None,
-    series_names: tuple[str, str] | None = None,
-    missing_label: str = "—",
-    empty_label: str = "—",
-    show_title: bool = True,
-) -> SafeString:
-    """Vertical columns from 0, one per label (under it), each value written above; `comparison` (a year
-    earlier) adds a hatched column to the right of each and a legend of `series_names`; None is no column
-    but `missing_label`; no labels: `empty_label`; `horizontal=True` draws bars (bar_chart)."""
-    if horizontal:
-        return bar_chart(
-            title=title,
-            description=description,
-            labels=labels,
-            values=values,
-            id_prefix=id_prefix,
-            number_format=number_format,
-            unit=unit,
-            colours=colours,
-            width=width,
-            comparison=comparison,
-            series_names=series_names,
-            missing_label=missing_label,
-            empty_label=empty_label,
-            show_title=show_title,
-        )
-    prefix = _prefix(id_prefix)
-    names = [_text(label) for label in labels]
-    numbers = _values(values, len(names), "values")
-    before = _comparison(comparison, series_names, len(names))
-    palette = _colours(colours, PALETTE[:1])
-    if not names:
-        return _empty(
-            prefix=prefix,
-            width=width,
-            title=title,
-            description=description,
-            empty_label=empty_label,
-            show_title=show_title,
-        )
-    column_colours = [palette[index % len(palette)] for index in range(len(names))]
-    shown = [_shown(value, number_format, unit, missing_label) for value in numbers]
-    shown_before = [_shown(value, number_format, unit, missing_label) for value in before or []]
-    if before is None:
-        desc = _description(description, [_listing(names, shown)])
-    else:
-        desc = _description(
-            description,
-            [
-                _series_listing(_text(series_names[0]), names, shown),
-                _series_listing(_text(series_names[1]), names, shown_before),
-            ],
-        )
-
-    body, top = _title(title, width, show_title)
-    defs: list[str] = []
-    hatch_fills: dict[str, str] = {}
-    if before is not None:
-        key_colour = _key_colour(column_colours)
-        defs, hatch_fills = _hatches(prefix, [*column_colours, key_colour])
-        keys = _series_keys(series_names=series_names, colour=key_colour, hatch_fills=hatch_fills)
-        legend, legend_height = _legend(keys, top=top, width=width)
-        body += legend
-        top += legend_height
-
+def _column_layout(p: _Plot) -> SafeString:
+    names, numbers, before, shown, shown_before = p.names, p.numbers, p.before, p.shown, p.shown_before
+    body, top, defs, hatch_fills, width = p.body, p.top, p.defs, p.hatch_fills, p.width
+    prefix, title, desc = p.prefix, p.title, p.desc
+    column_colours, missing_label = p.colours, p.missing_label
     per_band = 1 if before is None else 2
     left = 2.0
     band = (width - 2 * left) / len(names)

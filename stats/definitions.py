@@ -144,6 +144,23 @@ FIGURES = {
 }
 
 
+# The headline figures, in the order the dashboard, the report and the workbook show them.
+KEY_FIGURES = [
+    "contacts.total",
+    "contacts.services_total",
+    "advice.sessions",
+    "activities.count",
+    "activities.participants",
+    "multimedia.entries",
+    "gender.women_pct",
+    "online.emails_answered",
+    "questionnaires.satisfied_pct",
+    "online.facebook_followers",
+    "online.twitter_followers",
+    "online.web_page_views",
+]
+
+
 def label(key: str) -> str:
     return str(FIGURES[key][0])
 

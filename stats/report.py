@@ -50,26 +50,10 @@ def change_pct(current, previous) -> float | None:
     return round((current - previous) * 100 / previous, 1)
 
 
-KEY_FIGURES = [
-    "contacts.total",
-    "contacts.services_total",
-    "advice.sessions",
-    "activities.count",
-    "activities.participants",
-    "multimedia.entries",
-    "gender.women_pct",
-    "online.emails_answered",
-    "questionnaires.satisfied_pct",
-    "online.facebook_followers",
-    "online.twitter_followers",
-    "online.web_page_views",
-]
-
-
 def key_figures(current: dict, previous: dict) -> list[dict]:
     """The headline figures with their label, definition, value a year earlier and change."""
     rows = []
-    for key in KEY_FIGURES:
+    for key in definitions.KEY_FIGURES:
         section, name = key.split(".")
         if section not in current:
             continue

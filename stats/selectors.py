@@ -83,13 +83,13 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
     """People in contact (on-site visits + activity participants who came straight to an activity) and
     the services delivered by mode, with the rhythm of the visits by month, weekday and hour."""
     since, until = period.since, period.until
-    on_site = visit_sums(start=since, end=until, channels=["on_site"])[0]["people"]
     oriented = _by(
         visit_sums(start=since, end=until, by=["orientation"], channels=["on_site"]), "orientation", "people"
     )
     remote = _by(
         visit_sums(start=since, end=until, by=["channel"], channels=REMOTE_CHANNELS), "channel", "people"
     )
+    on_site = sum(oriented.values())  # every on-site visit is directed somewhere
     direct = max(0, (activities["participants"] or 0) - oriented.get(Orientation.ACTIVITY, 0))
     by_mode = {
         "advice": advice["sessions"],
@@ -191,13 +191,6 @@ def gender(advice_figures: dict) -> dict:
 # --- collective activities -----------------------------------------------------------------------
 
 
-def _participants(row: dict) -> int | None:
-    """Checked in + walk-ins + the headcount of free entry; None while attendance is not recorded."""
-    if not row["recorded"]:
-        return None
-    return row["checked_in"] + row["walk_ins"] + (row["headcount"] or 0)
-
-
 def _held(period: Period, scope: Scope) -> list[dict]:
     # Activities still to come are not held yet: they count once they have ended.
     return activity_rows(start=period.start, end=period.end, ended_by=timezone.now(), partner=scope.partner)
@@ -214,7 +207,7 @@ def activities(period: Period, *, scope: Scope) -> dict:
     people: dict[str, Counter] = defaultdict(Counter)
     seats = capacity = checked_in = registered_recorded = 0
     for row in regular:
-        participants = _participants(row) or 0
+        participants = row["participants"] or 0
         groups = {
             "theme": [row["theme_id"]],
             "kind": [row["kind"]],
@@ -232,7 +225,7 @@ def activities(period: Period, *, scope: Scope) -> dict:
         if row["recorded"]:
             checked_in += row["checked_in"]
             registered_recorded += row["registered"]
-    recorded = [_participants(row) for row in regular if row["recorded"]]
+    recorded = [row["participants"] for row in regular if row["recorded"]]
     return {
         "count": len(regular),
         "participants": sum(recorded),
@@ -248,7 +241,7 @@ def activities(period: Period, *, scope: Scope) -> dict:
         **{
             f"participants_by_{name}": dict(people[name]) for name in ("theme", "kind", "partner", "language")
         },
-        "outreach": {"count": len(outreach), "people": sum(_participants(row) or 0 for row in outreach)},
+        "outreach": {"count": len(outreach), "people": sum(row["participants"] or 0 for row in outreach)},
     }
 
 
@@ -320,16 +313,15 @@ def team(period: Period) -> dict:
     return {group: sum(roles.get(role, 0) for role in members) for group, members in TEAM.items()}
 
 
-def online(period: Period) -> dict:
+def online(period: Period, *, emails_answered: int) -> dict:
     """Followers and page views entered for the period's first year; e-mail questions answered, from the
-    reception log (contacts through the info mailbox)."""
+    reception log (the contacts through the info mailbox, counted with the contacts)."""
     entered = OnlineFigures.objects.filter(year=period.start.year).first()
-    emails = visit_sums(start=period.since, end=period.until, channels=["email"])[0]["people"]
     return {
         "facebook_followers": entered.facebook_followers if entered else None,
         "twitter_followers": entered.twitter_followers if entered else None,
         "web_page_views": entered.web_page_views if entered else None,
-        "emails_answered": emails,
+        "emails_answered": emails_answered,
     }
 
 
@@ -355,7 +347,9 @@ def report(period: Period, *, scope: Scope | None = None) -> dict:
             multimedia=figures["multimedia"],
         )
         figures["questionnaires"] = questionnaires(period)
-        figures["online"] = online(period)
+        figures["online"] = online(
+            period, emails_answered=figures["contacts"]["remote_by_channel"].get("email", 0)
+        )
         figures["team"] = team(period)
     return figures
 
@@ -379,5 +373,5 @@ def theme_by_month(period: Period, *, theme: str, scope: Scope | None = None) ->
         if row["theme_id"] == theme and row["kind"] != Kind.OUTREACH:
             month = timezone.localtime(row["starts_at"]).strftime("%Y-%m")
             months[month]["activities"] += 1
-            months[month]["participants"] += _participants(row) or 0
+            months[month]["participants"] += row["participants"] or 0
     return [{"month": month, **values} for month, values in sorted(months.items())]

@@ -113,7 +113,7 @@ def counts_table(
     current: dict | None,
     previous: dict | None,
     *,
-    labels: str,
+    name: Callable[[str], str],
     definition: str = "",
     order: list[str] | None = None,
     protect: bool = True,
@@ -121,7 +121,6 @@ def counts_table(
     """A table of counts by category with its total, both periods, protected for publication."""
     known_before = previous is not None
     current, previous = current or {}, previous or {}
-    name = LABELS[labels]()
     keys = order or sorted(set(current) | set(previous), key=lambda code: (-current.get(code, 0), code))
     now_values = [current.get(code, 0) for code in keys]
     then_values = [previous.get(code, 0) for code in keys]
@@ -157,19 +156,7 @@ def _marked(values: list[int], cells) -> list:
 def figures_table(current: dict, previous: dict) -> Table:
     """The key figures of the report with their definitions' titles (totals: not small cells)."""
     rows = []
-    for key in (
-        "contacts.total",
-        "contacts.services_total",
-        "advice.sessions",
-        "activities.count",
-        "activities.participants",
-        "multimedia.entries",
-        "gender.women_pct",
-        "online.facebook_followers",
-        "online.twitter_followers",
-        "online.web_page_views",
-        "online.emails_answered",
-    ):
+    for key in definitions.KEY_FIGURES:
         if _get(current, key.split(".")[0]) is None:
             continue  # a section this scope does not see
         rows.append((definitions.label(key), _get(current, key), _get(previous, key)))
@@ -179,6 +166,13 @@ def figures_table(current: dict, previous: dict) -> Table:
 def report_tables(current: dict, previous: dict) -> list[Table]:
     """Every table of the report, in the order of the printed report, in the active language."""
     tables = [figures_table(current, previous)]
+    namers: dict[str, Callable[[str], str]] = {}
+
+    def namer(kind: str) -> Callable[[str], str]:
+        """The labels of a kind of code, read once for the whole report."""
+        if kind not in namers:
+            namers[kind] = LABELS[kind]()
+        return namers[kind]
 
     def add(key: str, path: str, title, labels: str, definition_key: str = "", **options):
         definition = definitions.definition(definition_key) if definition_key else ""
@@ -188,7 +182,7 @@ def report_tables(current: dict, previous: dict) -> list[Table]:
                 str(title),
                 _get(current, path),
                 _get(previous, path),
-                labels=labels,
+                name=namer(labels),
                 definition=definition,
                 **options,
             )
@@ -270,7 +264,7 @@ def report_tables(current: dict, previous: dict) -> list[Table]:
                 _("Digital help by topic"),
                 help_now,
                 help_then,
-                labels="help_topic",
+                name=namer("help_topic"),
                 definition=definitions.definition("multimedia.help_by_topic"),
             )
         )

@@ -128,40 +128,49 @@ def _year(value: str) -> int:
     return min(max(year, 2018), timezone.localdate().year + 1)
 
 
+def _yearly_form(request: HttpRequest, year: int, *, model, form_class, save, saved: str, template: str):
+    """The director's form for one year's row (created on the first save), through its service."""
+    year = _year(str(year))
+    form = form_class(request.POST or None, instance=model.objects.filter(year=year).first())
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(year=year, user=request.user, values=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, saved % {"year": year})
+            return redirect(f"{_dashboard_url()}?period={year}")
+    return render(request, template, {"form": form, "year": year})
+
+
 @permission_required("stats.change_reporttext", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def report_text(request: HttpRequest, year: int) -> HttpResponse:
     """The director writes the year's preamble and highlights, in French and Dutch (and English)."""
-    year = _year(str(year))
-    instance = ReportText.objects.filter(year=year).first()
-    form = ReportTextForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_text_save(year=year, user=request.user, values=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The texts of the %(year)d report are saved.") % {"year": year})
-            return redirect(f"{_dashboard_url()}?period={year}")
-    return render(request, "stats/report_text.html", {"form": form, "year": year})
+    return _yearly_form(
+        request,
+        year,
+        model=ReportText,
+        form_class=ReportTextForm,
+        save=services.report_text_save,
+        saved=_("The texts of the %(year)d report are saved."),
+        template="stats/report_text.html",
+    )
 
 
 @permission_required("stats.change_onlinefigures", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def online_figures(request: HttpRequest, year: int) -> HttpResponse:
     """The director enters what Facebook, Twitter and the website counted in a year."""
-    year = _year(str(year))
-    instance = OnlineFigures.objects.filter(year=year).first()
-    form = OnlineFiguresForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.online_figures_save(year=year, user=request.user, values=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The online figures of %(year)d are saved.") % {"year": year})
-            return redirect(f"{_dashboard_url()}?period={year}")
-    return render(request, "stats/online_figures.html", {"form": form, "year": year})
+    return _yearly_form(
+        request,
+        year,
+        model=OnlineFigures,
+        form_class=OnlineFiguresForm,
+        save=services.online_figures_save,
+        saved=_("The online figures of %(year)d are saved."),
+        template="stats/online_figures.html",
+    )
 
 
 def _dashboard_url() -> str:
