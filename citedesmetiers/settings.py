@@ -227,6 +227,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
+# While the database cannot be reached, pages answer 503 and ask to come back after this many seconds.
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 10)
+
 # Idempotent capture (reception desk, multimedia space): undo window, oldest entry that may be keyed in.
 CAPTURE_UNDO_MINUTES = env_int("CAPTURE_UNDO_MINUTES", 5)
 CAPTURE_MAX_AGE_DAYS = env_int("CAPTURE_MAX_AGE_DAYS", 31)
@@ -237,6 +240,9 @@ MEDIA_URL = "/media/"  # never served as such: files go through a view that chec
 RESOURCE_MAX_UPLOAD_MB = env_int("RESOURCE_MAX_UPLOAD_MB", 20)
 # Larger uploads go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Database backups (`manage.py backup`): the folder of the default ones, and how many of them are kept.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # The walk-in queue: leftover tickets are closed at this time (local), and a visit logged more than
 # this many minutes after it happened (a resend, a paper backlog) gets no ticket: the moment has passed.
 QUEUE_CLOSING_TIME = os.environ.get("QUEUE_CLOSING_TIME", "18:00")
@@ -295,8 +301,42 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def s3_storage(
+    bucket: str, *, endpoint_url: str | None = None, region: str | None = None, prefix: str = ""
+) -> dict:
+    """The default storage in an S3-compatible bucket, under `prefix`, as STORAGES expects it."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "location": prefix.strip("/"),
+            "default_acl": None,  # private objects; the app serves them through a checking view
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+# Uploaded files: on local disk (MEDIA_ROOT), or in S3-compatible object storage when S3_BUCKET is set,
+# so that several app instances share them (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or
+# the machine's role; S3_ENDPOINT_URL for a provider other than AWS).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+DEFAULT_STORAGE = (
+    s3_storage(
+        S3_BUCKET,
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+        region=os.environ.get("S3_REGION"),
+        prefix=os.environ.get("S3_PREFIX", ""),
+    )
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -8,6 +8,8 @@ from citedesmetiers import views
 from citedesmetiers.admin import backoffice
 from conseil import views as conseil_views
 
+handler500 = "citedesmetiers.views.server_error"
+
 # /healthz and /readyz are answered by middleware.health_checks, before language and host handling.
 urlpatterns = [
     path("themes.css", views.theme_stylesheet, name="theme_stylesheet"),

@@ -1,21 +1,25 @@
 """Pages of the platform: public home, sign-in, staff home, session keep-alive, health probes."""
 
+import sys
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.defaults import server_error as default_server_error
 
 from citedesmetiers import menu, roles, selectors, services, sessions, totp
 from citedesmetiers.forms import LoginForm, ProfileForm, SecondFactorForm
@@ -243,3 +247,23 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A database that cannot be reached (restarting, failing over, overloaded) is not a
+    bug: the person gets a 503 page in their language that says to try again, with Retry-After, and
+    nothing of the error. The next request reconnects by itself (connection health checks)."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
+    return default_server_error(request)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page, rendered without the request's context: its processors would read the database."""
+    language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    with translation.override(language):
+        html = loader.render_to_string("503.html", {"retry_after": settings.RETRY_AFTER_SECONDS})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
