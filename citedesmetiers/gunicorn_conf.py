@@ -6,6 +6,8 @@ Every value can be overridden by the usual GUNICORN_CMD_ARGS or by the variables
 import multiprocessing
 import os
 
+from citedesmetiers.logs import logging_config
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Sync workers and persistent database connections: one connection per worker process.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
@@ -16,7 +18,21 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 preload_app = True
-accesslog = "-" if os.environ.get("ACCESS_LOG", "true").lower() in {"1", "true", "yes"} else None
+# The app logs one line per request (with its id, by route, never a query string): gunicorn's own
+# access log would repeat it with the raw address; ACCESS_LOG=true brings it back.
+_access = os.environ.get("ACCESS_LOG", "false").lower() in {"1", "true", "yes"}
+accesslog = "-" if _access else None
+# gunicorn's own lines (start, workers, timeouts) in the app's format.
+_local = os.environ.get("CDM_MODE", "production") in {"demo", "dev"}
+logconfig_dict = logging_config(
+    os.environ.get("LOG_FORMAT", "text" if _local else "json"), os.environ.get("LOG_LEVEL", "INFO")
+)
+logconfig_dict["loggers"].update(
+    {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO" if _access else "CRITICAL", "propagate": False},
+    }
+)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No control socket: it would live in the home directory, which the container's user does not have.
 control_socket_disable = True

@@ -19,9 +19,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.defaults import server_error as default_server_error
 
-from citedesmetiers import menu, roles, selectors, services, sessions, totp
+from citedesmetiers import logs, menu, roles, selectors, services, sessions, totp
 from citedesmetiers.forms import LoginForm, ProfileForm, SecondFactorForm
 from citedesmetiers.models import User
 from citedesmetiers.requests import client_address
@@ -255,15 +254,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     nothing of the error. The next request reconnects by itself (connection health checks)."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return service_unavailable(request)
-    return default_server_error(request)
+    return _error_page(request, "500.html", status=500)
 
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
-    """The 503 page, rendered without the request's context: its processors would read the database."""
-    language = translation.get_language_from_path(request.path_info) or translation.get_language()
-    with translation.override(language):
-        html = loader.render_to_string("503.html", {"retry_after": settings.RETRY_AFTER_SECONDS})
-    response = HttpResponse(html, status=503)
+    response = _error_page(request, "503.html", status=503)
     response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
     return response
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """An error page in the request's language with the request's id to quote to the support team,
+    rendered without the request's context: its processors would read the database."""
+    language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    context = {"retry_after": settings.RETRY_AFTER_SECONDS, "request_id": logs.request_id.get()}
+    with translation.override(language):
+        html = loader.render_to_string(template, context)
+    return HttpResponse(html, status=status, headers={"Cache-Control": "no-store"})

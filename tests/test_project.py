@@ -1,17 +1,17 @@
 """Project-wide promises: deploy check, secret handling, lint, and the real server (gunicorn, whitenoise)."""
 
+import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.servers import database_url, gunicorn_server
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION = {
@@ -63,51 +63,24 @@ def test_ruff_finds_nothing_to_fix_or_reformat():
     assert form.returncode == 0, form.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(transactional_db, django_db_serialized_rollback, tmp_path):
     """The app as `make run` serves it, on the test database, with production settings behind a proxy.
 
     Transactional with serialized rollback: the reference data are committed, so gunicorn sees them.
     """
-    database = connection.settings_dict
-    credentials = f"{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
-    host = quote(str(database["HOST"]), safe="")
-    url = f"postgresql://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
-    port = free_port()
     env = {
         **PRODUCTION,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_PROXY": "true",
         "VAR_DIR": str(tmp_path),
         "WEB_CONCURRENCY": "2",
-        "ACCESS_LOG": "false",
     }
     collected = manage("collectstatic", "--noinput", "-v0", env=env, check=False)
     assert collected.returncode == 0, collected.stderr
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [gunicorn, "-c", "python:citedesmetiers.gunicorn_conf", "--bind", f"127.0.0.1:{port}"]
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [*command, "citedesmetiers.wsgi"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with gunicorn_server(env, tmp_path / "gunicorn.log") as base:
+        yield base
 
 
 def fetch(url: str):
@@ -130,3 +103,20 @@ def test_gunicorn_serves_pages_probes_and_compressed_static_files(gunicorn):
     status, headers, _ = fetch(f"{gunicorn}{stylesheet}")
     assert status == 200
     assert "immutable" in headers["Cache-Control"]
+
+
+def test_gunicorn_writes_one_json_line_per_request_with_its_id(gunicorn, tmp_path):
+    headers = {"X-Forwarded-Proto": "https", "X-Request-ID": "proxy-req-0001"}
+    request = urllib.request.Request(f"{gunicorn}/nl/agenda/?theme=apprendre", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["X-Request-ID"] == "proxy-req-0001"
+    log = tmp_path / "gunicorn.log"
+    for _ in range(50):
+        found = [json.loads(line) for line in log.read_text().splitlines() if "proxy-req-0001" in line]
+        if found:
+            break
+        time.sleep(0.1)
+    [line] = found
+    assert (line["logger"], line["route"], line["status"]) == ("citedesmetiers.requests", "/nl/agenda/", 200)
+    started = [json.loads(line) for line in log.read_text().splitlines() if "Booting worker" in line]
+    assert started, "gunicorn's own lines are JSON too"
