@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run dev test bench lint fmt messages migrations shell manage clean
+.PHONY: help install run dev test bench lint fmt messages migrations shell manage backup restore clean
 
 help:
 	@echo "make run      serve the app with demo data on http://$(HOST):$(PORT) (gunicorn)"
@@ -32,6 +32,8 @@ help:
 	@echo "make migrations  new migrations for model changes, formatted"
 	@echo "make shell    a Django shell on the project's database"
 	@echo "make manage ARGS='...'  any manage.py command on the project's database"
+	@echo "make backup   a compressed dump of the project's database in var/backups (keeps the newest 14)"
+	@echo "make restore [FILE=path] [YES=1]  restore a dump (default: the newest in var/backups)"
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -94,6 +96,12 @@ shell: install
 
 manage: install
 	@CDM_MODE=dev $(WITH_DB) $(MANAGE) $(ARGS)
+
+backup: install
+	@CDM_MODE=dev $(WITH_DB) $(MANAGE) backup $(ARGS)
+
+restore: install
+	@CDM_MODE=dev $(WITH_DB) $(MANAGE) restore $(FILE) $(if $(YES),--yes) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var/static $(COMPILED)

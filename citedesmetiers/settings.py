@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import localdb
+from citedesmetiers.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request id and one log line for every request, static files and probes included.
+    "citedesmetiers.logs.request_logging",
     "django.middleware.security.SecurityMiddleware",
     "citedesmetiers.middleware.security_headers",
     "citedesmetiers.middleware.health_checks",
@@ -352,11 +355,7 @@ if not ADMIN_PATH or ADMIN_PATH == "admin":
 SITE_NAMES = {"fr": "Cité des métiers", "nl": "Beroepenpunt", "en": "Cité des métiers"}
 SITE_TAGLINE = _("Brussels career guidance centre: free, anonymous, no appointment")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Logs on standard error: one JSON object per line in production, text on a developer machine; every
+# line of a request carries its id; e-mail addresses masked (citedesmetiers/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if LOCAL_MODE else "json")
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
