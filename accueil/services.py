@@ -91,7 +91,7 @@ def _next_number(service_date) -> int:
     table = TicketCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (service_date, last) VALUES (%s, 1) "  # noqa: S608 (table name from the model)
+            f"INSERT INTO {table} (service_date, last) VALUES (%s, 1) "  # noqa: S608 (table name from the model)  # nosec B608
             f"ON CONFLICT (service_date) DO UPDATE SET last = {table}.last + 1 RETURNING last",
             [service_date],
         )

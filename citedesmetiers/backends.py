@@ -17,7 +17,7 @@ def _user_with_roles_sql() -> str:
     users = user_model._meta.db_table
     memberships = user_model.groups.through._meta.db_table
     return (
-        f"SELECT u.*, ARRAY(SELECT g.name FROM {Group._meta.db_table} g "  # noqa: S608 (table names)
+        f"SELECT u.*, ARRAY(SELECT g.name FROM {Group._meta.db_table} g "  # noqa: S608 (table names)  # nosec B608
         f"JOIN {memberships} m ON m.group_id = g.id WHERE m.user_id = u.id) AS role_names "
         f"FROM {users} u WHERE u.id = %s"
     )

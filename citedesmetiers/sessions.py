@@ -100,7 +100,7 @@ class SessionStore(db.SessionStore):
         table = self.model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT session_data, expire_date FROM {table} "  # noqa: S608 (the model's table name)
+                f"SELECT session_data, expire_date FROM {table} "  # noqa: S608 (the model's table name)  # nosec B608
                 "WHERE session_key = %s AND expire_date > %s",
                 [self.session_key, timezone.now()],
             )
