@@ -28,9 +28,9 @@ ENV PATH=/opt/venv/bin:$PATH \
     STATIC_ROOT=/app/staticfiles \
     VAR_DIR=/tmp/citedesmetiers \
     BIND=0.0.0.0:8000
-# Pango and fonts: WeasyPrint renders the annual report's PDF with them.
+# Pango, HarfBuzz's subsetter and fonts: WeasyPrint renders the annual report's PDF with them.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin cdm
 COPY --from=build /opt/venv /opt/venv
