@@ -13,7 +13,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 RUN pip install uv==0.13.9
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+# The runtime dependencies, and PostgreSQL's pg_dump and pg_restore for the scheduled backups.
+RUN uv sync --frozen --no-dev --group pgtools --no-install-project
 COPY . .
 # Settings need a key and a database address to load; collectstatic uses neither.
 RUN /opt/venv/bin/python -m citedesmetiers.catalogs citedesmetiers/locale/*/LC_MESSAGES/django.po \
@@ -27,12 +28,14 @@ ENV PATH=/opt/venv/bin:$PATH \
     CDM_MODE=production \
     STATIC_ROOT=/app/staticfiles \
     VAR_DIR=/tmp/citedesmetiers \
+    BACKUP_DIR=/backups \
     BIND=0.0.0.0:8000
 # Pango, HarfBuzz's subsetter and fonts: WeasyPrint renders the annual report's PDF with them.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin cdm
+RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin cdm \
+ && install -d -o cdm -g cdm -m 700 /backups
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app

@@ -17,6 +17,7 @@ from citedesmetiers.models import (
     Channel,
     EducationLevel,
     Gender,
+    JobRun,
     Language,
     Partner,
     Residence,
@@ -165,11 +166,8 @@ class StaffAccountAdmin(UserAdmin):
         return ", ".join(roles.label(group.name) for group in obj.groups.all())
 
 
-@admin.register(Group, site=backoffice)
-class RoleAdmin(admin.ModelAdmin):
-    """Roles are read-only here: their permissions are written in roles.py."""
-
-    list_display = ["name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted in the back office."""
 
     def has_add_permission(self, request):
         return False
@@ -179,3 +177,23 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Group, site=backoffice)
+class RoleAdmin(ReadOnlyAdmin):
+    """Roles are read-only here: their permissions are written in roles.py."""
+
+    list_display = ["name"]
+
+
+@admin.register(JobRun, site=backoffice)
+class JobRunAdmin(ReadOnlyAdmin):
+    """What the scheduler ran and how it ended: read-only, written by scheduler.job_run only."""
+
+    list_display = ["job", "started_at", "finished_at", "outcome", "output"]
+    list_filter = ["job", "succeeded"]
+    date_hierarchy = "started_at"
+
+    @admin.display(description=_("outcome"))
+    def outcome(self, obj):
+        return {True: _("succeeded"), False: _("failed"), None: _("cut off")}[obj.succeeded]

@@ -332,3 +332,28 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job by the scheduler (scheduler.py): when, how it ended, what it said.
+
+    A run without an end was cut off (the process stopped or the server went down during it).
+    """
+
+    job = models.CharField(_("job"), max_length=60)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), null=True)
+    output = models.TextField(_("result"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("scheduled job run")
+        verbose_name_plural = _("scheduled job runs")
+        indexes = [
+            # The scheduler reads the last start of each job on every tick.
+            models.Index(fields=["job", "-started_at"], name="citedesmetiers_jobrun_last"),
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"

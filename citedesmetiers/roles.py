@@ -113,6 +113,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "conseil.add_topic",
         "conseil.change_topic",
         "citedesmetiers.access_backoffice",
+        "citedesmetiers.view_jobrun",
         *_VIEW_REFERENCE,
         "citedesmetiers.add_language",
         "citedesmetiers.change_language",
@@ -166,6 +167,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "citedesmetiers.change_user",
         "citedesmetiers.delete_user",
         "auth.view_group",
+        "citedesmetiers.view_jobrun",
     ],
 }
 

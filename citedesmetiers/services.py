@@ -1,4 +1,5 @@
-"""Writes of the shared platform: role groups, sign-in failures, demo accounts."""
+"""Writes of the shared platform: role groups, sign-in failures, demo accounts, the purge of what has
+expired."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,13 +8,14 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from citedesmetiers import roles, totp
-from citedesmetiers.models import AuditEntry, LoginFailure, Partner, User
+from citedesmetiers.models import AuditEntry, JobRun, LoginFailure, Partner, User
 
 
 def _permissions(names: list[str]) -> list[Permission]:
@@ -43,6 +45,25 @@ def roles_sync(*, verbosity: int = 0) -> list[Group]:
         group.permissions.set(_permissions(roles.PERMISSIONS[role]))
         groups.append(group)
     return groups
+
+
+@dataclass(frozen=True)
+class Expired:
+    sessions: int
+    login_failures: int
+    job_runs: int
+
+
+def expired_purge(*, now: datetime | None = None) -> Expired:
+    """Deletes staff sessions past their end, failed sign-ins past the throttling window and the
+    scheduler's records older than JOB_RUN_RETENTION_DAYS; returns how many of each."""
+    now = now or timezone.now()
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    failures, _ = LoginFailure.objects.filter(at__lt=now - window).delete()
+    kept = timedelta(days=settings.JOB_RUN_RETENTION_DAYS)
+    runs, _ = JobRun.objects.filter(started_at__lt=now - kept).delete()
+    return Expired(sessions=sessions, login_failures=failures, job_runs=runs)
 
 
 def login_failure_record(*, username: str, address: str | None, now: datetime | None = None):

@@ -246,6 +246,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Database backups (`manage.py backup`): the folder of the default ones, and how many of them are kept.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+# The scheduler (`run_scheduler`) also writes a backup this often; 0: only when someone runs `backup`.
+BACKUP_EVERY_HOURS = env_int("BACKUP_EVERY_HOURS", 0)
+# The scheduler's record of its runs is kept this many days.
+JOB_RUN_RETENTION_DAYS = env_int("JOB_RUN_RETENTION_DAYS", 90)
 # The walk-in queue: leftover tickets are closed at this time (local), and a visit logged more than
 # this many minutes after it happened (a resend, a paper backlog) gets no ticket: the moment has passed.
 QUEUE_CLOSING_TIME = os.environ.get("QUEUE_CLOSING_TIME", "18:00")

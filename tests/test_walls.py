@@ -36,6 +36,7 @@ CENTRE_DATA = {
     "auth.group": "the roles, the same for everyone",
     "activites.registration": "reached by its secret token only, from the person's own e-mails",
     "ressources.resource": "the centre's public documentation catalogue, managed by its coordinators",
+    "citedesmetiers.jobrun": "the scheduler's runs of the platform's jobs: no institution, no person",
 }
 
 # Who sees which institution's records: written out here, independently of the code under test.
