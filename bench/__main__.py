@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "desk", "agenda", "catalogue", "report"]
+BENCHMARKS = ["platform", "desk", "agenda", "catalogue", "report", "restart"]
 
 
 def main(names: list[str]) -> int:

@@ -267,7 +267,11 @@ def _error_page(request: HttpRequest, template: str, status: int) -> HttpRespons
     """An error page in the request's language with the request's id to quote to the support team,
     rendered without the request's context: its processors would read the database."""
     language = translation.get_language_from_path(request.path_info) or translation.get_language()
-    context = {"retry_after": settings.RETRY_AFTER_SECONDS, "request_id": logs.request_id.get()}
+    context = {
+        "retry_after": settings.RETRY_AFTER_SECONDS,
+        "request_id": logs.request_id.get(),
+        "site_name": settings.SITE_NAMES.get(language, settings.SITE_NAMES["fr"]),
+    }
     with translation.override(language):
         html = loader.render_to_string(template, context)
     return HttpResponse(html, status=status, headers={"Cache-Control": "no-store"})

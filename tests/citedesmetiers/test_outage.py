@@ -5,6 +5,7 @@ query fails as it does while PostgreSQL restarts. (The whole restart, under load
 """
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import translation
@@ -41,7 +42,7 @@ def test_a_visitor_gets_a_503_page_in_their_language(client, language, title, re
     assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert f'<html lang="{language}">' in page
-    assert title in page
+    assert f"<title>{title} · {settings.SITE_NAMES[language]}</title>" in page
     assert retry in page
 
 
