@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
+from django.utils import translation
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -117,6 +119,33 @@ class Browser:
                 else:
                     self.cookies[name] = morsel.value
         return response.status, response.headers, response.read().decode()
+
+    def sign_in(self, base: str, user) -> tuple:
+        """Signs `user` in through the sign-in page (their password must be PASSWORD); returns the
+        answer to the form (status, headers, page)."""
+        with translation.override("fr"):
+            sign_in = reverse("login")
+        status, _, page = self.request(base, sign_in)
+        assert status == 200, page
+        form = {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(page)}
+        return self.request(base, sign_in, form)
+
+
+# The password of the staff that sign in on the servers; hashed cheaply (production settings verify
+# any PBKDF2 hash, whatever its number of iterations).
+PASSWORD = "correct horse battery staple 7"
+
+
+def staff_signing_in(role, **fields):
+    """A staff member who can sign in on the servers with PASSWORD."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from tests.factories import staff
+
+    user = staff(role, **fields)
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, "serverssalt", iterations=1000)
+    user.save(update_fields=["password"])
+    return user
 
 
 def csrf_token(page: str) -> str:

@@ -5,24 +5,18 @@ agent signs in on one, works on the other, changes language, and signs out: each
 other instance, as a load balancer without sticky sessions would send it, and nobody notices.
 """
 
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 from django.utils import translation
 
 from accueil.models import Visit
 from citedesmetiers.roles import Role
 from tests.conftest import desk_entry
-from tests.factories import staff
-from tests.servers import Browser, csrf_token
-
-PASSWORD = "correct horse battery staple 7"
+from tests.servers import Browser, csrf_token, staff_signing_in
 
 
 def test_a_person_moves_between_two_instances_without_noticing(instances):
     first, second = instances.urls
-    agent = staff(Role.RECEPTION_AGENT, first_name="Amina", last_name="Desk")
-    agent.password = PBKDF2PasswordHasher().encode(PASSWORD, "instancesalt", iterations=1000)
-    agent.save(update_fields=["password"])
+    agent = staff_signing_in(Role.RECEPTION_AGENT, first_name="Amina", last_name="Desk")
     with translation.override("fr"):
         sign_in, desk, staff_home = reverse("login"), reverse("accueil:desk"), reverse("staff_home")
     with translation.override("nl"):
@@ -30,10 +24,7 @@ def test_a_person_moves_between_two_instances_without_noticing(instances):
     browser = Browser()
 
     # Signs in on the first instance...
-    status, _, page = browser.request(first, sign_in)
-    assert status == 200
-    form = {"username": agent.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(page)}
-    status, headers, _ = browser.request(first, sign_in, form)
+    status, headers, _ = browser.sign_in(first, agent)
     assert (status, headers["Location"]) == (302, staff_home)
 
     # ...is signed in on the second, and records a visit there with the token the first gave.

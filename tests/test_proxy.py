@@ -23,7 +23,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 from django.utils import translation
 
@@ -31,11 +30,9 @@ from accueil.models import Visit
 from citedesmetiers.models import LoginFailure
 from citedesmetiers.roles import Role
 from tests.conftest import desk_entry
-from tests.factories import staff
-from tests.servers import BASE_DIR, Browser, csrf_token, free_port
+from tests.servers import BASE_DIR, Browser, csrf_token, free_port, staff_signing_in
 
 HOST = "cdm.example.org"
-PASSWORD = "correct horse battery staple 7"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 if NGINX is None:
@@ -171,21 +168,16 @@ def test_pages_and_static_files_reach_the_browser_with_the_apps_headers(proxy):
 
 def test_a_reception_agent_works_over_https_across_both_instances(proxy, instances):
     _, https, folder = proxy
-    agent = staff(Role.RECEPTION_AGENT, first_name="Amina")
-    agent.password = PBKDF2PasswordHasher().encode(PASSWORD, "proxysalt", iterations=1000)
-    agent.save(update_fields=["password"])
+    agent = staff_signing_in(Role.RECEPTION_AGENT, first_name="Amina")
     with translation.override("fr"):
-        sign_in, desk = reverse("login"), reverse("accueil:desk")
+        desk = reverse("accueil:desk")
     browser = Browser(tls=_tls(folder), host=HOST)
 
-    status, headers, page = browser.request(https, sign_in)
-    assert status == 200
+    status, headers, _ = browser.sign_in(https, agent)
+    assert status == 302
     cookies = headers.get_all("Set-Cookie")
     assert cookies
     assert all("Secure" in cookie and cookie.startswith("__Host-") for cookie in cookies)
-    form = {"username": agent.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(page)}
-    status, headers, _ = browser.request(https, sign_in, form)
-    assert status == 302
     for _ in range(3):  # requests alternate between the instances
         status, _, page = browser.request(https, desk)
         assert status == 200
