@@ -12,8 +12,6 @@ The ratios say what the desk costs against the floor, and against the floor of a
 
 import http.client
 import os
-import re
-import subprocess
 import uuid
 from urllib.parse import urlencode
 
@@ -25,16 +23,6 @@ USERNAME = "bench-reception"
 THEMES = ["choisir", "apprendre", "bouger", "entreprendre", "travailler"]
 
 
-def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
-    for header in response.msg.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        jar[name.strip()] = rest.split(";", 1)[0]
-
-
-def _token(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
 class DeskEntry:
     """Signs in once through the sign-in page, then posts desk entries with fresh keys."""
 
@@ -43,28 +31,9 @@ class DeskEntry:
         self.advice_share = advice_share
 
     def prepare(self, connection: http.client.HTTPConnection) -> dict:
-        jar: dict[str, str] = {}
-
-        def call(method, path, body=None, headers=None):
-            cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
-            connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
-            response = connection.getresponse()
-            text = response.read().decode()
-            _cookies(response, jar)
-            return response.status, text
-
-        _, page = call("GET", "/fr/personnel/connexion/")
-        form = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _token(page)}
-        status, _ = call(
-            "POST",
-            "/fr/personnel/connexion/",
-            urlencode(form),
-            {"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        if status != 302:
-            raise RuntimeError(f"sign-in failed: {status}")
-        _, desk = call("GET", "/fr/accueil/")
-        return {"jar": jar, "token": _token(desk), "count": 0}
+        browser = harness.Browser(connection)
+        desk = browser.sign_in(self.username, PASSWORD, then="/fr/accueil/")
+        return {"jar": browser.jar, "token": harness.csrf_token(desk), "count": 0}
 
     def request(self, state):
         state["count"] += 1
@@ -79,8 +48,8 @@ class DeskEntry:
             "csrfmiddlewaretoken": state["token"],
         }
         headers = {
-            "Cookie": "; ".join(f"{name}={value}" for name, value in state["jar"].items()),
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": harness.cookie_header(state["jar"]),
+            **harness.FORM,
             "HX-Request": "true",
             "X-CSRFToken": state["token"],
         }
@@ -92,7 +61,7 @@ class SignedInInsert(DeskEntry):
 
     def request(self, state):
         headers = {
-            "Cookie": "; ".join(f"{name}={value}" for name, value in state["jar"].items()),
+            "Cookie": harness.cookie_header(state["jar"]),
             "X-CSRFToken": state["token"],
             "Content-Length": "0",
         }
@@ -108,20 +77,8 @@ class BareInsert:
 
 
 def _reception_agent(env: dict[str, str]) -> int:
-    script = (
-        "from django.contrib.auth.models import Group; from citedesmetiers.models import User; "
-        f"u = User.objects.create_user('bench-reception', password='{PASSWORD}'); "
-        "u.groups.add(Group.objects.get(name='reception_agent')); print(u.pk)"
-    )
-    result = subprocess.run(
-        [harness.PYTHON, "manage.py", "shell", "-c", script],
-        cwd=harness.BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(result.stdout.strip().splitlines()[-1])
+    account = {"username": USERNAME, "password": PASSWORD, "role": "reception_agent"}
+    return harness.staff(env, [account])[USERNAME]
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""What every benchmark shares: a migrated database of its own, gunicorn as `make run` starts it, a
-load generator in separate processes, and a table of figures with their ratios.
+"""What every benchmark shares: a migrated database of its own and its staff accounts, gunicorn as
+`make run` starts it, a browser that signs in through the sign-in page, a load generator in separate
+processes, and a table of figures with their ratios.
 
 Benchmarks compare things measured side by side in one run on one machine: read the ratios, not the
 absolute numbers, which depend on the machine.
@@ -10,6 +11,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -18,14 +20,18 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import dj_database_url
 import psycopg
 
+from citedesmetiers import totp
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
+SIGN_IN = "/fr/personnel/connexion/"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def _server_url(url: str, database: str) -> str:
@@ -78,6 +84,34 @@ def in_django(env: dict[str, str], code: str) -> dict:
     command = [PYTHON, "manage.py", "shell", "-c", code]
     result = subprocess.run(command, cwd=BASE_DIR, env=env, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def staff(env: dict[str, str], accounts: list[dict]) -> dict[str, int]:
+    """Creates staff accounts in the benchmark's database; returns their ids by user name. Each account:
+    username, password and role (a group's name); optionally partner (an institution's code), languages
+    (the codes they advise in) and totp_secret (a second factor already set up)."""
+    return in_django(env, f"from bench import harness; harness._staff_create({accounts!r})")
+
+
+def _staff_create(accounts: list[dict]) -> None:
+    """Runs in Django: creates the accounts of staff() and prints their ids as JSON."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from citedesmetiers.models import Partner, User
+
+    ids = {}
+    for account in accounts:
+        user = User.objects.create_user(account["username"], password=account["password"])
+        user.groups.add(Group.objects.get(name=account["role"]))
+        if "partner" in account:
+            user.partner = Partner.objects.get(code=account["partner"])
+        if "totp_secret" in account:
+            user.totp_secret, user.totp_confirmed_at = account["totp_secret"], timezone.now()
+        user.save()
+        user.languages.set(account.get("languages", []))
+        ids[user.get_username()] = user.pk
+    print(json.dumps(ids))
 
 
 def capture_pages(pages: dict[str, str], pages_file: str) -> dict[str, dict]:
@@ -135,6 +169,60 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def keep_cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
+    """Keeps the cookies a response sets in `jar`, as a browser does."""
+    for header in response.msg.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def cookie_header(jar: dict[str, str]) -> str:
+    """The Cookie header that sends the cookies of `jar` back."""
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+class Browser:
+    """A person's browser on one connection: the cookies it was given go back with each request. Browsers
+    on other connections (threads of a client process) may share one `jar`: one person's session."""
+
+    def __init__(self, connection: http.client.HTTPConnection, jar: dict[str, str] | None = None):
+        self.connection = connection
+        self.jar = {} if jar is None else jar
+
+    def call(self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None):
+        """Sends one request; returns the response (read) and its text."""
+        headers = {"Accept-Language": "fr", "Cookie": cookie_header(self.jar), **(headers or {})}
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode()
+        keep_cookies(response, self.jar)
+        return response, text
+
+    def sign_in(self, username: str, password: str, *, then: str, totp_secret: str = "") -> str:
+        """Signs in through the sign-in page, then the second factor's page with the current code of
+        `totp_secret` (a code is accepted once per person); returns the page `then`."""
+        _, page = self.call("GET", SIGN_IN)
+        form = {"username": username, "password": password, "csrfmiddlewaretoken": csrf_token(page)}
+        response, _ = self.call("POST", SIGN_IN, urlencode(form), FORM)
+        if response.status == 302 and totp_secret:
+            second_factor = response.getheader("Location")
+            _, page = self.call("GET", second_factor)
+            code = totp.code_at(totp_secret, totp.step_of(time.time()))
+            form = {"code": code, "csrfmiddlewaretoken": csrf_token(page)}
+            response, _ = self.call("POST", second_factor, urlencode(form), FORM)
+        if response.status != 302:
+            raise RuntimeError(f"sign-in of {username} failed: {response.status}")
+        response, page = self.call("GET", then)
+        if response.status != 200:
+            raise RuntimeError(f"{username} signed in, but {then} answered {response.status}")
+        return page
 
 
 @dataclass(frozen=True)

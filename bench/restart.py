@@ -40,7 +40,7 @@ from urllib.parse import urlencode, urlsplit
 import psycopg
 
 from bench import harness
-from bench.desk import PASSWORD, THEMES, USERNAME, _cookies, _reception_agent, _token
+from bench.desk import PASSWORD, THEMES, USERNAME, _reception_agent
 
 ROOT = harness.BASE_DIR / "var" / "bench-restart"
 DATABASE = "citedesmetiers_restart"
@@ -244,7 +244,7 @@ class Agent:
             self.connection.close()
             self.report["connection_errors"].append((time.monotonic(), type(error).__name__))
             raise
-        _cookies(response, self.jar)
+        harness.keep_cookies(response, self.jar)
         return response, text
 
     def _failed(self, response, text: str) -> None:
@@ -260,7 +260,11 @@ class Agent:
                 if response.status != 200:
                     self._failed(response, page)
                     continue
-                form = {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": _token(page)}
+                form = {
+                    "username": USERNAME,
+                    "password": PASSWORD,
+                    "csrfmiddlewaretoken": harness.csrf_token(page),
+                }
                 form_type = {"Content-Type": "application/x-www-form-urlencoded"}
                 response, page = self._call("POST", SIGN_IN[self.lang], urlencode(form), form_type)
                 if response.status != 302:
@@ -273,7 +277,7 @@ class Agent:
             except NETWORK_ERRORS:
                 time.sleep(CONNECTION_RETRY)
                 continue
-            self.token = _token(page)
+            self.token = harness.csrf_token(page)
             return
         raise RuntimeError(f"client {self.index}: could not sign in")
 
