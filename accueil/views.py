@@ -257,21 +257,38 @@ def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accueil/entry_form.html", {"form": form, "visit": visit, "history": history})
 
 
+# A long queue is counted in full but listed up to here: every adviser's panel refreshes every 10 s,
+# and its cost would otherwise grow with the queue (bench/load.py measured it).
+QUEUE_LISTED = 20
+
+
+def _first(tickets, limit: int = QUEUE_LISTED) -> tuple[list, int]:
+    """The first `limit` tickets and how many there are in all (counted only when the list is full)."""
+    listed = list(tickets[:limit])
+    return listed, len(listed) if len(listed) < limit else tickets.count()
+
+
 def _queue_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     user = request.user
     context = {"desk_form": DeskForm(initial={"desk": request.session.get(SESSION_DESK, "")})}
     if user.has_perm("accueil.serve_ticket"):
         waiting = selectors.tickets_for_adviser(adviser=user, day=today)
+        waiting, waiting_count = _first(
+            waiting.select_related("theme", "language", "partner").order_by("issued_at", "id")
+        )
         context.update(
             serving=True,
             current=selectors.adviser_current_ticket(adviser=user, day=today),
-            waiting=list(waiting.select_related("theme", "language", "partner").order_by("issued_at", "id")),
+            waiting=waiting,
+            waiting_count=waiting_count,
+            waiting_more=waiting_count - len(waiting),
             languages=list(user.languages.all()),
             partner_themes=list(user.partner.themes.all()) if user.partner_id else [],
         )
     if user.has_perm("accueil.view_ticket"):
-        context["overview"] = list(selectors.queue_overview(day=today))
+        overview, overview_count = _first(selectors.queue_overview(day=today))
+        context.update(overview=overview, overview_more=overview_count - len(overview))
     return context
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accueil.models import Ticket, TicketStatus, Visit
+from accueil.views import QUEUE_LISTED
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.roles import Role
 from tests.factories import staff, visit
@@ -283,6 +284,19 @@ def test_an_adviser_sees_and_calls_the_people_they_can_take(client, adviser):
         client.post(reverse("accueil:queue_ticket", args=[mine.pk]), {"action": action}, headers=HX)
         mine.refresh_from_db()
         assert mine.status == status
+
+
+def test_a_long_queue_is_counted_in_full_and_listed_up_to_twenty(
+    client, adviser, django_assert_max_num_queries
+):
+    tickets = [visit(theme="travailler").ticket for _ in range(QUEUE_LISTED + 3)]
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("accueil:queue"), headers=HX).content.decode()
+    assert "23 personnes vous attendent" in page
+    assert tickets[QUEUE_LISTED - 1].label in page
+    assert tickets[QUEUE_LISTED].label not in page
+    # Once under the people waiting for this adviser, once under everyone in the queue.
+    assert page.count("Et 3 autres personnes, arrivées plus tard.") == 2
 
 
 def test_an_adviser_cannot_act_on_another_advisers_ticket(client, adviser):
