@@ -196,4 +196,4 @@ class JobRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("outcome"))
     def outcome(self, obj):
-        return {True: _("succeeded"), False: _("failed"), None: _("cut off")}[obj.succeeded]
+        return {True: _("succeeded"), False: _("failed"), None: _("running or cut off")}[obj.succeeded]

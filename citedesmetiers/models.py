@@ -337,7 +337,7 @@ class AuditEntry(models.Model):
 class JobRun(models.Model):
     """One run of a periodic job by the scheduler (scheduler.py): when, how it ended, what it said.
 
-    A run without an end was cut off (the process stopped or the server went down during it).
+    A run without an end is running, or was cut off (the process stopped or the server went down).
     """
 
     job = models.CharField(_("job"), max_length=60)

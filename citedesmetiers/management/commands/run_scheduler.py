@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 if run is None:
                     when = "never run"
                 else:
-                    outcome = {True: "succeeded", False: "FAILED", None: "cut off"}[run.succeeded]
+                    outcome = {True: "succeeded", False: "FAILED", None: "running or cut off"}[run.succeeded]
                     when = f"last {timezone.localtime(run.started_at):%Y-%m-%d %H:%M} {outcome}"
                 self.stdout.write(f"{job.command:<20} every {_every(job.every):<8} {when}: {job.purpose}")
 
