@@ -233,8 +233,7 @@ class Agent:
         }
 
     def _call(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
-        cookie = "; ".join(f"{name}={value}" for name, value in self.jar.items())
-        headers = {"Accept-Language": self.lang, "Cookie": cookie, **(headers or {})}
+        headers = {"Accept-Language": self.lang, "Cookie": harness.cookie_header(self.jar), **(headers or {})}
         self.report["requests"] += 1
         try:
             self.connection.request(method, path, body=body, headers=headers)
@@ -265,8 +264,7 @@ class Agent:
                     "password": PASSWORD,
                     "csrfmiddlewaretoken": harness.csrf_token(page),
                 }
-                form_type = {"Content-Type": "application/x-www-form-urlencoded"}
-                response, page = self._call("POST", SIGN_IN[self.lang], urlencode(form), form_type)
+                response, page = self._call("POST", SIGN_IN[self.lang], urlencode(form), harness.FORM)
                 if response.status != 302:
                     self._failed(response, page)
                     continue
@@ -304,7 +302,7 @@ class Agent:
                 return
             attempts += 1
             headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
+                **harness.FORM,
                 "HX-Request": "true",
                 "X-CSRFToken": self.token,
                 "X-Request-ID": f"{key}.{attempts}",
