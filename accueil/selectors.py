@@ -160,7 +160,10 @@ class Percentile(Aggregate):
 
 WAITING = ExpressionWrapper(F("called_at") - F("issued_at"), output_field=DurationField())
 SERVICE = ExpressionWrapper(F("ended_at") - F("served_at"), output_field=DurationField())
+# The institution of a ticket: its adviser's, or the one asked for while nobody called it.
+INSTITUTION = Coalesce(F("adviser__partner"), F("partner"))
 GROUPINGS = {
+    "institution": INSTITUTION,
     "theme": F("theme"),
     "language": F("language"),
     "hour": ExtractHour("issued_at"),
@@ -169,33 +172,51 @@ GROUPINGS = {
 }
 
 
-def ticket_times(*, start: date, end: date, by: Sequence[str] = ()) -> list[dict]:
+# A wait longer than this is reported apart (the share of people who waited more than half an hour).
+LONG_WAIT = timedelta(minutes=30)
+
+
+def tickets_of_partner(tickets: QuerySet[Ticket], partner) -> QuerySet[Ticket]:
+    """The tickets of one institution (INSTITUTION), behind the same wall as its consultations: those
+    its advisers called, and those asked for it that nobody called."""
+    return tickets.alias(institution=INSTITUTION).filter(institution=getattr(partner, "pk", partner))
+
+
+def ticket_times(*, start: date, end: date, by: Sequence[str] = (), partner=None) -> list[dict]:
     """Queue figures for the days from `start` to `end` included, grouped by any of theme, language,
-    hour, weekday (1 = Monday) and day (local time). Per group: tickets, served, walked_away,
-    not_served, and waiting (issued to first call) and service (start to end of consultation) times
-    as timedeltas: mean and median. Cancelled tickets are left out."""
+    hour, weekday (1 = Monday) and day (local time of the ticket), for the whole centre or one
+    institution (`tickets_of_partner`). Per group: tickets, called, served, walked_away, not_served,
+    long_waits (called after more than LONG_WAIT), and waiting (issued to first call, over the tickets
+    called) and service (start to end of the consultation) times as timedeltas: mean, median and 90th
+    percentile (waiting); "institution" groups by INSTITUTION. Cancelled tickets are left out."""
     unknown = set(by) - set(GROUPINGS)
     if unknown:
         raise ValueError(f"unknown grouping: {sorted(unknown)}")
     tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end).exclude(
         status=TicketStatus.CANCELLED
     )
+    if partner is not None:
+        tickets = tickets_of_partner(tickets, partner)
     called = Q(called_at__isnull=False)
     served = Q(served_at__isnull=False, ended_at__isnull=False)
     figures = {
         "tickets": Count("id"),
+        "called": Count("id", filter=called),
         "served": Count("id", filter=Q(status=TicketStatus.DONE)),
         "walked_away": Count("id", filter=Q(status=TicketStatus.WALKED_AWAY)),
         "not_served": Count("id", filter=Q(status=TicketStatus.NOT_SERVED)),
+        "long_waits": Count("id", filter=Q(called_at__gt=F("issued_at") + LONG_WAIT)),
         "waiting_mean": Avg(WAITING, filter=called),
         "waiting_median": Percentile(WAITING, 0.5, filter=called),
+        "waiting_p90": Percentile(WAITING, 0.9, filter=called),
         "service_mean": Avg(SERVICE, filter=served),
         "service_median": Percentile(SERVICE, 0.5, filter=served),
+        "service_count": Count("id", filter=served),
     }
     if not by:  # .values() without fields would group by every column
         totals = tickets.aggregate(**figures)
         return [totals] if totals["tickets"] else []
-    grouped = tickets.annotate(**{name: GROUPINGS[name] for name in by}).values(*by)
+    grouped = tickets.annotate(**computed_groupings(GROUPINGS, by)).values(*by)
     return list(grouped.annotate(**figures).order_by(*by))
 
 

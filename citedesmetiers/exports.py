@@ -18,13 +18,29 @@ def safe_cell(value) -> str:
     return text
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """UTF-8 with a byte order mark and `;` separators: what spreadsheets in Belgium open directly."""
+def csv_convention(language: str) -> tuple[str, str]:
+    """(separator, decimal mark) that a spreadsheet reads as numbers: the Belgian `;` and decimal comma in
+    French and Dutch, `,` and a decimal point in English."""
+    return (",", ".") if language == "en" else (";", ",")
+
+
+def csv_cell(value, decimal: str = ",") -> str:
+    """A cell of a CSV file: a number with the decimal mark of the file, text made formula-safe."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return repr(value).replace(".", decimal) if value == value else ""
+    return safe_cell(value)
+
+
+def csv_bytes(
+    header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ";", decimal: str = ","
+) -> bytes:
+    """UTF-8 with a byte order mark, `;` separators and decimal commas by default: what spreadsheets in
+    Belgium open directly (see csv_convention)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name in header])
     for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
+        writer.writerow([csv_cell(value, decimal) for value in row])
     return "\ufeff".encode() + buffer.getvalue().encode()
 
 

@@ -68,6 +68,11 @@ def jobs() -> list[Job]:
             timedelta(hours=1),
             _("deletes ended staff sessions, failed sign-ins past their window and old records of runs"),
         ),
+        Job(
+            "protect_publications",
+            timedelta(hours=6),
+            _("works out the protection of small counts in the publications of the years that have ended"),
+        ),
     ]
     if settings.BACKUP_EVERY_HOURS > 0:
         schedule.append(

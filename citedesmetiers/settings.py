@@ -302,6 +302,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "citedesmetiers" / "locale"]
 USE_I18N = True
+# English dates as Brussels writes them (citedesmetiers/formats/en): "5 March 2018".
+FORMAT_MODULE_PATH = ["citedesmetiers.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
 

@@ -319,6 +319,21 @@ def occupancy_by_weekday_hour(*, start: datetime, end: datetime) -> dict[tuple[i
     }
 
 
+def occupancy_by_hour(*, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
+    """For each local hour with a count in [start, end): (the people counted on the computers, the
+    tablets and in the documentary space, summed over the counts of that hour; the number of counts), so
+    that the mean over every count of the hour is exact. An hour without a count is absent."""
+    rows = (
+        OccupancySweep.objects.active()
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        .annotate(hour=_local("occurred_at")["hour"])
+        .values("hour")
+        .annotate(people=Sum(F("computers") + F("tablets") + F("documentary")), sweeps=Count("pk"))
+        .order_by()
+    )
+    return {row["hour"]: (row["people"], row["sweeps"]) for row in rows}
+
+
 @dataclass(frozen=True)
 class HelpFigures:
     topic: HelpTopic

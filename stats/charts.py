@@ -135,9 +135,18 @@ def _values(values: Sequence[object], count: int, name: str) -> list[int | float
     return numbers
 
 
-def _shown(value: int | float | None, number_format: NumberFormat, unit: str, missing_label: str) -> str:
-    """A value as the chart and its description write it: formatted with its unit, or `missing_label`."""
+def _shown(
+    value: int | float | None,
+    number_format: NumberFormat,
+    unit: str,
+    missing_label: str,
+    given: object = None,
+) -> str:
+    """A value as the chart and its description write it: formatted with its unit; for a value that is not
+    a number, the marker given in its place ("<5", "x") or else `missing_label`."""
     if value is None:
+        if isinstance(given, str) and _text(given):
+            return _text(given)
         return _text(missing_label)
     text = _text(number_format(value))
     return f"{text}\u00a0{_text(unit)}" if unit else text
@@ -404,8 +413,14 @@ def _bars_or_columns(
             show_title=show_title,
         )
     item_colours = [palette[index % len(palette)] for index in range(len(names))]
-    shown = [_shown(value, number_format, unit, missing_label) for value in numbers]
-    shown_before = [_shown(value, number_format, unit, missing_label) for value in before or []]
+    shown = [
+        _shown(value, number_format, unit, missing_label, given)
+        for value, given in zip(numbers, values, strict=True)
+    ]
+    shown_before = [
+        _shown(value, number_format, unit, missing_label, given)
+        for value, given in zip(before or [], comparison or [], strict=False)
+    ]
     if before is None:
         desc = _description(description, [_listing(names, shown)])
     else:

@@ -1,6 +1,8 @@
-"""The report's exports, each rendered inside an explicit language: JSON (stable, documented in the
-README), CSV and XLSX (one sheet per table, small cells protected), HTML (the printable report) and PDF
-(that page through WeasyPrint). The dashboard's buttons and `manage.py annual_report` both use them."""
+"""The report's exports, each rendered inside an explicit language: JSON (an internal working file: exact
+counts, stable keys documented in the README), CSV and XLSX (one sheet per table), HTML (the printable
+report) and PDF (that page through WeasyPrint). CSV, XLSX, HTML and PDF of a closed calendar year are
+publications, small counts protected (stats.publication); of any other period, internal working files,
+marked as such. The dashboard's buttons and `manage.py annual_report` both use them."""
 
 import io
 import json
@@ -12,12 +14,14 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from citedesmetiers.exports import csv_bytes, safe_cell
+from citedesmetiers.exports import csv_bytes, csv_convention, safe_cell
+from stats import publication
 from stats import report as assemble
 from stats.periods import Period
 from stats.selectors import Scope
-from stats.tables import Table
+from stats.tables import GridTable, Row, Table
 
 # Bumped when a key of the JSON export changes meaning or disappears (adding keys keeps it).
 JSON_FORMAT_VERSION = 1
@@ -32,79 +36,214 @@ class Export:
 
 def _json(period: Period, scope: Scope, language: str) -> bytes:
     figures = assemble.figures(period, scope=scope)
-    document = {"format_version": JSON_FORMAT_VERSION, "language": language, **figures["current"]}
-    document["previous_year"] = figures["previous"] or None
+    comparison = figures["comparison"]
+    document = {
+        "format_version": JSON_FORMAT_VERSION,
+        "language": language,
+        "classification": "internal",
+        **figures["current"],
+    }
+    document["period"] |= {"asked": comparison.asked.slug, "running": comparison.running}
+    document["previous_year"] = figures["previous"]
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
-def _cell(value) -> object:
-    """A table's value as a spreadsheet cell: numbers stay numbers; "<5" and labels become text."""
-    if value is None:
+def status_line(context: dict) -> str:
+    """What the file is: a publication, or an internal working document."""
+    if context["published"]:
+        return _("Publication: counts from 1 to 4 are protected (see the note on small counts).")
+    return _("Internal working document: exact counts, not for publication.")
+
+
+def notes(table: Table | GridTable) -> list[str]:
+    """What a reader must know under a table: what several counts per item mean, what the marks mean."""
+    lines = [table.note] if table.note else []
+    if table.protected:
+        lines.append(publication.small_counts_note())
+    return lines
+
+
+def _numbered(row: Row) -> str:
+    return f"{row.label} (%)" if row.share else row.label
+
+
+def _change_unit(row: Row) -> str:
+    if row.change is None:
         return ""
-    if isinstance(value, int | float):
+    return pgettext("percentage points, abbreviated", "pp") if row.share else "%"
+
+
+def _csv(period: Period, scope: Scope, language: str) -> bytes:
+    context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
+    delimiter, decimal = csv_convention(language)
+    comparison = context["comparison"]
+    rows: list[list] = [
+        [_("Annual report %(period)s") % {"period": comparison.label}],
+        [comparison.description],
+        [status_line(context)],
+        [],
+    ]
+    headings = [comparison.heading, comparison.previous_heading]
+    change_columns = [pgettext("difference from a year earlier", "Change"), _("Unit of the change")]
+    rows.append([_("Key figures"), _("Figure"), *headings, *change_columns, _("Definition")])
+    for row in context["key_figures"]:
+        rows.append(
+            ["", _numbered(row), row.value, row.previous, row.change, _change_unit(row), row.definition]
+        )
+    for table in context["tables"]:
+        rows += [[], [table.title, table.definition] if table.definition else [table.title]]
+        rows.append(["", _("Item"), *headings, *change_columns])
+        for row in [*table.rows, *([table.total] if table.total else [])]:
+            rows.append(["", _numbered(row), row.value, row.previous, row.change, _change_unit(row)])
+        rows += [[note] for note in notes(table)]
+    for table in context["queue_tables"]:
+        rows += [[], [table.title, table.definition], ["", *table.columns]]
+        rows += [["", *row] for row in table.rows]
+        rows += [[note] for note in notes(table)]
+    return csv_bytes([_("Cité des métiers de Bruxelles")], rows, delimiter=delimiter, decimal=decimal)
+
+
+# Number formats of the workbook (the values stay numbers: 53.2 is a share in percent).
+COUNT_FORMAT = "#,##0"
+SHARE_FORMAT = '0.0" %"'
+MINUTES_FORMAT = "0.0"
+
+
+def _change_format(share: bool) -> str:
+    unit = pgettext("percentage points, abbreviated", "pp") if share else "%"
+    return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+
+
+def _xlsx_value(value):
+    """A cell: numbers stay numbers; marks and labels become text (formula-safe)."""
+    if value is None:
+        return "—"
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return safe_cell(str(value))
 
 
-def _table_rows(table: Table) -> list[list]:
-    rows = [[_cell(label), _cell(value), _cell(previous)] for label, value, previous in table.rows]
-    if table.total is not None:
-        rows.append([_("Total"), _cell(table.total[0]), _cell(table.total[1])])
-    return rows
-
-
-def _csv(period: Period, scope: Scope, language: str) -> bytes:
-    tables = assemble.tables(period, scope=scope)
-    rows = []
-    for table in tables:
-        rows.extend([table.title, *row] for row in _table_rows(table))
-    return csv_bytes([_("Table"), *tables[0].columns], rows)
-
-
 def _xlsx(period: Period, scope: Scope, language: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
+    context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
+    comparison = context["comparison"]
     workbook = Workbook()
     workbook.remove(workbook.active)
-    used = set()
-    for table in assemble.tables(period, scope=scope):
-        name = _sheet_name(table.title, used)
-        sheet = workbook.create_sheet(name)
-        sheet.append([safe_cell(table.title)])
+    used: set[str] = set()
+    bold, right, wrap = (
+        Font(bold=True),
+        Alignment(horizontal="right"),
+        Alignment(wrap_text=True, vertical="top"),
+    )
+
+    def sheet_for(title: str, lines: list[str]):
+        sheet = workbook.create_sheet(_sheet_name(title, used))
+        sheet.append([safe_cell(title)])
         sheet["A1"].font = Font(bold=True, size=13)
-        if table.definition:
-            sheet.append([safe_cell(table.definition)])
-        sheet.append([period.label])
+        for line in [*lines, comparison.description, status_line(context)]:
+            if line:
+                sheet.append([safe_cell(line)])
         sheet.append([])
-        sheet.append(list(table.columns))
+        return sheet
+
+    def put(sheet, values: list, formats: list[str | None]):
+        sheet.append([_xlsx_value(value) for value in values])
+        for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
+            if isinstance(cell.value, int | float) and number_format:
+                cell.number_format = number_format
+            elif isinstance(cell.value, str) and cell.column > 1:
+                cell.alignment = right
+
+    def header(sheet, names: list[str]):
+        sheet.append([safe_cell(name) for name in names])
         for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in _table_rows(table):
-            sheet.append(row)
-        sheet.column_dimensions["A"].width = 48
-        sheet.column_dimensions["B"].width = 16
-        sheet.column_dimensions["C"].width = 16
-    workbook.properties.title = _("Annual report %(period)s") % {"period": period.label}
+            cell.font = bold
+
+    def row_formats(row: Row) -> list:
+        value_format = (
+            SHARE_FORMAT if row.share else (MINUTES_FORMAT if isinstance(row.value, float) else COUNT_FORMAT)
+        )
+        return [None, value_format, value_format, _change_format(row.share)]
+
+    headings = [comparison.heading, comparison.previous_heading]
+    change_heading = pgettext("difference from a year earlier", "Change")
+    figures = sheet_for(_("Key figures"), [])
+    header(figures, [_("Figure"), *headings, change_heading, _("Definition")])
+    for row in context["key_figures"]:
+        put(figures, [row.label, row.value, row.previous, row.change, row.definition], row_formats(row))
+        figures.cell(figures.max_row, 5).alignment = wrap
+    _widths(figures, [40, 16, 16, 12, 90])
+
+    for table in context["tables"]:
+        sheet = sheet_for(table.title, [table.definition])
+        header(sheet, list(table.columns))
+        for row in table.rows:
+            put(sheet, [row.label, row.value, row.previous, row.change], row_formats(row))
+        if table.total:
+            put(
+                sheet,
+                [table.total.label, table.total.value, table.total.previous, table.total.change],
+                row_formats(table.total),
+            )
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+        _notes(sheet, table, wrap)
+        _widths(sheet, [48, 16, 16, 12])
+    for table in context["queue_tables"]:
+        sheet = sheet_for(table.title, [table.definition])
+        header(sheet, table.columns)
+        unit_formats = {"": COUNT_FORMAT, "min": MINUTES_FORMAT, "%": SHARE_FORMAT}
+        for values in table.rows:
+            put(sheet, values, [None, *(unit_formats[unit] for unit in table.units[1:])])
+        _notes(sheet, table, wrap)
+        _widths(sheet, [28, *[14] * (len(table.columns) - 1)])
+    workbook.properties.title = _("Annual report %(period)s") % {"period": comparison.label}
     workbook.properties.created = timezone.now().replace(tzinfo=None)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _notes(sheet, table, wrap) -> None:
+    for line in notes(table):
+        sheet.append([])
+        sheet.append([safe_cell(line)])
+        sheet.cell(sheet.max_row, 1).alignment = wrap
+
+
+def _widths(sheet, widths: list[int]) -> None:
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
-    clean = "".join("-" if character in "[]:*?/\\" else character for character in title)[:31]
-    name, number = clean, 2
+    """A sheet's name from a table's title: Excel allows 31 characters, none of []:*?/\\ and unique
+    names; a longer title is cut after a whole word ("…"), never in the middle of one."""
+    clean = " ".join(title.replace(":", " –").split())
+    clean = "".join("-" if character in "[]*?/\\" else character for character in clean) or "-"
+
+    def cut(text: str, room: int) -> str:
+        if len(text) <= room:
+            return text
+        words, kept = text.split(" "), ""
+        for word in words:
+            if len(f"{kept} {word}".strip()) > room - 1:
+                break
+            kept = f"{kept} {word}".strip()
+        return f"{(kept or text[: room - 1]).rstrip(' –,')}…"
+
+    name, number = cut(clean, 31), 2
     while name.lower() in used:
         suffix = f" ({number})"
-        name, number = clean[: 31 - len(suffix)] + suffix, number + 1
+        name, number = cut(clean, 31 - len(suffix)) + suffix, number + 1
     used.add(name.lower())
     return name
 
 
 def _html(period: Period, scope: Scope, language: str) -> bytes:
-    context = assemble.report_context(period, scope=scope)
+    context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
     return render_to_string("stats/report_print.html", context | {"standalone": True}).encode()
 
 
@@ -118,7 +257,7 @@ def _pdf(period: Period, scope: Scope, language: str) -> bytes:
     except OSError as missing:  # the Python package is there, the system's Pango is not
         raise ExportUnavailable("PDF") from missing
 
-    context = assemble.report_context(period, scope=scope)
+    context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
     stylesheet = Path(finders.find("stats/report.css")).read_text()
     page = render_to_string(
         "stats/report_print.html", context | {"standalone": True, "for_pdf": True, "report_css": stylesheet}

@@ -35,6 +35,37 @@ class OnlineFigures(models.Model):
         return str(self.year)
 
 
+class OnlineMonth(models.Model):
+    """What social media and the website counted in one month, where the director has it: page views of
+    the month, followers at its end. Periods made of whole months are counted from these rows."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEARS)
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    facebook_followers = models.PositiveIntegerField(_("Facebook followers"), null=True, blank=True)
+    twitter_followers = models.PositiveIntegerField(_("Twitter followers"), null=True, blank=True)
+    web_page_views = models.PositiveIntegerField(_("web page views"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed on"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "month"]
+        verbose_name = _("online figures of a month")
+        verbose_name_plural = _("online figures of months")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="stats_onlinemonth_unique"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="stats_onlinemonth_month_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}"
+
+
 class ReportText(models.Model):
     """The words of a year's annual report that the director writes: the preamble and the highlights."""
 
@@ -66,3 +97,21 @@ class ReportText(models.Model):
     @property
     def highlight_paragraphs(self) -> list[str]:
         return [part.strip() for part in self.highlights.split("\n\n") if part.strip()]
+
+
+class ProtectedYear(models.Model):
+    """The marks of a year's publications (stats.publication), kept so that the protection is worked out
+    once for the same counts: `fingerprint` is a digest of every count and relation it was made from."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    marks = models.JSONField(_("marks"), default=list)
+    computed_at = models.DateTimeField(_("computed on"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("protection of a year's publications")
+        verbose_name_plural = _("protections of the years' publications")
+
+    def __str__(self):
+        return str(self.year)

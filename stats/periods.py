@@ -49,6 +49,24 @@ class Period:
         return Period(_shift_year(self.start, -1), _shift_year(self.end, -1), self.kind)
 
     @property
+    def calendar(self) -> bool:
+        """A calendar year, quarter or month: the periods a publication is made for (stats.publication)."""
+        return self.kind in ("year", "quarter", "month")
+
+    @property
+    def days_label(self) -> str:
+        """Its days as people read them: "1 January – 4 December 2026", "5 March 2018 – 4 March 2019",
+        "3 May 2026" (one day)."""
+        end = formats.date_format(self.end, "DATE_FORMAT")
+        if self.start == self.end:
+            return end
+        start_format = "MONTH_DAY_FORMAT" if self.start.year == self.end.year else "DATE_FORMAT"
+        return _("%(start)s – %(end)s") % {
+            "start": formats.date_format(self.start, start_format),
+            "end": end,
+        }
+
+    @property
     def slug(self) -> str:
         """A short name for files and addresses: 2018, 2018-Q2, 2018-05, first-year, 2018-03-05_2018-12-31."""
         if self.kind == "year":
@@ -73,11 +91,9 @@ class Period:
             }
         if self.kind == "month":
             return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
-        start = formats.date_format(self.start, "DATE_FORMAT")
-        end = formats.date_format(self.end, "DATE_FORMAT")
         if self.kind == "first_year":
-            return _("First year (%(start)s – %(end)s)") % {"start": start, "end": end}
-        return _("%(start)s – %(end)s") % {"start": start, "end": end}
+            return _("First year (%(days)s)") % {"days": self.days_label}
+        return self.days_label
 
 
 def year(number: int) -> Period:
@@ -120,3 +136,86 @@ def parse(slug: str) -> Period:
         if found:
             return build(found)
     raise ValueError(f"not a period: {slug!r}")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a period's figures count and what they are compared with: `asked` as chosen; `current` the
+    days counted (up to yesterday while the period is still running: complete days only); `previous`
+    the same days a year earlier, from the opening day on (None when all of them are before it)."""
+
+    asked: Period
+    current: Period
+    previous: Period | None
+    running: bool
+
+    @property
+    def previous_cut(self) -> bool:
+        """Whether the opening day cuts the days a year earlier (2019 against 5 March – 31 December 2018)."""
+        return self.previous is not None and self.previous.start != _shift_year(self.current.start, -1)
+
+    @property
+    def label(self) -> str:
+        """The period's name, and its days when it is still running: "2026 (1 January – 4 December, in
+        progress)"."""
+        if not self.running:
+            return self.asked.label
+        return _("%(period)s (%(days)s, in progress)") % {
+            "period": self.asked.label,
+            "days": self.current.days_label,
+        }
+
+    @property
+    def heading(self) -> str:
+        """The column of this period in a table: its name, or its days while it is running."""
+        return self.current.days_label if self.running else self.asked.label
+
+    @property
+    def previous_heading(self) -> str:
+        """The column of the comparison: the same kind of name (2024, mars 2025), or its days."""
+        if self.previous is None:
+            return _("A year earlier")
+        if self.asked.calendar and not self.running and not self.previous_cut:
+            return Period(self.previous.start, self.previous.end, self.asked.kind).label
+        return self.previous.days_label
+
+    @property
+    def description(self) -> str:
+        """Which days are compared with which, in a sentence."""
+        if self.previous is None:
+            return _("%(days)s. No comparison: the centre opened on %(opening)s.") % {
+                "days": self.current.days_label,
+                "opening": formats.date_format(OPENING_DAY, "DATE_FORMAT"),
+            }
+        sentence = _("%(days)s, compared with the same days a year earlier (%(previous)s).") % {
+            "days": self.current.days_label,
+            "previous": self.previous.days_label,
+        }
+        if self.previous_cut:
+            sentence += " " + _("A year earlier the centre was not open yet before %(opening)s.") % {
+                "opening": formats.date_format(OPENING_DAY, "DATE_FORMAT")
+            }
+        if self.running:
+            sentence += " " + _("The period is still running: its figures count the days up to yesterday.")
+        return sentence
+
+
+def compare(period: Period, *, today: date | None = None) -> Comparison:
+    """The days to count for `period` and the same days a year earlier (see Comparison)."""
+    today = today or timezone.localdate()
+    running = period.end >= today
+    current = period
+    if running:
+        last = max(period.start, today - timedelta(days=1))
+        current = Period(period.start, min(period.end, last), "range")
+    before = current.previous()
+    previous = None
+    if before.end >= OPENING_DAY:
+        previous = before if before.start >= OPENING_DAY else Period(OPENING_DAY, before.end, "range")
+    return Comparison(period, current, previous, running)
+
+
+def default(*, today: date | None = None) -> Period:
+    """The period the dashboard opens on: this year to date, or last year on the first of January."""
+    today = today or timezone.localdate()
+    return year(today.year if today > date(today.year, 1, 1) else today.year - 1)

@@ -1,114 +1,106 @@
-"""The report of a period put together once for every way it is shown: this period's figures and the same
-period a year earlier, the tables, the charts, the director's texts and the partners."""
+"""The report of a period put together once for every way it is shown: the days counted and the same days
+a year earlier, the tables (protected when the output is a publication: stats.publication), the charts,
+the director's texts and the partners."""
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from citedesmetiers.selectors import partner_list
 from stats import charts as chart
-from stats import definitions, selectors
+from stats import definitions, periods, publication, selectors
 from stats.models import ReportText
-from stats.periods import OPENING_DAY, Period
+from stats.periods import Comparison, Period
 from stats.selectors import Scope
-from stats.tables import Table, report_tables
+from stats.tables import Report, Side, Table, key_figures, queue_tables, report_tables
+from stats.templatetags.figures import figure_text
+
+PUBLICATION, INTERNAL = "publication", "internal"
 
 
-def figures(period: Period, *, scope: Scope | None = None) -> dict:
-    """{"current": the period's indicators, "previous": the same days a year earlier ({} before the
-    centre opened)}."""
+def figures(period: Period, *, scope: Scope | None = None, today=None) -> dict:
+    """{"comparison": the days counted and compared (stats.periods.Comparison), "current": their
+    indicators, "previous": those of the same days a year earlier (None before the centre opened)}."""
     scope = scope or Scope()
-    before = period.previous()
+    comparison = periods.compare(period, today=today)
     return {
-        "current": selectors.report(period, scope=scope),
-        # Before the opening there is nothing to compare with: "—", not zeros.
-        "previous": selectors.report(before, scope=scope) if before.end >= OPENING_DAY else {},
+        "comparison": comparison,
+        "current": selectors.report(comparison.current, scope=scope),
+        "previous": selectors.report(comparison.previous, scope=scope) if comparison.previous else None,
     }
 
 
-def tables(period: Period, *, scope: Scope | None = None, computed: dict | None = None) -> list[Table]:
-    """Every table of the report in the active language, small cells protected."""
-    computed = computed or figures(period, scope=scope)
-    return report_tables(computed["current"], computed["previous"])
+def scope_key(scope: Scope) -> str:
+    return "centre" if scope.centre else str(scope.partner.pk)
+
+
+def assemble(
+    period: Period,
+    *,
+    scope: Scope | None = None,
+    output: str = INTERNAL,
+    today=None,
+    computed: dict | None = None,
+) -> Report:
+    """The report's figures for an output: a publication (the printable report and files of a closed
+    calendar year, protected with the year's and the previous year's publications) or an internal
+    working view (exact counts)."""
+    scope = scope or Scope()
+    computed = computed or figures(period, scope=scope, today=today)
+    comparison: Comparison = computed["comparison"]
+    now = before = None
+    if output == PUBLICATION and publication.publishable(comparison):
+        now = publication.for_year(comparison.asked.start.year)
+        before = publication.for_year(comparison.asked.start.year - 1) if computed["previous"] else None
+    return Report(
+        comparison,
+        Side(computed["current"], now),
+        Side(computed["previous"], before),
+        scope=scope_key(scope),
+    )
+
+
+def tables(report: Report) -> list[Table]:
+    """Every table of the report in the active language (protected in a publication)."""
+    return report_tables(report)
 
 
 def number(value) -> str:
-    """A figure in the active language: grouped thousands, one decimal for a share; "<5" and other
-    markers as they are; "—" for a figure not known."""
-    if value is None:
-        return "—"
-    if not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        return formats.number_format(value, decimal_pos=1, use_l10n=True)
-    return formats.number_format(int(value), force_grouping=True, use_l10n=True)
-
-
-def change_pct(current, previous) -> float | None:
-    """The change from a year earlier, in percent with one decimal (None: nothing to compare with)."""
-    if not isinstance(current, int | float) or not isinstance(previous, int | float) or not previous:
-        return None
-    return round((current - previous) * 100 / previous, 1)
-
-
-def key_figures(current: dict, previous: dict) -> list[dict]:
-    """The headline figures with their label, definition, value a year earlier and change."""
-    rows = []
-    for key in definitions.KEY_FIGURES:
-        section, name = key.split(".")
-        if section not in current:
-            continue
-        value, before = current[section].get(name), previous.get(section, {}).get(name)
-        rows.append(
-            {
-                "key": key,
-                "label": definitions.label(key),
-                "definition": definitions.definition(key),
-                "value": value,
-                "previous": before,
-                "change": change_pct(value, before),
-            }
-        )
-    return rows
+    """A figure in the active language (kept for the callers that format one number)."""
+    return figure_text(value)
 
 
 def _chart_values(table: Table) -> tuple[list[str], list, list]:
-    labels = [label for label, _value, _before in table.rows]
-    values = [value if isinstance(value, int | float) else None for _label, value, _before in table.rows]
-    before = [value if isinstance(value, int | float) else None for _label, _value, value in table.rows]
-    return labels, values, before
+    return (
+        [row.label for row in table.rows],
+        [row.value for row in table.rows],
+        [row.previous for row in table.rows],
+    )
 
 
-def charts(period: Period, current: dict, by_key: dict[str, Table]) -> dict:
-    """The report's charts as accessible SVG (stats.charts), in the active language."""
+def charts(report: Report, by_key: dict[str, Table], gender: dict) -> dict:
+    """The report's charts as accessible SVG (stats.charts), in the active language: each value as its
+    table shows it ("<5", "x", "—" where there is no bar)."""
     made = {}
-    previous_name = _("A year earlier")
-    if "contacts_month" in by_key:
-        labels, values, before = _chart_values(by_key["contacts_month"])
-        made["contacts_month"] = chart.column_chart(
-            title=_("Visits by month"),
-            description=definitions.definition("contacts.on_site_visits"),
-            labels=labels,
-            values=values,
-            id_prefix="chart-contacts-month",
-            number_format=number,
-            missing_label="<5",
-        )
+    names = (report.comparison.heading, report.comparison.previous_heading)
+    compared = report.previous.figures is not None
     for key, prefix, definition_key in (
+        ("contacts_month", "chart-contacts-month", "contacts.on_site_visits"),
         ("advice_theme", "chart-advice-theme", "advice.sessions"),
         ("participants_theme", "chart-participants-theme", "activities.participants"),
         ("advice_age", "chart-advice-age", "advice.by_age_group"),
     ):
+        if key not in by_key:
+            continue
         labels, values, before = _chart_values(by_key[key])
         made[key] = chart.column_chart(
             title=by_key[key].title,
             description=definitions.definition(definition_key),
             labels=labels,
             values=values,
-            comparison=before,
-            series_names=(period.label, previous_name),
+            comparison=before if compared else None,
+            series_names=names if compared else None,
             id_prefix=prefix,
-            number_format=number,
-            missing_label="<5",
+            number_format=figure_text,
         )
     if "services" in by_key:
         labels, values, _before = _chart_values(by_key["services"])
@@ -118,44 +110,48 @@ def charts(period: Period, current: dict, by_key: dict[str, Table]) -> dict:
             labels=labels,
             values=values,
             id_prefix="chart-services",
-            number_format=number,
-            missing_label="<5",
+            number_format=figure_text,
         )
-    gender_figures = current["gender"]
-    if gender_figures["women_pct"] is not None:
+    if isinstance(gender.get("women"), int | float) and isinstance(gender.get("men"), int | float):
         made["gender"] = chart.share_bar(
             title=definitions.label("gender.women_pct"),
             description=definitions.definition("gender.women_pct"),
-            parts=[
-                (str(_("Women")), gender_figures["women_pct"]),
-                (str(_("Men")), gender_figures["men_pct"]),
-            ],
+            parts=[(str(_("Women")), gender["women"]), (str(_("Men")), gender["men"])],
             id_prefix="chart-gender",
-            number_format=lambda value: f"{number(value)} %",
+            number_format=lambda value: figure_text(value, "%"),
         )
     return made
 
 
-def report_context(period: Period, *, scope: Scope | None = None) -> dict:
+def report_context(period: Period, *, scope: Scope | None = None, output: str = INTERNAL, today=None) -> dict:
     """Everything the dashboard, the printable report and the PDF show, in the active language."""
     scope = scope or Scope()
-    computed = figures(period, scope=scope)
-    all_tables = tables(period, scope=scope, computed=computed)
+    report = assemble(period, scope=scope, output=output, today=today)
+    all_tables = tables(report)
     by_key = {table.key: table for table in all_tables}
-    current, previous = computed["current"], computed["previous"]
+    headline = key_figures(report)
+    gender = next((row for row in headline if row.code == "gender.women_pct"), None)
+    current = report.current.figures
     return {
         "period": period,
+        "comparison": report.comparison,
+        "published": report.protected,
+        "publishable": publication.publishable(report.comparison),
+        "internal": not report.protected,
         "scope": scope,
         "current": current,
-        "previous": previous,
-        "key_figures": key_figures(current, previous),
+        "previous": report.previous.figures,
+        "key_figures": headline,
         "tables": all_tables,
         "tables_by_key": by_key,
-        "charts": charts(period, current, by_key),
+        "queue_tables": queue_tables(report),
+        "charts": charts(report, by_key, {"women": gender.value, "men": gender.extra[0]} if gender else {}),
         "missing_attendance": current["activities"]["missing_attendance"],
         "text": ReportText.objects.filter(year=period.start.year).first(),
         "partners": partner_list() if scope.centre else [scope.partner],
         "generated_at": timezone.now(),
         "language": translation.get_language(),
-        "definitions": {key: definitions.definition(key) for key in definitions.FIGURES},
+        "definitions": [(definitions.label(key), definitions.definition(key)) for key in definitions.FIGURES],
+        "opening_day": formats.date_format(periods.OPENING_DAY, "DATE_FORMAT"),
+        "small_counts_note": publication.small_counts_note(),
     }

@@ -5,6 +5,7 @@ Every figure is counted from the rows; none is stored. Definitions: stats/defini
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
@@ -19,11 +20,11 @@ from citedesmetiers.roles import Role
 from citedesmetiers.selectors import staff_by_role
 from conseil.models import Consultation
 from conseil.selectors import consultation_sums, consultations_visible_to, questionnaire_results
-from ressources.selectors import entries_total, help_by_topic, occupancy_by_weekday_hour
-from stats.models import OnlineFigures
+from ressources.selectors import entries_total, help_by_topic, occupancy_by_hour
+from stats.models import OnlineFigures, OnlineMonth
 from stats.periods import Period
 
-REMOTE_CHANNELS = ("email", "phone")
+ON_SITE = "on_site"
 # The age groups published since 2018, rebuilt from the fine bands recorded.
 AGE_GROUPS = {
     "under-25": ("under-18", "18-24"),
@@ -61,11 +62,41 @@ class Scope:
         raise PermissionError
 
 
+def rounded(value: Decimal | float | int, places: int = 0) -> float | int:
+    """A value rounded half up (2.5 → 3, 53.25 → 53.3), the one rounding rule of every published figure:
+    an int for 0 places, a float otherwise."""
+    step = Decimal(1).scaleb(-places)
+    result = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
+    return int(result) if places == 0 else float(result)
+
+
 def percent(part: int, whole: int) -> float | None:
     """part / whole in percent with one decimal, half up (53.25 → 53.3); None when whole is 0."""
     if not whole:
         return None
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return rounded(Decimal(part) * 100 / Decimal(whole), 1)
+
+
+def mean(total, count: int, places: int = 0) -> float | int | None:
+    """total / count rounded half up to `places` decimals; None (not 0) for a mean over nothing."""
+    if not count:
+        return None
+    return rounded(Decimal(str(total)) / Decimal(count), places)
+
+
+def shares(parts: dict[str, int]) -> dict[str, float | None]:
+    """Each part in percent of their sum with one decimal, rounded so that they add up to exactly 100.0
+    (largest remainder: the tenths left over go to the largest remainders, ties to the first part)."""
+    whole = sum(parts.values())
+    if not whole:
+        return dict.fromkeys(parts)
+    exact = {key: Decimal(value) * 1000 / whole for key, value in parts.items()}  # in tenths of a percent
+    tenths = {key: int(value) for key, value in exact.items()}
+    left = 1000 - sum(tenths.values())
+    order = sorted(parts, key=lambda key: -(exact[key] - tenths[key]))
+    for key in order[:left]:
+        tenths[key] += 1
+    return {key: tenths[key] / 10 for key in parts}
 
 
 def _by(rows: list[dict], key: str, value: str) -> dict:
@@ -84,13 +115,15 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
     the services delivered by mode, with the rhythm of the visits by month, weekday and hour."""
     since, until = period.since, period.until
     oriented = _by(
-        visit_sums(start=since, end=until, by=["orientation"], channels=["on_site"]), "orientation", "people"
+        visit_sums(start=since, end=until, by=["orientation"], channels=[ON_SITE]), "orientation", "people"
     )
-    remote = _by(
-        visit_sums(start=since, end=until, by=["channel"], channels=REMOTE_CHANNELS), "channel", "people"
-    )
+    # Every channel but the desk's own is a remote contact: e-mail, phone, and "other" (a letter, a chat).
+    remote = _by(visit_sums(start=since, end=until, by=["channel"]), "channel", "people")
+    remote.pop(ON_SITE, None)
     on_site = sum(oriented.values())  # every on-site visit is directed somewhere
-    direct = max(0, (activities["participants"] or 0) - oriented.get(Orientation.ACTIVITY, 0))
+    directed = oriented.get(Orientation.ACTIVITY, 0)
+    # Over the whole period, never below zero: see the definition of contacts.direct_participants.
+    direct = max(0, (activities["participants"] or 0) - directed)
     by_mode = {
         "advice": advice["sessions"],
         "multimedia_documentation": multimedia["entries"] + oriented.get(Orientation.DOCUMENTARY, 0),
@@ -102,20 +135,19 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
         "total": on_site + direct,
         "on_site_visits": on_site,
         "direct_participants": direct,
+        "directed_to_activity": directed,
         "by_orientation": oriented,
         "remote_by_channel": remote,
         "services_total": sum(by_mode.values()),
         "services_by_mode": by_mode,
         "by_theme": _by(
-            visit_sums(start=since, end=until, by=["theme"], channels=["on_site"]), "theme", "people"
+            visit_sums(start=since, end=until, by=["theme"], channels=[ON_SITE]), "theme", "people"
         ),
-        "by_month": _months(visit_sums(start=since, end=until, by=["month"], channels=["on_site"]), "people"),
+        "by_month": _months(visit_sums(start=since, end=until, by=["month"], channels=[ON_SITE]), "people"),
         "by_weekday": _by(
-            visit_sums(start=since, end=until, by=["weekday"], channels=["on_site"]), "weekday", "people"
+            visit_sums(start=since, end=until, by=["weekday"], channels=[ON_SITE]), "weekday", "people"
         ),
-        "by_hour": _by(
-            visit_sums(start=since, end=until, by=["hour"], channels=["on_site"]), "hour", "people"
-        ),
+        "by_hour": _by(visit_sums(start=since, end=until, by=["hour"], channels=[ON_SITE]), "hour", "people"),
     }
 
 
@@ -128,62 +160,149 @@ def _consultations(scope: Scope) -> QuerySet:
     return Consultation.objects.all() if scope.centre else Consultation.objects.filter(partner=scope.partner)
 
 
+ADVICE_GROUPINGS = ("theme", "topic", "partner", "language", "mode", "gender", "age_band")
+
+
+def _advice_figures(sums: dict[str, dict], totals: dict, by_month: dict, queue_figures: dict) -> dict:
+    """The advice section from its grouped sums (`sums[grouping]`: sessions by code)."""
+    by_age_band = sums["age_band"]
+    figures = {
+        "sessions": totals["sessions"],
+        "minutes_mean": mean(totals["minutes"], totals["sessions"]),
+        **{f"by_{name}": sums[name] for name in ADVICE_GROUPINGS},
+        "by_age_group": {
+            group: sum(by_age_band.get(band, 0) for band in bands) for group, bands in AGE_GROUPS.items()
+        },
+        "by_month": by_month,
+        "queue": queue_figures,
+    }
+    figures["by_age_group"]["unknown"] = by_age_band.get("", 0)
+    return figures
+
+
 def advice(period: Period, *, scope: Scope) -> dict:
     """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
     gender and age (fine bands and the published groups); the queue's waiting and service times."""
     base = _consultations(scope)
-    since, until = period.since, period.until
-
-    def sums(by: str) -> dict:
-        return _by(consultation_sums(base, start=since, end=until, by=[by]), by, "sessions")
-
-    totals = consultation_sums(base, start=since, end=until)[0]
-    by_age_band = sums("age_band")
-    by_gender = sums("gender")
-    figures = {
-        "sessions": totals["sessions"],
-        "minutes_mean": round(totals["minutes"] / totals["sessions"]) if totals["sessions"] else None,
-        "by_theme": sums("theme"),
-        "by_topic": sums("topic"),
-        "by_partner": sums("partner"),
-        "by_language": sums("language"),
-        "by_mode": sums("mode"),
-        "by_gender": by_gender,
-        "by_age_band": by_age_band,
-        "by_age_group": {
-            group: sum(by_age_band.get(band, 0) for band in bands) for group, bands in AGE_GROUPS.items()
-        },
-        "by_month": _months(consultation_sums(base, start=since, end=until, by=["month"]), "sessions"),
+    options = {"start": period.since, "end": period.until}
+    sums = {
+        name: _by(consultation_sums(base, by=[name], **options), name, "sessions")
+        for name in ADVICE_GROUPINGS
     }
-    figures["by_age_group"]["unknown"] = by_age_band.get("", 0)
-    if scope.centre:  # the queue is the centre's own, not an institution's
-        queue = ticket_times(start=period.start, end=period.end)
-        queue = queue[0] if queue else {}
-        figures["queue"] = {
-            "tickets": queue.get("tickets", 0),
-            "served": queue.get("served", 0),
-            "walked_away": queue.get("walked_away", 0),
-            "waiting_mean_minutes": _minutes(queue.get("waiting_mean")),
-            "waiting_median_minutes": _minutes(queue.get("waiting_median")),
-            "service_mean_minutes": _minutes(queue.get("service_mean")),
-            "service_median_minutes": _minutes(queue.get("service_median")),
+    return _advice_figures(
+        sums,
+        consultation_sums(base, **options)[0],
+        _months(consultation_sums(base, by=["month"], **options), "sessions"),
+        queue(period, scope=scope),
+    )
+
+
+def _split(rows: list[dict], by: str, value: str) -> dict[str, dict]:
+    """Rows grouped by partner and `by`, as {partner id: {code: value}}."""
+    split: dict[str, dict] = defaultdict(dict)
+    for row in rows:
+        code = "" if row[by] is None else str(row[by])
+        split[str(row["partner"])][code] = row[value]
+    return split
+
+
+def report_by_partner(period: Period) -> dict[str, dict]:
+    """What the report of each institution counts (`report(period, scope=Scope(partner=…))`): its advice
+    and queue by every grouping, and its activities, keyed by partner id ("None": activities organised
+    by nobody in particular, tickets of no institution), in a few grouped queries for all of them. The
+    publications protect every institution's report together with the centre's (stats.publication)."""
+    base = Consultation.objects.all()
+    options = {"start": period.since, "end": period.until}
+    totals = {str(row["partner"]): row for row in consultation_sums(base, by=["partner"], **options)}
+    sums = {
+        name: _split(consultation_sums(base, by=["partner", name], **options), name, "sessions")
+        for name in ADVICE_GROUPINGS
+        if name != "partner"
+    }
+    queues = _queues_by_partner(period)
+    rows: dict[str, list] = defaultdict(list)
+    for row in _held(period, Scope()):
+        rows[str(row["partner_id"])].append(row)
+    figures = {}
+    for partner in sorted(set(totals) | set(queues) | set(rows)):
+        advice_sums = {name: sums[name].get(partner, {}) for name in sums}
+        advice_sums["partner"] = {partner: totals[partner]["sessions"]} if partner in totals else {}
+        figures[partner] = {
+            "advice": _advice_figures(
+                advice_sums,
+                totals.get(partner, {"sessions": 0, "minutes": 0}),
+                {},
+                queues.get(partner, _queue_figures({}) | {f"by_{name}": {} for name in QUEUE_GROUPINGS}),
+            ),
+            "activities": _activity_figures(rows[partner]),
         }
     return figures
 
 
+QUEUE_GROUPINGS = ("theme", "language", "hour", "weekday")
+
+
+def _queue_figures(row: dict) -> dict:
+    return {
+        "tickets": row.get("tickets", 0),
+        "called": row.get("called", 0),
+        "served": row.get("served", 0),
+        "walked_away": row.get("walked_away", 0),
+        "not_served": row.get("not_served", 0),
+        "long_waits": row.get("long_waits", 0),
+        "waiting_over_30_pct": percent(row.get("long_waits", 0), row.get("called", 0)),
+        "waiting_mean_minutes": _minutes(row.get("waiting_mean")),
+        "waiting_median_minutes": _minutes(row.get("waiting_median")),
+        "waiting_p90_minutes": _minutes(row.get("waiting_p90")),
+        "service_count": row.get("service_count", 0),
+        "service_mean_minutes": _minutes(row.get("service_mean")),
+        "service_median_minutes": _minutes(row.get("service_median")),
+    }
+
+
+def queue(period: Period, *, scope: Scope) -> dict:
+    """The walk-in queue: tickets, walk-aways, waiting times (median, 90th percentile, share over 30
+    minutes) and service times, in total and by theme, language, hour and weekday of the ticket; for an
+    institution, its own tickets (accueil.selectors.tickets_of_partner)."""
+    options = {"start": period.start, "end": period.end, "partner": scope.partner}
+    total = ticket_times(**options)
+    figures = _queue_figures(total[0] if total else {})
+    for name in QUEUE_GROUPINGS:
+        figures[f"by_{name}"] = {
+            str(row[name]): _queue_figures(row) for row in ticket_times(by=[name], **options)
+        }
+    return figures
+
+
+def _queues_by_partner(period: Period) -> dict[str, dict]:
+    """`queue()` of every institution (and "None": the tickets of none), in grouped queries."""
+    options = {"start": period.start, "end": period.end}
+    figures: dict[str, dict] = {
+        str(row["institution"]): _queue_figures(row) for row in ticket_times(by=["institution"], **options)
+    }
+    for name in QUEUE_GROUPINGS:
+        for partner in figures:
+            figures[partner][f"by_{name}"] = {}
+        for row in ticket_times(by=["institution", name], **options):
+            figures[str(row["institution"])][f"by_{name}"][str(row[name])] = _queue_figures(row)
+    return figures
+
+
 def _minutes(duration) -> float | None:
-    return None if duration is None else round(duration.total_seconds() / 60, 1)
+    return None if duration is None else rounded(Decimal(str(duration.total_seconds())) / 60, 1)
 
 
 def gender(advice_figures: dict) -> dict:
-    """The women / men split of the advice sessions whose gender was recorded as woman or man."""
+    """The women / men split of the advice sessions whose gender was recorded as woman or man, in percent
+    with one decimal adding up to 100.0."""
     women = advice_figures["by_gender"].get("woman", 0)
     men = advice_figures["by_gender"].get("man", 0)
+    split = shares({"women": women, "men": men})
     return {
         "women": women,
         "men": men,
-        "women_pct": percent(women, women + men),
-        "men_pct": percent(men, women + men),
+        "women_pct": split["women"],
+        "men_pct": split["men"],
         "other_or_unknown": advice_figures["sessions"] - women - men,
     }
 
@@ -200,7 +319,10 @@ def activities(period: Period, *, scope: Scope) -> dict:
     """Activities held (ended, not cancelled) and their participants, by theme, type, language, organiser
     and audience; fill and show rates; those whose attendance was never recorded are listed, never 0.
     Outreach outings (fairs, events, the Formtruck) are counted apart."""
-    held = _held(period, scope)
+    return _activity_figures(_held(period, scope))
+
+
+def _activity_figures(held: list[dict]) -> dict:
     regular = [row for row in held if row["kind"] != Kind.OUTREACH]
     outreach = [row for row in held if row["kind"] == Kind.OUTREACH]
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -249,19 +371,16 @@ def activities(period: Period, *, scope: Scope) -> dict:
 
 
 def multimedia(period: Period) -> dict:
-    """Entries into the multimedia space, its average occupancy by hour, digital help by topic."""
-    occupancy = occupancy_by_weekday_hour(start=period.since, end=period.until)
-    by_hour: dict[int, list] = defaultdict(list)
-    for (_weekday, hour), slot in occupancy.items():
-        by_hour[hour].append(slot)
+    """Entries into the multimedia space, its average occupancy by hour (over every count made in that
+    hour), digital help by topic (with its average length; None without help)."""
+    occupancy = occupancy_by_hour(start=period.since, end=period.until)
     return {
         "entries": entries_total(start=period.since, end=period.until),
         "occupancy_by_hour": {
-            str(hour): round(sum(slot.devices + slot.documentary for slot in slots) / len(slots), 1)
-            for hour, slots in sorted(by_hour.items())
+            str(hour): mean(people, counts, 1) for hour, (people, counts) in sorted(occupancy.items())
         },
         "help_by_topic": {
-            row.topic.code: {"count": row.count, "minutes_mean": row.average_minutes}
+            row.topic.code: {"count": row.count, "minutes_mean": mean(row.minutes, row.count)}
             for row in help_by_topic(start=period.since, end=period.until)
         },
     }
@@ -313,16 +432,48 @@ def team(period: Period) -> dict:
     return {group: sum(roles.get(role, 0) for role in members) for group, members in TEAM.items()}
 
 
+ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
+# Followers are counted at a moment (the end of the period); page views add up over its months.
+STOCKS = ("facebook_followers", "twitter_followers")
+
+
+def _whole_months(period: Period) -> list[tuple[int, int]] | None:
+    """The (year, month) of a period made of whole calendar months; None for any other period."""
+    if period.start.day != 1 or (period.end + timedelta(days=1)).day != 1:
+        return None
+    months, day = [], period.start
+    while day <= period.end:
+        months.append((day.year, day.month))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
 def online(period: Period, *, emails_answered: int) -> dict:
-    """Followers and page views entered for the period's first year; e-mail questions answered, from the
-    reception log (the contacts through the info mailbox, counted with the contacts)."""
-    entered = OnlineFigures.objects.filter(year=period.start.year).first()
-    return {
-        "facebook_followers": entered.facebook_followers if entered else None,
-        "twitter_followers": entered.twitter_followers if entered else None,
-        "web_page_views": entered.web_page_views if entered else None,
-        "emails_answered": emails_answered,
-    }
+    """What the app cannot see, as the director entered it: for a calendar year, its yearly figures (or
+    the sum of its twelve months); for a period of whole months, page views summed over its months and
+    followers at the end of its last month; None where a month is missing or for a period that is not
+    made of whole months. E-mail questions answered come from the reception log."""
+    figures: dict = dict.fromkeys(ONLINE_FIELDS)
+    months = _whole_months(period)
+    if months:
+        entered = {
+            (row.year, row.month): row
+            for row in OnlineMonth.objects.filter(year__gte=months[0][0], year__lte=months[-1][0]).order_by()
+        }
+        rows = [entered.get(key) for key in months]
+        last = rows[-1]
+        for name in ONLINE_FIELDS:
+            if name in STOCKS:
+                figures[name] = getattr(last, name) if last else None
+            elif all(row and getattr(row, name) is not None for row in rows):
+                figures[name] = sum(getattr(row, name) for row in rows)
+    if period.start.month == 1 and period.start.day == 1 and months and len(months) == 12:
+        yearly = OnlineFigures.objects.filter(year=period.start.year).first()
+        for name in ONLINE_FIELDS:
+            if yearly and getattr(yearly, name) is not None:
+                figures[name] = getattr(yearly, name)
+    figures["emails_answered"] = emails_answered
+    return figures
 
 
 # --- the whole report ----------------------------------------------------------------------------
@@ -363,7 +514,7 @@ def theme_by_month(period: Period, *, theme: str, scope: Scope | None = None) ->
         lambda: {"visits": 0, "sessions": 0, "activities": 0, "participants": 0}
     )
     if scope.centre:
-        for row in visit_sums(start=since, end=until, by=["theme", "month"], channels=["on_site"]):
+        for row in visit_sums(start=since, end=until, by=["theme", "month"], channels=[ON_SITE]):
             if row["theme"] == theme:
                 months[row["month"].strftime("%Y-%m")]["visits"] += row["people"]
     for row in consultation_sums(_consultations(scope), start=since, end=until, by=["theme", "month"]):

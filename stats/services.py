@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citedesmetiers.services import audit_record
-from stats.models import OnlineFigures, ReportText
+from stats.models import OnlineFigures, ProtectedYear, ReportText
 
 TEXT_FIELDS = ("preamble_fr", "preamble_nl", "preamble_en", "highlights_fr", "highlights_nl", "highlights_en")
 ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
@@ -40,4 +40,17 @@ def online_figures_save(*, year: int, user, values: dict, now: datetime | None =
     """Writes what social media and the website counted in a year (None: not known)."""
     return _save(
         OnlineFigures, ONLINE_FIELDS, "online_figures.update", year=year, user=user, values=values, now=now
+    )
+
+
+def protection_keep(*, year: int, fingerprint: str, marks: dict, now: datetime | None = None) -> None:
+    """Keeps the marks of a year's publications for the counts of `fingerprint` (the system's figures,
+    not a person's action: not audited)."""
+    ProtectedYear.objects.update_or_create(
+        year=year,
+        defaults={
+            "fingerprint": fingerprint,
+            "marks": [[list(key), mark] for key, mark in sorted(marks.items())],
+            "computed_at": now or timezone.now(),
+        },
     )

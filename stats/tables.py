@@ -1,25 +1,30 @@
 """The report's figures as tables people read: labels in the active language, this period next to the
-same period a year earlier, and small-cell protection on every table meant for publication.
+same days a year earlier with the change, in a fixed order (never by size, which would tell something
+about a hidden count), and, in a publication, each count as the year's protection shows it.
 
-Each table is built once here and rendered by the dashboard, the printable report, the PDF, the
-workbook (one sheet per table) and the CSV. Counts from 1 to 4 are shown as "<5" (stats.suppression),
-with the other cells needed so that none can be worked out from the totals."""
+Each table is built once here and rendered by the dashboard, the printable report, the PDF, the workbook
+(one sheet per table) and the CSV (stats.exports, through `Table.grid()`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import partial
 
 from django.utils import formats
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from activites.models import Kind
 from citedesmetiers.models import AgeBand, Audience, Gender, Language, Partner, Status, Theme
 from conseil.models import HeardOf, Mode, Topic
 from ressources.models import HelpTopic
 from stats import definitions
-from stats.suppression import SUPPRESSED, THRESHOLD, protect_column
+from stats.periods import OPENING_DAY, Comparison
+from stats.publication import Publication, share_shown, statistic_shown
+from stats.selectors import QUEUE_GROUPINGS, rounded
+from stats.suppression import MARKS, WITHHELD
 
 # Row labels the tables do not find in a reference table.
 NONE_LABEL = gettext_lazy("Not recorded")
@@ -34,68 +39,170 @@ MODE_OF_SERVICE = {
     "multimedia_documentation": gettext_lazy("Multimedia and documentation"),
     "activity_participants": gettext_lazy("Activity participants"),
     "outreach": gettext_lazy("Outreach (fairs, events, Formtruck)"),
-    "remote": gettext_lazy("E-mail and phone"),
+    "remote": gettext_lazy("E-mail, phone and other remote contacts"),
 }
 TEAM_LABELS = {
     "back_office": gettext_lazy("Back office"),
     "advisers": gettext_lazy("Advisers"),
     "reception_and_stewards": gettext_lazy("Reception agents and digital stewards"),
 }
+# Tables where one item counts under several rows: said under the table, and the total is not a number
+# of sessions or activities.
+MENTIONS_NOTES = {
+    "advice_topic": gettext_lazy(
+        "A session may touch several topics and counts under each: the total counts topics, not sessions."
+    ),
+    "activities_language": gettext_lazy(
+        "An activity held in several languages counts under each: the total is not a number of activities."
+    ),
+    "activities_audience": gettext_lazy(
+        "An activity meant for several audiences counts under each: the total is not a number of activities."
+    ),
+}
+
+
+def change(current, previous, *, share: bool = False) -> float | None:
+    """The change from a year earlier: in percent of the earlier count, or for a share in percentage
+    points; one decimal, half up; None when either is not a number (hidden, not known) or from zero."""
+    if not isinstance(current, int | float) or not isinstance(previous, int | float):
+        return None
+    if share:
+        return rounded(Decimal(str(current)) - Decimal(str(previous)), 1)
+    if not previous:
+        return None
+    return rounded((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous), 1)
+
+
+@dataclass
+class Row:
+    """One line of a table: its code and label, the value this period and a year earlier (a count, a
+    mark such as "<5", or None: not known), and its unit ("%" for a share)."""
+
+    code: str
+    label: str
+    value: object
+    previous: object = None
+    unit: str = ""
+    definition: str = ""
+    # The men's share beside the women's (this period, a year earlier): one headline figure.
+    extra: tuple = (None, None)
+
+    @property
+    def share(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def change(self) -> float | None:
+        return change(self.value, self.previous, share=self.share)
 
 
 @dataclass
 class Table:
-    """One table: its title, what it shows, rows of (label, value, previous value); `protected` when its
-    counts went through small-cell protection (values may then be the "<5" marker)."""
+    """A table of counts by category, this period next to a year earlier: its rows, its total (None for a
+    table without one), `protected` when it is a publication's (values may be marks)."""
 
     key: str
     title: str
     definition: str = ""
-    rows: list[tuple[str, object, object]] = field(default_factory=list)
-    total: tuple[object, object] | None = None
+    rows: list[Row] = field(default_factory=list)
+    total: Row | None = None
     protected: bool = False
-    unit: str = ""
+    headings: tuple[str, str] = ("", "")
+    note: str = ""
 
     @property
-    def columns(self) -> tuple[str, str, str]:
-        return (_("Item"), _("This period"), _("A year earlier"))
+    def columns(self) -> tuple[str, str, str, str]:
+        return (_("Item"), *self.headings, pgettext("difference from a year earlier", "Change"))
+
+    def grid(self) -> list[list]:
+        """The header and the rows (total last) as cells for a spreadsheet: values, then the change."""
+        rows = [*self.rows, *([self.total] if self.total else [])]
+        return [list(self.columns), *[[row.label, row.value, row.previous, row.change] for row in rows]]
 
 
-def _reference_labels(model, key: str = "code") -> Callable[[str], str]:
-    names = {str(getattr(row, key)): str(row) for row in model.objects.all()}
-    return lambda code: names.get(code, str(NONE_LABEL) if code in ("", "None") else code)
+@dataclass
+class GridTable:
+    """A table of several figures per row, for this period only (the queue by theme, hour...)."""
+
+    key: str
+    title: str
+    definition: str
+    columns: list[str]
+    units: list[str]
+    rows: list[list]
+    protected: bool = False
+    note: str = ""
+
+    def grid(self) -> list[list]:
+        return [list(self.columns), *self.rows]
+
+    @property
+    def body(self) -> list[tuple[str, list[tuple[object, str]]]]:
+        """Each row as (label, [(value, unit), ...]), for the templates."""
+        return [(row[0], list(zip(row[1:], self.units[1:], strict=True))) for row in self.rows]
 
 
-def _choice_labels(choices) -> Callable[[str], str]:
-    names = {str(value): str(label) for value, label in choices}
-    return lambda code: names.get(code, str(NONE_LABEL) if code in ("", "None") else code)
+# --- labels and order ---------------------------------------------------------------------------------
+
+Names = tuple[Callable[[str], str], list[str]]
 
 
-def _month_label(key: str) -> str:
+def _named(names: dict[str, str]) -> Names:
+    return (lambda code: names.get(code, str(NONE_LABEL) if code in ("", "None") else code)), list(names)
+
+
+def _reference(model, key: str = "code") -> Names:
+    return _named({str(getattr(row, key)): str(row) for row in model.objects.all()})
+
+
+def _choices(choices) -> Names:
+    return _named({str(value): str(label) for value, label in choices})
+
+
+def month_label(key: str, within=None) -> str:
+    """A month key (YYYY-MM) as people read it: "janvier 2025"; with the days counted when the period
+    `within` holds only part of it: "décembre 2026 (1–4)"."""
     year, month = (int(part) for part in key.split("-"))
-    return formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
+    first = date(year, month, 1)
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    label = formats.date_format(first, "YEAR_MONTH_FORMAT")
+    if within is not None and (within.start > first or within.end < last):
+        start, end = max(first, within.start), min(last, within.end)
+        days = f"{start.day}" if start == end else f"{start.day}–{end.day}"
+        label = f"{label} ({days})"
+    return label
 
 
-LABELS: dict[str, Callable[[], Callable[[str], str]]] = {
-    "theme": lambda: _reference_labels(Theme),
-    "partner": lambda: _reference_labels(Partner, "pk"),
-    "language": lambda: _reference_labels(Language),
-    "gender": lambda: _reference_labels(Gender),
-    "age_band": lambda: _reference_labels(AgeBand),
-    "status": lambda: _reference_labels(Status),
-    "topic": lambda: _reference_labels(Topic),
-    "help_topic": lambda: _reference_labels(HelpTopic),
-    "kind": lambda: _choice_labels(Kind.choices),
-    "audience": lambda: _choice_labels(Audience.choices),
-    "mode": lambda: _choice_labels(Mode.choices),
-    "heard_of": lambda: _choice_labels(HeardOf.choices),
-    "age_group": lambda: _choice_labels(AGE_GROUP_LABELS.items()),
-    "service": lambda: _choice_labels(MODE_OF_SERVICE.items()),
-    "team": lambda: _choice_labels(TEAM_LABELS.items()),
-    "weekday": lambda: lambda code: str(WEEKDAYS[int(code) - 1]),
-    "hour": lambda: lambda code: f"{int(code):02d}:00",
-    "month": lambda: _month_label,
+LABELS: dict[str, Callable[[], Names]] = {
+    "theme": lambda: _reference(Theme),
+    # A visit without a theme is a question of general information, not a theme left out.
+    "visit_theme": lambda: _named(
+        {str(row.code): str(row) for row in Theme.objects.all()} | {"": str(_("General information"))}
+    ),
+    "partner": lambda: _reference(Partner, "pk"),
+    "language": lambda: _reference(Language),
+    "gender": lambda: _reference(Gender),
+    "age_band": lambda: _reference(AgeBand),
+    "status": lambda: _reference(Status),
+    "topic": lambda: _reference(Topic),
+    "help_topic": lambda: _reference(HelpTopic),
+    "kind": lambda: _choices(Kind.choices),
+    "audience": lambda: _choices(Audience.choices),
+    "mode": lambda: _choices(Mode.choices),
+    "heard_of": lambda: _choices(HeardOf.choices),
+    "age_group": lambda: _choices(AGE_GROUP_LABELS.items()),
+    "service": lambda: _choices(MODE_OF_SERVICE.items()),
+    "team": lambda: _choices(TEAM_LABELS.items()),
+    "weekday": lambda: ((lambda code: str(WEEKDAYS[int(code) - 1])), [str(day) for day in range(1, 8)]),
+    "hour": lambda: ((lambda code: f"{int(code):02d}:00"), [str(hour) for hour in range(24)]),
+    "month": lambda: (month_label, []),
 }
+
+
+def _ordered(codes: set[str], order: list[str]) -> list[str]:
+    """The codes in the reference order, unknown ones after in code order, "not recorded" last."""
+    rank = {code: index for index, code in enumerate(order)}
+    return sorted(codes, key=lambda code: (code in ("", "None"), rank.get(code, len(rank)), code))
 
 
 def _get(figures: dict | None, path: str):
@@ -107,86 +214,174 @@ def _get(figures: dict | None, path: str):
     return value
 
 
-def counts_table(
-    key: str,
-    title: str,
-    current: dict | None,
-    previous: dict | None,
-    *,
-    name: Callable[[str], str],
-    definition: str = "",
-    order: list[str] | None = None,
-    protect: bool = True,
-) -> Table:
-    """A table of counts by category with its total, both periods, protected for publication."""
-    known_before = previous is not None
-    current, previous = current or {}, previous or {}
-    keys = order or sorted(set(current) | set(previous), key=lambda code: (-current.get(code, 0), code))
-    now_values = [current.get(code, 0) for code in keys]
-    then_values = [previous.get(code, 0) for code in keys]
-    if protect:
-        now = protect_column(now_values)
-        then = protect_column(then_values)
-        now_cells, then_cells = _marked(now_values, now.cells), _marked(then_values, then.cells)
-        total = (_marked([sum(now_values)], [now.total])[0], _marked([sum(then_values)], [then.total])[0])
-    else:
-        now_cells, then_cells = now_values, then_values
-        total = (sum(now_values), sum(then_values))
-    if not known_before:  # nothing to compare with (before the opening): "—", not zeros
-        then_cells, total = [None] * len(keys), (total[0], None)
-    rows = [
-        (name(code), value, before) for code, value, before in zip(keys, now_cells, then_cells, strict=True)
-    ]
-    return Table(key, title, definition, rows, total, protected=protect)
+# --- the report's tables ------------------------------------------------------------------------------
 
 
-# A count hidden only so that a small one cannot be worked out from the totals: it is not small itself.
-HIDDEN = "x"
+@dataclass
+class Side:
+    """One column of the report: the figures of its days and, for a publication, its protection."""
+
+    figures: dict | None
+    publication: Publication | None = None
+
+    def counts(
+        self, table: str, scope: str, values: dict[str, int]
+    ) -> tuple[Callable[[str], object], object]:
+        """(the value shown for a code, the total shown) of a table of counts."""
+        total = sum(values.values())
+        keys = self.publication.table_keys(table, scope) if self.publication else None
+        if keys is None:
+            return (lambda code: values.get(code, 0)), total
+        cell, total_key = keys
+        withheld = self.publication.withheld(total_key)
+
+        def shown(code: str):
+            key = cell(code)
+            if key not in self.publication.system.values and withheld:
+                return WITHHELD
+            return self.publication.shown(key, values.get(code, 0))
+
+        return shown, self.publication.shown(total_key, total)
 
 
-def _marked(values: list[int], cells) -> list:
-    """The protected cells, each hidden one marked "<5" when it is small and "x" when it was hidden only
-    to protect another (showing "<5" there would tell something false)."""
-    return [
-        (str(cell) if 0 < value < THRESHOLD else HIDDEN) if cell is SUPPRESSED else cell
-        for value, cell in zip(values, cells, strict=True)
-    ]
+@dataclass
+class Report:
+    """What the tables are made of: the comparison, both sides and the scope ("centre" or a partner id)."""
 
+    comparison: Comparison
+    current: Side
+    previous: Side
+    scope: str = "centre"
+    names: dict[str, Names] = field(default_factory=dict)
 
-def figures_table(current: dict, previous: dict) -> Table:
-    """The key figures of the report with their definitions' titles (totals: not small cells)."""
-    rows = []
-    for key in definitions.KEY_FIGURES:
-        if _get(current, key.split(".")[0]) is None:
-            continue  # a section this scope does not see
-        rows.append((definitions.label(key), _get(current, key), _get(previous, key)))
-    return Table("figures", _("Key figures"), "", rows, None, protected=False)
+    @property
+    def protected(self) -> bool:
+        return self.current.publication is not None
 
+    def name(self, kind: str) -> Names:
+        """The labels and order of a kind of code, read once for the whole report."""
+        if kind not in self.names:
+            self.names[kind] = LABELS[kind]()
+        return self.names[kind]
 
-def report_tables(current: dict, previous: dict) -> list[Table]:
-    """Every table of the report, in the order of the printed report, in the active language."""
-    tables = [figures_table(current, previous)]
-    namers: dict[str, Callable[[str], str]] = {}
+    @property
+    def headings(self) -> tuple[str, str]:
+        return self.comparison.heading, self.comparison.previous_heading
 
-    def namer(kind: str) -> Callable[[str], str]:
-        """The labels of a kind of code, read once for the whole report."""
-        if kind not in namers:
-            namers[kind] = LABELS[kind]()
-        return namers[kind]
+    def counts_table(
+        self,
+        key: str,
+        title,
+        path: str | Callable[[dict], dict],
+        kind: str,
+        *,
+        definition: str = "",
+        earlier: Callable[[str], str | None] | None = None,
+        with_total: bool = True,
+    ) -> Table:
+        """A table of counts by category with its total, this period and the same days a year earlier
+        (`earlier`: the code of the same row a year earlier, None for a row before the opening)."""
+        read = path if callable(path) else (lambda figures: _get(figures, path))
+        now_values = read(self.current.figures or {}) or {}
+        before_values = read(self.previous.figures or {}) or {}
+        earlier = earlier or (lambda code: code)
+        name, order = self.name(kind)
+        # A month a year earlier is another code: the rows are this period's months.
+        codes = set(now_values) if kind == "month" else set(now_values) | set(before_values)
+        shown_now, total_now = self.current.counts(key, self.scope, now_values)
+        shown_before, total_before = self.previous.counts(key, self.scope, before_values)
+        known = self.previous.figures is not None
 
-    def add(key: str, path: str, title, labels: str, definition_key: str = "", **options):
-        definition = definitions.definition(definition_key) if definition_key else ""
-        tables.append(
-            counts_table(
-                key,
-                str(title),
-                _get(current, path),
-                _get(previous, path),
-                name=namer(labels),
-                definition=definition,
-                **options,
-            )
+        def before(code: str):
+            code = earlier(code)
+            return shown_before(code) if known and code is not None else None
+
+        if kind == "month":
+            name = partial(month_label, within=self.comparison.current)
+        rows = [Row(code, name(code), shown_now(code), before(code)) for code in _ordered(codes, order)]
+        total = None
+        if with_total:
+            total = Row("", str(_("Total")), total_now, total_before if known else None)
+        return Table(
+            key,
+            str(title),
+            definition,
+            rows,
+            total,
+            protected=self.protected,
+            headings=self.headings,
+            note=str(MENTIONS_NOTES.get(key, "")),
         )
+
+
+def _year_earlier(code: str) -> str | None:
+    """The month a year before a month key, None before the centre opened."""
+    year, month = (int(part) for part in code.split("-"))
+    earlier = date(year - 1, month, 1)
+    opening_month = OPENING_DAY.replace(day=1)
+    return None if earlier < opening_month else f"{earlier:%Y-%m}"
+
+
+def key_figures(report: Report) -> list[Row]:
+    """The headline figures with their label, definition, value a year earlier and change."""
+    rows = []
+    scope = report.scope
+    for key in definitions.KEY_FIGURES:
+        section = key.split(".")[0]
+        if section not in (report.current.figures or {}):
+            continue
+        unit = "%" if key.endswith("_pct") else ""
+        value = _shown_figure(report.current, key, scope)
+        previous = _shown_figure(report.previous, key, scope) if report.previous.figures is not None else None
+        row = Row(key, definitions.label(key), value, previous, unit, definitions.definition(key))
+        if key == "gender.women_pct":
+            row.extra = tuple(_complement(shown) for shown in (value, previous))
+        rows.append(row)
+    return rows
+
+
+def _complement(share):
+    """The men's share from the women's (they add up to 100.0), hidden or unknown alike."""
+    if not isinstance(share, int | float):
+        return share
+    return rounded(100 - Decimal(str(share)), 1)
+
+
+def _shown_figure(side: Side, key: str, scope: str):
+    """A headline figure as this side shows it: a count through the protection, a share or a mean only
+    where it cannot give a small count away."""
+    figures = side.figures or {}
+    value = _get(figures, key)
+    publication = side.publication
+    if publication is None:
+        return value
+    from stats.publication import KEY_FIGURES
+
+    if key in KEY_FIGURES and isinstance(value, int):
+        return publication.shown(KEY_FIGURES[key](scope), value)
+    if key == "gender.women_pct" or key == "gender.men_pct":
+        women, men = figures["gender"]["women"], figures["gender"]["men"]
+        cells = [publication.shown(("advice", scope, "gender", code), 0) for code in ("woman", "man")]
+        if any(cell in MARKS for cell in cells):
+            return "x"
+        return share_shown(women, women + men, value)
+    if key == "questionnaires.satisfied_pct":
+        satisfaction = figures["questionnaires"]["satisfaction"]
+        satisfied = satisfaction.get("3", 0) + satisfaction.get("4", 0)
+        return share_shown(satisfied, sum(satisfaction.values()), value)
+    if key == "advice.minutes_mean":
+        return statistic_shown(figures["advice"]["sessions"], value)
+    return value
+
+
+def report_tables(report: Report) -> list[Table]:
+    """Every table of the report, in the order of the printed report, in the active language."""
+    current = report.current.figures
+    tables: list[Table] = []
+
+    def add(key, path, title, kind, definition_key="", **options):
+        definition = definitions.definition(definition_key) if definition_key else ""
+        tables.append(report.counts_table(key, title, path, kind, definition=definition, **options))
 
     if "contacts" in current:
         add(
@@ -195,8 +390,6 @@ def report_tables(current: dict, previous: dict) -> list[Table]:
             _("Services delivered, by mode"),
             "service",
             "contacts.services_total",
-            order=list(MODE_OF_SERVICE),
-            protect=False,
         )
         add(
             "contacts_month",
@@ -204,40 +397,19 @@ def report_tables(current: dict, previous: dict) -> list[Table]:
             _("Visits by month"),
             "month",
             "contacts.on_site_visits",
-            order=sorted(set(_get(current, "contacts.by_month") or {})),
-            protect=False,
+            earlier=_year_earlier,
         )
-        add(
-            "contacts_weekday",
-            "contacts.by_weekday",
-            _("Visits by weekday"),
-            "weekday",
-            order=[str(day) for day in range(1, 8)],
-            protect=False,
-        )
-        add(
-            "contacts_hour",
-            "contacts.by_hour",
-            _("Visits by hour"),
-            "hour",
-            order=sorted(_get(current, "contacts.by_hour") or {}, key=int),
-            protect=False,
-        )
-        add("contacts_theme", "contacts.by_theme", _("Visits by theme"), "theme")
+        add("contacts_weekday", "contacts.by_weekday", _("Visits by weekday"), "weekday")
+        add("contacts_hour", "contacts.by_hour", _("Visits by hour"), "hour")
+        add("contacts_theme", "contacts.by_theme", _("Visits by theme"), "visit_theme")
     add("advice_theme", "advice.by_theme", _("Advice sessions by theme"), "theme", "advice.sessions")
     add("advice_topic", "advice.by_topic", _("Advice sessions by topic"), "topic")
-    add("advice_partner", "advice.by_partner", _("Advice sessions by institution"), "partner")
+    if report.scope == "centre":
+        add("advice_partner", "advice.by_partner", _("Advice sessions by institution"), "partner")
     add("advice_language", "advice.by_language", _("Advice sessions by language"), "language")
     add("advice_mode", "advice.by_mode", _("Advice sessions by mode"), "mode")
     add("advice_gender", "advice.by_gender", _("Advice sessions by gender"), "gender", "gender.women_pct")
-    add(
-        "advice_age",
-        "advice.by_age_group",
-        _("Advice sessions by age"),
-        "age_group",
-        "advice.by_age_group",
-        order=list(AGE_GROUP_LABELS),
-    )
+    add("advice_age", "advice.by_age_group", _("Advice sessions by age"), "age_group", "advice.by_age_group")
     add("advice_age_band", "advice.by_age_band", _("Advice sessions by age band"), "age_band")
     add("activities_theme", "activities.by_theme", _("Activities by theme"), "theme", "activities.count")
     add(
@@ -248,32 +420,96 @@ def report_tables(current: dict, previous: dict) -> list[Table]:
         "activities.participants",
     )
     add("activities_kind", "activities.by_kind", _("Activities by type"), "kind")
-    add("activities_partner", "activities.by_partner", _("Activities by organiser"), "partner")
+    if report.scope == "centre":
+        add("activities_partner", "activities.by_partner", _("Activities by organiser"), "partner")
     add("activities_language", "activities.by_language", _("Activities by language"), "language")
     add("activities_audience", "activities.by_audience", _("Activities by audience"), "audience")
     if "multimedia" in current:
-        help_now = {
-            code: row["count"] for code, row in (_get(current, "multimedia.help_by_topic") or {}).items()
-        }
-        help_then = {
-            code: row["count"] for code, row in (_get(previous, "multimedia.help_by_topic") or {}).items()
-        }
-        tables.append(
-            counts_table(
-                "help_topic",
-                _("Digital help by topic"),
-                help_now,
-                help_then,
-                name=namer("help_topic"),
-                definition=definitions.definition("multimedia.help_by_topic"),
-            )
+        add(
+            "help_topic",
+            lambda figures: {
+                code: row["count"] for code, row in (_get(figures, "multimedia.help_by_topic") or {}).items()
+            },
+            _("Digital help by topic"),
+            "help_topic",
+            "multimedia.help_by_topic",
         )
     if "questionnaires" in current:
-        for name, title, labels in (
-            ("status", _("Questionnaires: status"), "status"),
-            ("heard_of", _("Questionnaires: how they heard of the centre"), "heard_of"),
-        ):
-            add(f"questionnaire_{name}", f"questionnaires.profile.{name}", title, labels)
+        add("questionnaire_status", "questionnaires.profile.status", _("Questionnaires: status"), "status")
+        add(
+            "questionnaire_heard_of",
+            "questionnaires.profile.heard_of",
+            _("Questionnaires: how they heard of the centre"),
+            "heard_of",
+        )
     if "team" in current:
-        add("team", "team", _("The team"), "team", "team", order=list(TEAM_LABELS), protect=False)
+        add("team", "team", _("The team"), "team", "team")
     return tables
+
+
+def queue_tables(report: Report) -> list[GridTable]:
+    """The walk-in queue of this period by theme, language, hour and weekday: tickets, walk-aways,
+    waiting (median, 90th percentile, share over 30 minutes) and service (median) times."""
+    queue = _get(report.current.figures, "advice.queue")
+    if not queue:
+        return []
+    titles = {
+        "theme": _("The queue by theme"),
+        "language": _("The queue by language"),
+        "hour": _("The queue by hour of arrival"),
+        "weekday": _("The queue by weekday"),
+    }
+    columns = [
+        _("Item"),
+        _("Tickets"),
+        _("Walked away"),
+        _("Median wait (min)"),
+        _("90 % waited at most (min)"),
+        _("Waited over 30 min"),
+        _("Median consultation (min)"),
+    ]
+    units = ["", "", "", "min", "min", "%", "min"]
+    publication, scope = report.current.publication, report.scope
+    tables = []
+    for grouping in QUEUE_GROUPINGS:
+        name, order = report.name(grouping)
+        values = queue[f"by_{grouping}"]
+        rows = []
+        for code in [*_ordered(set(values), order), None]:
+            row = queue if code is None else values[code]
+            label = str(_("Total")) if code is None else name(code)
+            rows.append([label, *_queue_cells(row, publication, scope, grouping, code)])
+        tables.append(
+            GridTable(
+                f"queue_{grouping}",
+                str(titles[grouping]),
+                definitions.definition("advice.queue"),
+                [str(column) for column in columns],
+                units,
+                rows,
+                protected=publication is not None,
+            )
+        )
+    return tables
+
+
+def _queue_cells(row: dict, publication: Publication | None, scope: str, grouping: str, code) -> list:
+    cells = [
+        row["tickets"],
+        row["walked_away"],
+        row["waiting_median_minutes"],
+        row["waiting_p90_minutes"],
+        row["waiting_over_30_pct"],
+        row["service_median_minutes"],
+    ]
+    if publication is None:
+        return cells
+    where = (scope, "*") if code is None else (scope, grouping, code)
+    return [
+        publication.shown(("tickets", *where), row["tickets"]),
+        publication.shown(("walkaways", *where), row["walked_away"]),
+        statistic_shown(row["called"], row["waiting_median_minutes"]),
+        statistic_shown(row["called"], row["waiting_p90_minutes"]),
+        share_shown(row["long_waits"], row["called"], row["waiting_over_30_pct"]),
+        statistic_shown(row["service_count"], row["service_median_minutes"]),
+    ]

@@ -1,6 +1,7 @@
 """The director's dashboard, the printable annual report and its exports, and the director's texts and
 online figures. The director and coordinators see the whole centre; a partner lead, their institution."""
 
+import contextlib
 from datetime import timedelta
 
 from django.contrib import messages
@@ -32,21 +33,20 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _period(request: HttpRequest) -> tuple[periods.Period, PeriodForm]:
-    """The period asked for: `?period=<slug>` (links, exports), the picker's fields, or this year."""
+    """The period asked for: `?period=<slug>` (links, exports), the picker's fields, or this year to
+    date (last year on the first of January)."""
     today = timezone.localdate()
+    chosen = periods.default(today=today)
     slug = request.GET.get("period", "")
     if slug:
-        try:
+        with contextlib.suppress(ValueError):  # an unknown period: the default one
             chosen = periods.parse(slug)
-        except ValueError:
-            chosen = periods.year(today.year)
         return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
     if "year" in request.GET:
         form = PeriodForm(request.GET, today=today)
         if form.is_valid():
             return form.period(), form
-        return periods.year(today.year), form
-    chosen = periods.year(today.year)
+        return chosen, form
     return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
 
 
@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The figures of a period next to the same days a year earlier, with definitions and charts."""
     scope = _scope(request)
     period, form = _period(request)
-    context = report.report_context(period, scope=scope)
+    context = report.report_context(period, scope=scope, output=report.INTERNAL)
     themes = reference_rows(Theme)
     theme = next((row for row in themes if row.code == request.GET.get("theme")), None)
     context |= {
@@ -64,7 +64,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "month_links": _months_of(period),
         "themes": themes,
         "theme": theme,
-        "theme_rows": selectors.theme_by_month(period, theme=theme.code, scope=scope) if theme else [],
+        "theme_rows": (
+            selectors.theme_by_month(context["comparison"].current, theme=theme.code, scope=scope)
+            if theme
+            else []
+        ),
     }
     return render(request, "stats/dashboard.html", context)
 
@@ -93,7 +97,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     period, _form = _period(request)
     language = _language(request)
     with translation.override(language):
-        context = report.report_context(period, scope=scope)
+        context = report.report_context(period, scope=scope, output=report.PUBLICATION)
         return render(request, "stats/report_print.html", context | {"standalone": True})
 
 

@@ -1,24 +1,59 @@
 """Numbers of the report as people read them in the active language (38 167, 38.167, 53,2 %)."""
 
-from django import template
-from django.utils.translation import gettext as _
+from datetime import datetime
 
-from stats.report import change_pct, number
+from django import template
+from django.utils import formats
+from django.utils.translation import pgettext
+
+from stats.tables import month_label
 
 register = template.Library()
 
+NBSP = "\u00a0"
+
+
+def figure_text(value, unit: str = "") -> str:
+    """A count, a share or a time in the active language: grouped thousands; a share with one decimal
+    and its % sign; minutes with one decimal (the heading says "min"); a mark ("<5", "x", "·") as it
+    is; "—" for a figure not known."""
+    if value is None:
+        return "—"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    if unit in ("%", "min") or (isinstance(value, float) and not value.is_integer()):
+        text = formats.number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+    else:
+        text = formats.number_format(int(value), force_grouping=True, use_l10n=True)
+    return f"{text}{NBSP}%" if unit == "%" else text
+
 
 @register.filter
-def figure(value) -> str:
-    """A count or a percentage in the active language; "<5" for a protected cell; "—" for unknown."""
-    return number(value)
+def figure(value, unit: str = "") -> str:
+    """A figure in the active language (see figure_text); `unit` is "%" for a share, "min" for minutes."""
+    return figure_text(value, unit)
 
 
 @register.filter
-def change(current, previous) -> str:
-    """The change from a year earlier: "+12.5 %", "−3 %", or "—" when there is nothing to compare."""
-    value = change_pct(current, previous)
+def signed_change(row) -> str:
+    """The change of a row from a year earlier: "+12,5 %" for a count, "+1,2 pt" (percentage points) for
+    a share, "—" when there is nothing to compare."""
+    value = row.change
     if value is None:
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return _("%(sign)s%(value)s %%") % {"sign": sign, "value": number(abs(value))}
+    number = formats.number_format(abs(value), decimal_pos=1, use_l10n=True, force_grouping=True)
+    unit = pgettext("percentage points, abbreviated", "pp") if row.share else "%"
+    return f"{sign}{number}{NBSP}{unit}"
+
+
+@register.filter
+def month_name(key: str) -> str:
+    """A month key (YYYY-MM) as people read it: "janvier 2025"."""
+    return month_label(key)
+
+
+@register.filter
+def day(value) -> str:
+    """An ISO date or date-time (as the figures carry them) as the active language writes the day."""
+    return formats.date_format(datetime.fromisoformat(str(value)), "DATE_FORMAT")

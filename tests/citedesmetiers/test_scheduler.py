@@ -29,7 +29,7 @@ from tests.servers import BASE_DIR, PRODUCTION, database_url
 
 pytestmark = pytest.mark.django_db
 
-COMMANDS = ["send_emails", "close_queue", "purge_registrations", "purge_expired"]
+COMMANDS = ["send_emails", "close_queue", "purge_registrations", "purge_expired", "protect_publications"]
 
 
 def _job(command: str) -> scheduler.Job:
@@ -45,6 +45,8 @@ def test_every_job_is_due_the_first_time_and_each_again_after_its_interval():
     assert scheduler.jobs_due(now=now + timedelta(minutes=1)) == []
     assert [job.command for job in scheduler.jobs_due(now=now + timedelta(minutes=2))] == ["send_emails"]
     due = scheduler.jobs_due(now=now + timedelta(hours=1))
+    assert [job.command for job in due] == COMMANDS[:-1]  # the publications every 6 hours
+    due = scheduler.jobs_due(now=now + timedelta(hours=6))
     assert [job.command for job in due] == COMMANDS
 
 

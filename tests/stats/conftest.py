@@ -11,7 +11,7 @@ from activites import services as agenda
 from citedesmetiers.models import Partner, User
 from citedesmetiers.roles import Role
 from ressources import services as space
-from stats.models import OnlineFigures
+from stats.models import OnlineFigures, OnlineMonth
 from tests.factories import activity, consultation, registration, staff, visit
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -117,6 +117,15 @@ def march():
     director = staff(Role.DIRECTOR)
     OnlineFigures.objects.create(
         year=2026,
+        facebook_followers=110,
+        twitter_followers=8,
+        web_page_views=10_900,
+        updated_at=planned,
+        updated_by=director,
+    )
+    OnlineMonth.objects.create(
+        year=2026,
+        month=3,
         facebook_followers=100,
         twitter_followers=7,
         web_page_views=900,

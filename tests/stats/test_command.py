@@ -42,7 +42,14 @@ def test_the_json_of_a_range_of_days_carries_the_documented_keys(march, tmp_path
     for key in DOCUMENTED_KEYS:
         value(document, key)  # present (None allowed for what is not known)
     assert document["format_version"] == 1
-    assert document["period"] == {"start": "2026-03-01", "end": "2026-03-31", "slug": "2026-03-01_2026-03-31"}
+    assert document["period"] == {
+        "start": "2026-03-01",
+        "end": "2026-03-31",
+        "slug": "2026-03-01_2026-03-31",
+        "asked": "2026-03-01_2026-03-31",
+        "running": False,
+    }
+    assert document["classification"] == "internal"
     assert document["contacts"]["total"] == 19
     assert document["online"]["facebook_followers"] == 100
     assert document["previous_year"]["period"]["start"] == "2025-03-01"

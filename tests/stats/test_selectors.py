@@ -97,7 +97,8 @@ def test_an_institution_sees_its_advice_and_its_activities_only(march):
     assert figures["gender"]["women_pct"] == 75.0
     assert figures["activities"]["count"] == 2
     assert figures["activities"]["participants"] == 5
-    assert "queue" not in figures["advice"]
+    # The queue through the same wall: nobody called the March tickets, nor asked for Actiris.
+    assert figures["advice"]["queue"]["tickets"] == 0
     assert set(figures) == {"period", "advice", "gender", "activities"}
 
 

@@ -102,22 +102,26 @@ def march_time():
     return at(2026, 3, 1, 9)
 
 
-def test_the_workbook_and_the_csv_hold_the_figures_with_small_cells_protected(client, march):
+def test_the_workbook_and_the_csv_of_a_month_are_internal_working_files(client, march):
     client.force_login(staff(Role.DIRECTOR))
     response = client.get(url("export", period="2026-03", format="xlsx", lang="en"))
     assert response["Content-Disposition"].endswith('2026-03-en.xlsx"')
     workbook = load_workbook(io.BytesIO(response.content))
     figures = workbook["Key figures"]
+    lines = [row[0] for row in figures.iter_rows(max_row=4, values_only=True)]
+    assert "Internal working document: exact counts, not for publication." in lines
     values = {row[0]: row[1] for row in figures.iter_rows(min_row=5, values_only=True) if row[0]}
     assert values["People in contact with the centre"] == 19
     assert values["Individual advice sessions"] == 5
     gender = workbook["Advice sessions by gender"]
     cells = [row[1] for row in gender.iter_rows(min_row=5, values_only=True) if row[0]]
-    assert "<5" in cells  # 3 women, 2 men: both hidden, and the total stays
-    text = client.get(url("export", period="2026-03", format="csv", lang="en")).content
+    assert {3, 2} <= set(cells)  # exact: not a publication
+    text = client.get(url("export", period="2026-03", format="csv", lang="fr")).content
     assert text.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
-    assert ["Key figures", "People in contact with the centre", "19", "0"] in rows
+    assert any(row[1:3] == ["Personnes en contact avec la Cité", "19"] for row in rows)
+    women = next(row for row in rows if len(row) > 2 and row[1] == "Femmes et hommes (%)")
+    assert women[2] == "60,0"  # a decimal comma for French readers
 
 
 def test_the_pdf(client, march):
