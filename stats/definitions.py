@@ -10,8 +10,8 @@ FIGURES = {
         _(
             "People who came to the centre and were logged at the reception desk (whatever they were "
             "directed to), plus the participants of collective activities who came straight to an "
-            "activity: the participants beyond the people the desk sent to an activity. A group counts "
-            "each of its members. Entries undone by their author are left out."
+            "activity (see that figure). A group counts each of its members. Entries undone by their "
+            "author are left out. Remote contacts (e-mail, phone, other) are counted apart."
         ),
     ),
     "contacts.on_site_visits": (
@@ -20,19 +20,29 @@ FIGURES = {
     ),
     "contacts.direct_participants": (
         _("Participants who came straight to an activity"),
-        _("Activity participants minus the visitors the reception desk directed to an activity."),
+        _(
+            "Activity participants minus the visitors the reception desk directed to an activity, over the "
+            "whole period, and never below zero: when the desk directed more people to activities than took "
+            "part in them (people sent to an activity of another day, or who did not go), none is added. "
+            "Counted over the period, not day by day, so the figures of the months need not add up to the "
+            "year's."
+        ),
     ),
     "contacts.services_total": (
         _("Services delivered"),
         _(
             "Individual advice sessions + multimedia-space entries and visitors directed to the documentary "
-            "space + activity participants + people reached at outreach outings + e-mails and phone calls "
-            "answered. A person who used two services counts twice."
+            "space + activity participants + people reached at outreach outings + remote contacts answered "
+            "(e-mail, phone and any other channel the reception logs). A person who used two services counts "
+            "twice."
         ),
     ),
     "contacts.remote": (
         _("Remote contacts"),
-        _("Questions answered by e-mail (the info mailbox) and by phone, as logged by the reception."),
+        _(
+            "Questions answered by e-mail (the info mailbox), by phone and through any other channel the "
+            'reception logs ("Other": a letter, a chat), as logged by the reception.'
+        ),
     ),
     "advice.sessions": (
         _("Individual advice sessions"),
@@ -43,21 +53,29 @@ FIGURES = {
     ),
     "advice.minutes_mean": (
         _("Average length of a session"),
-        _("The minutes recorded by the advisers, averaged over the sessions."),
+        _(
+            "The minutes recorded by the advisers, averaged over the sessions, rounded half up to the "
+            "minute; empty when there is no session."
+        ),
     ),
     "advice.queue": (
         _("Waiting and service times"),
         _(
-            "From the queue tickets: waiting is from the ticket to the first call, service from the start "
-            "to the end of the consultation (median and mean, in minutes). A person called who had left "
-            "is a walk-away."
+            "From the queue tickets of the period (cancelled ones left out), by the day, theme, language "
+            "and hour of the ticket: the wait runs from the ticket to the first call, over the people "
+            "called (median, and the wait 90 % of them did not exceed); the share who waited over 30 "
+            "minutes; the consultation runs from its start to its end (median). A person called who had "
+            "left is a walk-away. Minutes with one decimal, rounded half up. For an institution: the "
+            "tickets its advisers called, and those asked for it that nobody called."
         ),
     ),
     "gender.women_pct": (
         _("Women and men"),
         _(
             "Share of women and of men among the advice sessions whose person's gender was recorded as "
-            "woman or man (other answers and sessions without an answer are left out)."
+            "woman or man (other answers and sessions without an answer are left out), in percent with "
+            "one decimal, rounded so that the two add up to 100.0. Its change from a year earlier is in "
+            "percentage points (pp)."
         ),
     ),
     "advice.by_age_group": (
@@ -102,13 +120,17 @@ FIGURES = {
     "multimedia.occupancy_by_hour": (
         _("Occupancy by hour"),
         _(
-            "Average people counted on the computers and tablets and in the documentary space, over the "
-            "occupancy counts made in each hour."
+            "Average people counted on the computers and tablets and in the documentary space, over every "
+            "occupancy count made in that hour of the day (whatever the weekday), with one decimal, "
+            "rounded half up."
         ),
     ),
     "multimedia.help_by_topic": (
         _("Digital help by topic"),
-        _("Help given by the digital stewards, anonymously, by topic, with its average length."),
+        _(
+            "Help given by the digital stewards, anonymously, by topic, with its average length in minutes "
+            "(rounded half up; empty for a topic without help)."
+        ),
     ),
     "questionnaires.satisfied_pct": (
         _("Satisfied"),
@@ -119,19 +141,36 @@ FIGURES = {
     ),
     "online.facebook_followers": (
         _("Facebook followers"),
-        _("Entered by the director for the year (the app cannot see social media)."),
+        _(
+            "Entered by the director (the app cannot see social media): at the end of the year, or at the "
+            "end of the last month of a period of whole months. Empty for any other period."
+        ),
     ),
     "online.twitter_followers": (
         _("Twitter followers"),
-        _("Entered by the director for the year (the app cannot see social media)."),
+        _(
+            "Entered by the director (the app cannot see social media): at the end of the year, or at the "
+            "end of the last month of a period of whole months. Empty for any other period."
+        ),
     ),
     "online.web_page_views": (
         _("Web page views"),
-        _("Page views of the centre's website for the year, entered by the director."),
+        _(
+            "Page views of the centre's website, entered by the director for a year or for each month: the "
+            "year's figure, or the sum of the months of a period of whole months when each is entered. "
+            "Empty for any other period."
+        ),
     ),
     "online.emails_answered": (
         _("E-mail questions answered"),
         _("Questions received in the info mailbox and answered, as logged by the reception."),
+    ),
+    "questionnaires.profile": (
+        _("Questionnaires"),
+        _(
+            "The answers of the anonymous end-of-service questionnaire given in the period; each share is "
+            "over the people who answered that question."
+        ),
     ),
     "team": (
         _("The team"),

@@ -89,6 +89,42 @@ class ReportTextForm(forms.ModelForm):
 
 
 class OnlineFiguresForm(forms.ModelForm):
+    """The year's online figures and, where the director has them, each month's: page views of the
+    month and followers at its end (periods of whole months are counted from them)."""
+
     class Meta:
         model = OnlineFigures
         fields = ["facebook_followers", "twitter_followers", "web_page_views"]
+
+    def __init__(self, *args, months: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        months = months or {}
+        for number in range(1, 13):
+            row = months.get(number)
+            for name in self.Meta.fields:
+                self.fields[self.month_field(number, name)] = forms.IntegerField(
+                    label=_("%(figure)s, %(month)s")
+                    % {"figure": OnlineFigures._meta.get_field(name).verbose_name, "month": MONTHS[number]},
+                    min_value=0,
+                    max_value=2_000_000_000,
+                    required=False,
+                    initial=getattr(row, name, None),
+                )
+
+    @staticmethod
+    def month_field(number: int, name: str) -> str:
+        return f"month_{number:02d}_{name}"
+
+    def month_values(self) -> dict[int, dict]:
+        """{month: {figure: value or None}} (call after is_valid())."""
+        return {
+            number: {name: self.cleaned_data.get(self.month_field(number, name)) for name in self.Meta.fields}
+            for number in range(1, 13)
+        }
+
+    def month_rows(self) -> list[tuple[str, list]]:
+        """The months as table rows: (month name, its three fields)."""
+        return [
+            (MONTHS[number], [self[self.month_field(number, name)] for name in self.Meta.fields])
+            for number in range(1, 13)
+        ]

@@ -130,6 +130,19 @@ class Publication:
             return SERVICES.__getitem__, ("services", "*")
         return None
 
+    def marked_codes(self, table: str, scope: str) -> set[str]:
+        """The codes of a table whose count is hidden for a scope: the table must show their rows, even a
+        zero's (a row left out reads as a count of nothing, which would undo the protection)."""
+        keys = self.table_keys(table, scope)
+        if keys is None:
+            return set()
+        cell, _total = keys
+        if table in TWO_WAY or table in ONE_WAY or table in MENTIONS:
+            probe = cell("")
+            prefix = probe[:-1]
+            return {key[-1] for key in self.marks if key[:-1] == prefix and key[-1] != "*"}
+        return set()
+
     def withheld(self, total: Key) -> bool:
         """Whether the parts of a total are not broken down (the total is below the threshold)."""
         return self.marks.get(total) in (SMALL, WITHHELD)
@@ -152,7 +165,7 @@ def for_year(year: int) -> Publication | None:
 
 
 # Changed whenever the protection would mark the same counts differently.
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"
 
 
 def fingerprint(system: System) -> str:

@@ -6,18 +6,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from citedesmetiers.services import audit_record
-from stats.models import OnlineFigures, ProtectedYear, ReportText
+from stats.models import OnlineFigures, OnlineMonth, ProtectedYear, ReportText
 
 TEXT_FIELDS = ("preamble_fr", "preamble_nl", "preamble_en", "highlights_fr", "highlights_nl", "highlights_en")
 ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
 
 
-def _save(model, fields, action: str, *, year: int, user, values: dict, now: datetime | None):
+def _save(model, fields, action: str, *, user, values: dict, now: datetime | None, **lookup):
     now = now or timezone.now()
     with transaction.atomic():
-        row = model.objects.select_for_update().filter(year=year).first()
+        row = model.objects.select_for_update().filter(**lookup).first()
         before = {name: getattr(row, name) for name in fields} if row else dict.fromkeys(fields)
-        row = row or model(year=year)
+        row = row or model(**lookup)
         for name in fields:
             setattr(row, name, values.get(name, getattr(row, name)))
         row.updated_at, row.updated_by = now, user
@@ -36,11 +36,28 @@ def report_text_save(*, year: int, user, values: dict, now: datetime | None = No
     return _save(ReportText, TEXT_FIELDS, "report_text.update", year=year, user=user, values=values, now=now)
 
 
-def online_figures_save(*, year: int, user, values: dict, now: datetime | None = None) -> OnlineFigures:
-    """Writes what social media and the website counted in a year (None: not known)."""
-    return _save(
-        OnlineFigures, ONLINE_FIELDS, "online_figures.update", year=year, user=user, values=values, now=now
-    )
+def online_figures_save(
+    *, year: int, user, values: dict, months: dict[int, dict] | None = None, now: datetime | None = None
+) -> OnlineFigures:
+    """Writes what social media and the website counted in a year (None: not known) and, where given,
+    in each of its months (`months`: {1..12: values}); a month left wholly empty is not stored."""
+    with transaction.atomic():
+        action = "online_figures.update"
+        row = _save(OnlineFigures, ONLINE_FIELDS, action, year=year, user=user, values=values, now=now)
+        for month, month_values in sorted((months or {}).items()):
+            known = OnlineMonth.objects.filter(year=year, month=month).exists()
+            if known or any(value is not None for value in month_values.values()):
+                _save(
+                    OnlineMonth,
+                    ONLINE_FIELDS,
+                    action,
+                    year=year,
+                    month=month,
+                    user=user,
+                    values=month_values,
+                    now=now,
+                )
+    return row
 
 
 def protection_keep(*, year: int, fingerprint: str, marks: dict, now: datetime | None = None) -> None:

@@ -157,6 +157,13 @@ class _Protection:
                 continue
             added = self.hide_for(key, target)
             pending.extend([key, *sorted(added, key=repr)])
+        # A withheld zero that the reader can work out anyway is shown as the zero it is: showing what can
+        # be worked out changes nothing a reader can know.
+        for key in sorted(self.marks, key=repr):
+            if self.marks[key] == WITHHELD and self.values[key] == 0:
+                largest = self.solve(self.component(key), {key: -1})
+                if largest != "unbounded" and largest is not None and largest[key] == 0:
+                    del self.marks[key]
         return {key: mark for key, mark in self.marks.items() if mark != _UNPUBLISHED}
 
     def bounds_of(self, key: Key) -> tuple[float, float]:

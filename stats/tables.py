@@ -132,6 +132,7 @@ class GridTable:
     rows: list[list]
     protected: bool = False
     note: str = ""
+    codes: list[str | None] = field(default_factory=list)  # each row's code (None: the total)
 
     def grid(self) -> list[list]:
         return [list(self.columns), *self.rows]
@@ -288,6 +289,10 @@ class Report:
         name, order = self.name(kind)
         # A month a year earlier is another code: the rows are this period's months.
         codes = set(now_values) if kind == "month" else set(now_values) | set(before_values)
+        # A hidden count's row is shown, even a zero's: a row left out would read as nothing.
+        for side in (self.current, self.previous) if kind != "month" else (self.current,):
+            if side.publication is not None:
+                codes |= side.publication.marked_codes(key, self.scope)
         shown_now, total_now = self.current.counts(key, self.scope, now_values)
         shown_before, total_before = self.previous.counts(key, self.scope, before_values)
         known = self.previous.figures is not None
@@ -435,12 +440,19 @@ def report_tables(report: Report) -> list[Table]:
             "multimedia.help_by_topic",
         )
     if "questionnaires" in current:
-        add("questionnaire_status", "questionnaires.profile.status", _("Questionnaires: status"), "status")
+        add(
+            "questionnaire_status",
+            "questionnaires.profile.status",
+            _("Questionnaires: status"),
+            "status",
+            "questionnaires.profile",
+        )
         add(
             "questionnaire_heard_of",
             "questionnaires.profile.heard_of",
             _("Questionnaires: how they heard of the centre"),
             "heard_of",
+            "questionnaires.profile",
         )
     if "team" in current:
         add("team", "team", _("The team"), "team", "team")
@@ -474,9 +486,16 @@ def queue_tables(report: Report) -> list[GridTable]:
     for grouping in QUEUE_GROUPINGS:
         name, order = report.name(grouping)
         values = queue[f"by_{grouping}"]
-        rows = []
-        for code in [*_ordered(set(values), order), None]:
-            row = queue if code is None else values[code]
+        shown = set(values)
+        if publication is not None:  # a hidden count's row is shown, even a zero's
+            shown |= {
+                key[3]
+                for key in publication.marks
+                if key[0] in ("tickets", "walkaways") and key[1:3] == (scope, grouping)
+            }
+        rows, codes = [], [*_ordered(shown, order), None]
+        for code in codes:
+            row = queue if code is None else values.get(code) or NO_TICKETS
             label = str(_("Total")) if code is None else name(code)
             rows.append([label, *_queue_cells(row, publication, scope, grouping, code)])
         tables.append(
@@ -488,9 +507,23 @@ def queue_tables(report: Report) -> list[GridTable]:
                 units,
                 rows,
                 protected=publication is not None,
+                codes=codes,
             )
         )
     return tables
+
+
+NO_TICKETS = {
+    "tickets": 0,
+    "walked_away": 0,
+    "called": 0,
+    "long_waits": 0,
+    "service_count": 0,
+    "waiting_median_minutes": None,
+    "waiting_p90_minutes": None,
+    "waiting_over_30_pct": None,
+    "service_median_minutes": None,
+}
 
 
 def _queue_cells(row: dict, publication: Publication | None, scope: str, grouping: str, code) -> list:

@@ -19,7 +19,7 @@ from citedesmetiers.models import Theme
 from citedesmetiers.selectors import reference_rows
 from stats import exports, periods, report, selectors, services
 from stats.forms import OnlineFiguresForm, PeriodForm, ReportTextForm
-from stats.models import OnlineFigures, ReportText
+from stats.models import OnlineFigures, OnlineMonth, ReportText
 from stats.selectors import Scope
 
 LANGUAGES = ("fr", "nl", "en")
@@ -132,13 +132,17 @@ def _year(value: str) -> int:
     return min(max(year, 2018), timezone.localdate().year + 1)
 
 
-def _yearly_form(request: HttpRequest, year: int, *, model, form_class, save, saved: str, template: str):
-    """The director's form for one year's row (created on the first save), through its service."""
+def _yearly_form(
+    request: HttpRequest, year: int, *, model, form_class, save, saved: str, template: str, extra=None
+):
+    """The director's form for one year's row (created on the first save), through its service;
+    `extra` gives the form's further arguments and the service's further values for the year."""
     year = _year(str(year))
-    form = form_class(request.POST or None, instance=model.objects.filter(year=year).first())
+    options, values = extra(year) if extra else ({}, lambda form: {})
+    form = form_class(request.POST or None, instance=model.objects.filter(year=year).first(), **options)
     if request.method == "POST" and form.is_valid():
         try:
-            save(year=year, user=request.user, values=form.cleaned_data)
+            save(year=year, user=request.user, values=form.cleaned_data, **values(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -174,6 +178,10 @@ def online_figures(request: HttpRequest, year: int) -> HttpResponse:
         save=services.online_figures_save,
         saved=_("The online figures of %(year)d are saved."),
         template="stats/online_figures.html",
+        extra=lambda year: (
+            {"months": {row.month: row for row in OnlineMonth.objects.filter(year=year)}},
+            lambda form: {"months": form.month_values()},
+        ),
     )
 
 
