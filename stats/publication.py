@@ -376,7 +376,7 @@ def small_counts_note() -> str:
     """What the marks of a publication mean, in the active language."""
     return _(
         "<5: a count from 1 to 4. x: a count of 5 or more, hidden so that no count below 5 can be worked "
-        "out from the others. ·: not broken down, as the total is below 5."
+        "out from the others. ·: not broken down (hidden with the counts around it, zeros included)."
     )
 
 

@@ -11,8 +11,9 @@ so they are protected jointly (the "linked tables" of statistical offices).
 Each hidden count carries a mark that tells the reader what it is, and what the reader may use:
 - SMALL ("<5"): a count from 1 to 4 (primary suppression);
 - HIDDEN ("x"): a count of 5 or more, hidden only so that a small one cannot be worked out;
-- WITHHELD ("·"): a count not broken down, because the total it belongs to is below 5 (then even its zeros
-  are hidden: a published 0 next to two "<5" under a "<5" total would pin them).
+- WITHHELD ("·"): a count not broken down, hidden whatever it is, zero included: the parts of a total below
+  5 (a published 0 next to two "<5" under a "<5" total would pin them), and any count whose mark would
+  tell too much (a "<5" whose neighbours' marks leave it one value).
 
 The guarantee, checked exactly with integer programming (HiGHS through scipy.optimize.milp) over every
 table, total and key figure of the system at once, with the reader knowing every published count, every

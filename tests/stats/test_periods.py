@@ -54,3 +54,43 @@ def test_names_in_each_language():
         assert periods.month(2018, 5).label == "mai 2018"
     with translation.override("nl"):
         assert periods.quarter(2018, 2).label == "Kwartaal 2 van 2018"
+
+
+def test_a_running_year_counts_to_yesterday_and_compares_the_same_days():
+    comparison = periods.compare(periods.year(2026), today=date(2026, 12, 5))
+    assert comparison.running
+    assert comparison.current == periods.Period(date(2026, 1, 1), date(2026, 12, 4))
+    assert comparison.previous == periods.Period(date(2025, 1, 1), date(2025, 12, 4))
+    with translation.override("fr"):
+        assert comparison.label == "2026 (1 janvier – 4 décembre 2026, en cours)"
+        assert comparison.heading == "1 janvier – 4 décembre 2026"
+        assert comparison.previous_heading == "1 janvier – 4 décembre 2025"
+
+
+def test_an_ended_period_compares_with_its_year_earlier_by_name():
+    comparison = periods.compare(periods.quarter(2025, 2), today=date(2026, 12, 5))
+    assert not comparison.running
+    with translation.override("nl"):
+        assert comparison.heading == "Kwartaal 2 van 2025"
+        assert comparison.previous_heading == "Kwartaal 2 van 2024"
+
+
+def test_before_the_opening_there_is_nothing_to_compare():
+    assert periods.compare(periods.year(2018), today=date(2026, 1, 2)).previous is None
+    cut = periods.compare(periods.year(2019), today=date(2026, 1, 2))
+    assert cut.previous == periods.Period(date(2018, 3, 5), date(2018, 12, 31))
+    assert cut.previous_cut
+    with translation.override("en"):
+        assert "not open yet before 5 March 2018" in cut.description
+        assert cut.previous_heading == "5 March – 31 December 2018"
+
+
+def test_the_dashboard_opens_on_the_year_to_date():
+    assert periods.default(today=date(2026, 12, 5)) == periods.year(2026)
+    assert periods.default(today=date(2027, 1, 1)) == periods.year(2026)  # nothing of 2027 yet
+
+
+def test_english_dates_are_written_as_in_brussels():
+    with translation.override("en"):
+        assert periods.year(2018).days_label == "1 January – 31 December 2018"
+        assert periods.Period(date(2018, 3, 5), date(2019, 3, 4)).days_label == "5 March 2018 – 4 March 2019"
