@@ -14,7 +14,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from citedesmetiers.exports import csv_bytes, csv_convention, safe_cell
 from stats import publication
@@ -103,6 +103,37 @@ def _csv(period: Period, scope: Scope, language: str) -> bytes:
     return csv_bytes([_("Cité des métiers de Bruxelles")], rows, delimiter=delimiter, decimal=decimal)
 
 
+# The workbook's sheets, named short enough for Excel (31 characters) in every language, never cut.
+SHEET_NAMES = {
+    "services": gettext_lazy("Services"),
+    "contacts_month": gettext_lazy("Visits – month"),
+    "contacts_weekday": gettext_lazy("Visits – weekday"),
+    "contacts_hour": gettext_lazy("Visits – hour"),
+    "contacts_theme": gettext_lazy("Visits – theme"),
+    "advice_theme": gettext_lazy("Advice – theme"),
+    "advice_topic": gettext_lazy("Advice – topic"),
+    "advice_partner": gettext_lazy("Advice – institution"),
+    "advice_language": gettext_lazy("Advice – language"),
+    "advice_mode": gettext_lazy("Advice – mode"),
+    "advice_gender": gettext_lazy("Advice – gender"),
+    "advice_age": gettext_lazy("Advice – age"),
+    "advice_age_band": gettext_lazy("Advice – age band"),
+    "activities_theme": gettext_lazy("Activities – theme"),
+    "participants_theme": gettext_lazy("Participants – theme"),
+    "activities_kind": gettext_lazy("Activities – type"),
+    "activities_partner": gettext_lazy("Activities – organiser"),
+    "activities_language": gettext_lazy("Activities – language"),
+    "activities_audience": gettext_lazy("Activities – audience"),
+    "help_topic": gettext_lazy("Digital help – topic"),
+    "questionnaire_status": gettext_lazy("Questionnaires – status"),
+    "questionnaire_heard_of": gettext_lazy("Questionnaires – heard of"),
+    "team": gettext_lazy("Team"),
+    "queue_theme": gettext_lazy("Queue – theme"),
+    "queue_language": gettext_lazy("Queue – language"),
+    "queue_hour": gettext_lazy("Queue – hour"),
+    "queue_weekday": gettext_lazy("Queue – weekday"),
+}
+
 # Number formats of the workbook (the values stay numbers: 53.2 is a share in percent).
 COUNT_FORMAT = "#,##0"
 SHARE_FORMAT = '0.0" %"'
@@ -138,8 +169,8 @@ def _xlsx(period: Period, scope: Scope, language: str) -> bytes:
         Alignment(wrap_text=True, vertical="top"),
     )
 
-    def sheet_for(title: str, lines: list[str]):
-        sheet = workbook.create_sheet(_sheet_name(title, used))
+    def sheet_for(title: str, lines: list[str], key: str = ""):
+        sheet = workbook.create_sheet(_sheet_name(str(SHEET_NAMES.get(key, title)), used))
         sheet.append([safe_cell(title)])
         sheet["A1"].font = Font(bold=True, size=13)
         for line in [*lines, comparison.description, status_line(context)]:
@@ -177,7 +208,7 @@ def _xlsx(period: Period, scope: Scope, language: str) -> bytes:
     _widths(figures, [40, 16, 16, 12, 90])
 
     for table in context["tables"]:
-        sheet = sheet_for(table.title, [table.definition])
+        sheet = sheet_for(table.title, [table.definition], table.key)
         header(sheet, list(table.columns))
         for row in table.rows:
             put(sheet, [row.label, row.value, row.previous, row.change], row_formats(row))
@@ -192,7 +223,7 @@ def _xlsx(period: Period, scope: Scope, language: str) -> bytes:
         _notes(sheet, table, wrap)
         _widths(sheet, [48, 16, 16, 12])
     for table in context["queue_tables"]:
-        sheet = sheet_for(table.title, [table.definition])
+        sheet = sheet_for(table.title, [table.definition], table.key)
         header(sheet, table.columns)
         unit_formats = {"": COUNT_FORMAT, "min": MINUTES_FORMAT, "%": SHARE_FORMAT}
         for values in table.rows:

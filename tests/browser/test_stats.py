@@ -7,9 +7,10 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from citedesmetiers.roles import Role
+from stats import periods
 from tests.browser.conftest import axe_violations, sign_in
-from tests.factories import PASSWORD, staff
-from tests.stats.conftest import march  # noqa: F401 — the small centre whose figures are known
+from tests.factories import PASSWORD, staff, visit
+from tests.stats.conftest import at, march  # noqa: F401 — the small centre whose figures are known
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def test_the_director_reads_a_month_then_a_quarter_then_one_theme(director):
     table = page.get_by_role("table", name="Work, month by month — Quarter 1 of 2026")
     expect(table).to_be_visible()
     expect(table.locator("tbody tr")).to_have_count(1)
-    table.get_by_role("link", name="2026-03").click()
+    table.get_by_role("link", name="March 2026").click()
     expect(page.locator(".period-title")).to_contain_text("March 2026")
     assert axe_violations(page) == []
 
@@ -67,4 +68,34 @@ def test_the_printable_report_in_english_and_in_dutch(director):
     page.goto(url("en", "report") + "?period=2026-03&lang=nl")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jaarverslag maart 2026")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "dashboard", "visits", "change"),
+    [
+        ("fr", "Visites par mois", "mars 2026", "+200,0\u00a0%"),
+        ("nl", "Bezoeken per maand", "maart 2026", "+200,0\u00a0%"),
+    ],
+)
+def test_the_dashboard_compares_the_same_days_and_month_with_month(
+    director, language, dashboard, visits, change
+):
+    """It opens on this year to date against the same days a year earlier; a quarter's visits by month
+    set March 2026 beside March 2025 (4 visits then, 12 now)."""
+    page = director
+    visit(orientation="multimedia", count=4, now=at(2025, 3, 12, 10))
+    page.goto(url(language, "dashboard"))
+    with translation.override(language):
+        comparison = periods.compare(periods.default())
+        label, description = comparison.label, comparison.description
+    expect(page.locator(".period-title")).to_have_text(label)
+    expect(page.locator(".period-compared")).to_have_text(description)
+    expect(page.locator(".internal-note")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.goto(url(language, "dashboard") + "?period=2026-Q1")
+    table = page.get_by_role("table", name=dashboard)
+    row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=visits, exact=True))
+    expect(row.get_by_role("cell")).to_have_text(["12", "4", change])
     assert axe_violations(page) == []

@@ -113,7 +113,7 @@ def test_the_workbook_and_the_csv_of_a_month_are_internal_working_files(client, 
     values = {row[0]: row[1] for row in figures.iter_rows(min_row=5, values_only=True) if row[0]}
     assert values["People in contact with the centre"] == 19
     assert values["Individual advice sessions"] == 5
-    gender = workbook["Advice sessions by gender"]
+    gender = workbook["Advice – gender"]
     cells = [row[1] for row in gender.iter_rows(min_row=5, values_only=True) if row[0]]
     assert {3, 2} <= set(cells)  # exact: not a publication
     text = client.get(url("export", period="2026-03", format="csv", lang="fr")).content
@@ -165,3 +165,65 @@ def test_the_drill_down_by_theme_and_by_month(client, march):
     client.force_login(staff(Role.PARTNER_LEAD))
     rows = client.get(url("dashboard", period="2026", theme="choisir")).context["theme_rows"]
     assert rows == [{"month": "2026-03", "visits": 0, "sessions": 0, "activities": 2, "participants": 5}]
+
+
+def test_the_director_enters_the_online_figures_month_by_month(client):
+    from stats.models import OnlineMonth
+
+    client.force_login(staff(Role.DIRECTOR))
+    page = client.get(url("online_figures", 2025)).content.decode()
+    assert 'name="month_03_web_page_views"' in page
+    response = client.post(
+        url("online_figures", 2025),
+        {"web_page_views": "", "month_01_web_page_views": "1200", "month_02_facebook_followers": "640"},
+    )
+    assert response.status_code == 302
+    assert OnlineMonth.objects.get(year=2025, month=1).web_page_views == 1200
+    assert OnlineMonth.objects.get(year=2025, month=2).facebook_followers == 640
+    assert not OnlineMonth.objects.filter(year=2025, month=3).exists()  # nothing entered, nothing kept
+    refused = client.post(url("online_figures", 2025), {"month_04_web_page_views": "-1"})
+    assert refused.status_code == 200
+    assert not OnlineMonth.objects.filter(year=2025, month=4).exists()
+
+
+def test_the_queue_is_in_every_output(client, march):
+    client.force_login(staff(Role.DIRECTOR))
+    page = client.get(url("dashboard", period="2026-03")).content.decode()
+    assert "La file par thème" in page
+    report_page = client.get(url("report", period="2026-03", lang="nl")).content.decode()
+    assert "De wachtrij per taal" in report_page
+    workbook = load_workbook(
+        io.BytesIO(client.get(url("export", period="2026-03", format="xlsx", lang="en")).content)
+    )
+    assert {"Queue – theme", "Queue – language", "Queue – hour"} <= set(workbook.sheetnames)
+    text = client.get(url("export", period="2026-03", format="csv", lang="en")).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))  # English: commas and decimal points
+    assert any(row and row[0] == "The queue by weekday" for row in rows)
+    women = next(row for row in rows if len(row) > 2 and row[1] == "Women and men (%)")
+    assert women[2] == "60.0"
+
+
+def test_the_workbook_keeps_numbers_as_numbers_and_names_its_sheets_readably(client, march):
+    client.force_login(staff(Role.DIRECTOR))
+    workbook = load_workbook(
+        io.BytesIO(client.get(url("export", period="2026-03", format="xlsx", lang="fr")).content)
+    )
+    names = workbook.sheetnames
+    assert "Conseil – langue" in names
+    assert all(len(name) <= 31 and "…" not in name and "(" not in name for name in names), names
+    figures = workbook["Chiffres clés"]
+    cells = {row[0].value: row for row in figures.iter_rows(min_row=5) if row[0].value}
+    women = cells["Femmes et hommes"]
+    assert women[1].value == 60.0
+    assert women[1].number_format == '0.0" %"'
+    sessions = cells["Entretiens de conseil individuel"]
+    assert isinstance(sessions[1].value, int)
+    assert sessions[1].number_format == "#,##0"
+    definitions = [row[4].value for row in cells.values()]
+    assert all(definitions)  # the key figures carry their definitions
+
+
+def test_a_partner_lead_sees_their_institutions_queue_only(client, march):
+    client.force_login(staff(Role.PARTNER_LEAD))  # Actiris: nobody called the March tickets
+    response = client.get(url("dashboard", period="2026-03"))
+    assert response.context["current"]["advice"]["queue"]["tickets"] == 0
