@@ -1081,7 +1081,7 @@ def measure() -> None:
             multimedia=computed_of[p]["multimedia"],
         ),
         "questionnaires": selectors.questionnaires,
-        "online": selectors.online,
+        "online": lambda p: selectors.online(p, emails_answered=0),
         "team": selectors.team,
     }
     by_section = {
