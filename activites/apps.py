@@ -10,6 +10,9 @@ class ActivitesConfig(AppConfig):
     name = "activites"
     verbose_name = _("Collective activities")
 
+    # Records of one institution (a `partner` field): its lead reads their lines in the audit trail.
+    institution_records = ("activites.activity",)
+
     menu_entries = [
         MenuEntry(
             "activites:activities",

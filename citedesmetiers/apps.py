@@ -42,6 +42,12 @@ class CitedesmetiersConfig(AppConfig):
             "citedesmetiers.view_user",
         ),
         MenuEntry(
+            "audit_trail",
+            _("Audit trail"),
+            _("Who did what to which record, and when: filter, read, export."),
+            ("citedesmetiers.view_auditentry", "citedesmetiers.view_institution_audit"),
+        ),
+        MenuEntry(
             "password_change",
             _("Change my password"),
             _("Choose a new password of at least 12 characters."),

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from citedesmetiers import roles
 from citedesmetiers.models import Audience, Language, Theme, User
-from citedesmetiers.selectors import reference_rows
+from citedesmetiers.selectors import ACTIONS, audit_record_types, reference_rows
 
 
 def code_choices(model, *, blank: bool = False):
@@ -171,3 +171,35 @@ class ListFilters(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters: person, action, type of record and record, days (all optional)."""
+
+    actor = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Person"), empty_label=_("Anyone")
+    )
+    action = forms.ChoiceField(required=False, label=_("Action"))
+    object_type = forms.ChoiceField(required=False, label=_("Type of record"))
+    object_id = forms.CharField(required=False, max_length=64, label=_("Record number"))
+    start = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, entries, **kwargs):
+        """`entries`: the lines the person may read; the choices are what they hold."""
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = User.objects.filter(
+            pk__in=entries.exclude(actor=None).values("actor")
+        ).order_by("last_name", "first_name", "username")
+        actions = sorted(set(entries.values_list("action", flat=True).distinct().order_by()))
+        self.fields["action"].choices = [("", _("Any action"))] + [
+            (code, f"{ACTIONS.get(code, code)} ({code})") for code in actions
+        ]
+        self.fields["object_type"].choices = [("", _("Any type")), *audit_record_types(entries)]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The end date is before the start date."))
+        return cleaned

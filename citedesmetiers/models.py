@@ -325,6 +325,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
+        permissions = [("view_institution_audit", _("Can read the audit trail of their institution"))]
         indexes = [
             # The history of one record is read on its correction page.
             models.Index(fields=["object_type", "object_id"], name="citedesmetiers_audit_object"),

@@ -94,6 +94,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "conseil.add_questionnairecode",
         "ressources.report_broken_link",
         "stats.view_partner_figures",
+        "citedesmetiers.view_institution_audit",
     ],
     Role.ACTIVITY_ORGANISER: [
         "activites.manage_partner_activities",

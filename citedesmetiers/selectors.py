@@ -6,10 +6,12 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,9 +99,11 @@ class HistoryLine:
     actor: User | None
     action: str
     changes: list[Change]
+    record_type: str = ""
+    record: str = ""  # the record's id ("" for a line about many records: a list, an export)
 
 
-# What the audit trail's actions on one record are called on its page.
+# What the audit trail's actions are called, on a record's page and on the audit trail's.
 ACTIONS = {
     "visit.correct": _("corrected"),
     "visit.undo": _("undone"),
@@ -119,15 +123,26 @@ ACTIONS = {
     "resource.link_clear": _("link checked: it works"),
     "report_text.update": _("report texts changed"),
     "online_figures.update": _("online figures changed"),
+    "consultation.list": _("listed"),
+    "consultation.export": _("exported"),
+    "user.second_factor_reset": _("second factor reset"),
+    "auditentry.export": _("exported"),
 }
 # Changes that are not fields of the model.
-PSEUDO_FIELDS = {"cancelled": _("cancelled"), "no_shows": _("people who did not come")}
+PSEUDO_FIELDS = {
+    "cancelled": _("cancelled"),
+    "no_shows": _("people who did not come"),
+    "rows": _("lines"),
+    "filters": _("filters"),
+}
 
 
 def _readable(field, value) -> str:
     """A value of the audit trail (codes, ids, ISO times) as people read it."""
-    if value in (None, "", []):
+    if value in (None, "", [], {}):
         return "—"
+    if isinstance(value, dict):  # the filters of a list or an export
+        return ", ".join(f"{name}: {item}" for name, item in sorted(value.items()))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if field is None:
@@ -153,19 +168,31 @@ def audit_history(obj, *, actions: list[str] | None = None) -> list[HistoryLine]
     entries = AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
     if actions is not None:
         entries = entries.filter(action__in=actions)
-    lines = []
-    for entry in entries.select_related("actor").order_by("at", "id"):
-        changes = []
-        for name, (before, after) in entry.changes.items():
-            try:
-                field = obj._meta.get_field(name)
-            except FieldDoesNotExist:
-                field = None
-            label = field.verbose_name if field is not None else PSEUDO_FIELDS.get(name, name)
-            changes.append(Change(str(label), _readable(field, before), _readable(field, after)))
-        action = str(ACTIONS.get(entry.action, entry.action))
-        lines.append(HistoryLine(entry.at, entry.actor, action, changes))
-    return lines
+    return [audit_line(entry) for entry in entries.select_related("actor").order_by("at", "id")]
+
+
+def audit_line(entry: AuditEntry) -> HistoryLine:
+    """One line of the audit trail in the reader's language: the action, the type of record, each
+    change with its field's name and values."""
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    changes = []
+    for name, value in entry.changes.items():
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        label = field.verbose_name if field is not None else PSEUDO_FIELDS.get(name, name)
+        if isinstance(value, list) and len(value) == 2:
+            changes.append(Change(str(label), _readable(field, value[0]), _readable(field, value[1])))
+        else:  # what a list or an export was made of: its filters, its rows
+            changes.append(Change(str(label), "", _readable(None, value)))
+    action = str(ACTIONS.get(entry.action, entry.action))
+    record = "" if entry.object_id == "*" else entry.object_id
+    record_type = _record_type(entry.object_type)
+    return HistoryLine(entry.at, entry.actor, action, changes, record_type, record)
 
 
 def _midnight_after(day: date) -> datetime:
@@ -193,3 +220,47 @@ def computed_groupings(groupings: dict, by) -> dict:
         for name in by
         if not (isinstance(groupings[name], models.F) and groupings[name].name == name)
     }
+
+
+def audit_entries_visible_to(user) -> QuerySet:
+    """The audit trail this person may read: all of it for the director and coordinators; for a partner
+    lead, the lines of their institution's staff and about their institution's records (the models each
+    app names in its AppConfig's `institution_records`); none for anyone else."""
+    if user.has_perm("citedesmetiers.view_auditentry"):
+        return AuditEntry.objects.all()
+    if not (user.has_perm("citedesmetiers.view_institution_audit") and user.partner_id):
+        return AuditEntry.objects.none()
+    about = Q(actor__partner_id=user.partner_id)
+    for config in apps.get_app_configs():
+        for label in getattr(config, "institution_records", ()):
+            records = apps.get_model(label).objects.filter(partner_id=user.partner_id)
+            keys = records.annotate(pk_text=Cast("pk", CharField())).values("pk_text")  # the trail keeps text
+            about |= Q(object_type=label, object_id__in=keys)
+    return AuditEntry.objects.filter(about)
+
+
+def audit_entry_list(entries: QuerySet, *, filters: dict) -> QuerySet:
+    """The visible `entries` that match the filters (person, action, object_type, object_id, start and
+    end: local days, included; empty ones ignored), newest first."""
+    for name in ("actor", "action", "object_type", "object_id"):
+        if filters.get(name):
+            entries = entries.filter(**{name: filters[name]})
+    start, end = filters.get("start"), filters.get("end")
+    if start:
+        entries = entries.filter(at__gte=_midnight_after(start - timedelta(days=1)))
+    if end:
+        entries = entries.filter(at__lt=_midnight_after(end))
+    return entries.select_related("actor").order_by("-at", "-id")
+
+
+def audit_record_types(entries: QuerySet) -> list[tuple[str, str]]:
+    """The types of record the lines are about: (label, translated name), by name."""
+    labels = set(entries.values_list("object_type", flat=True).distinct().order_by())
+    return sorted(((label, _record_type(label)) for label in labels), key=lambda pair: pair[1].lower())
+
+
+def _record_type(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label

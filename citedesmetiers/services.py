@@ -149,6 +149,17 @@ def audit_record(
     )
 
 
+def audit_export_record(*, user, count: int, filters: dict, now: datetime | None = None):
+    """Writes down an export of the audit trail: how many lines, with which filters."""
+    return audit_record(
+        actor=user,
+        action="auditentry.export",
+        model=AuditEntry,
+        changes={"rows": count, "filters": filters},
+        now=now,
+    )
+
+
 def user_languages_set(*, user: User, languages) -> User:
     """Sets the languages a staff member advises in."""
     user.languages.set(languages)

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
         name="password_change_done",
     ),
     path(_("staff/profile/"), views.profile, name="profile"),
+    path(_("staff/audit-trail/"), views.audit_trail, name="audit_trail"),
     path(_("staff/session/"), views.session_status, name="session_status"),
     path(_("staff/session/extend/"), views.session_keepalive, name="session_keepalive"),
     path(f"{settings.ADMIN_PATH}/", backoffice.urls),

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -21,9 +23,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citedesmetiers import logs, menu, roles, selectors, services, sessions, totp
-from citedesmetiers.forms import LoginForm, ProfileForm, SecondFactorForm
+from citedesmetiers.exports import csv_bytes, csv_convention
+from citedesmetiers.forms import AuditFilterForm, LoginForm, ProfileForm, SecondFactorForm
 from citedesmetiers.models import User
-from citedesmetiers.requests import client_address
+from citedesmetiers.requests import client_address, query_without
 
 
 @login_not_required
@@ -275,3 +278,67 @@ def _error_page(request: HttpRequest, template: str, status: int) -> HttpRespons
     with translation.override(language):
         html = loader.render_to_string(template, context)
     return HttpResponse(html, status=status, headers={"Cache-Control": "no-store"})
+
+
+AUDIT_EXPORT_HEADER = ["at", "person", "action", "action_code", "record_type", "record", "changes"]
+
+
+def _audit_selection(request: HttpRequest):
+    """The lines this person may read, the filters' form, and the lines it selects."""
+    entries = selectors.audit_entries_visible_to(request.user)
+    filters = AuditFilterForm(request.GET or None, entries=entries)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    return filters, selectors.audit_entry_list(entries, filters=chosen), chosen
+
+
+def _may_read_audit(user) -> bool:
+    return user.has_perm("citedesmetiers.view_auditentry") or user.has_perm(
+        "citedesmetiers.view_institution_audit"
+    )
+
+
+@require_GET
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """Who did what to which record, and when: the director and coordinators read all of it, a
+    partner lead their institution's; filters; the selection as CSV (`?format=csv`, itself audited)."""
+    if not _may_read_audit(request.user):
+        raise PermissionDenied
+    filters, entries, chosen = _audit_selection(request)
+    if request.GET.get("format") == "csv":
+        return _audit_export(request, entries, chosen)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "lines": [selectors.audit_line(entry) for entry in page.object_list],
+        "query": query_without(request, "page", "format"),
+        "institution_only": not request.user.has_perm("citedesmetiers.view_auditentry"),
+    }
+    return render(request, "citedesmetiers/audit_trail.html", context)
+
+
+def _audit_export(request: HttpRequest, entries, chosen: dict) -> HttpResponse:
+    rows = []
+    for entry in entries.iterator(chunk_size=2000):
+        line = selectors.audit_line(entry)
+        when = formats.date_format(timezone.localtime(line.at), "SHORT_DATETIME_FORMAT")
+        person = line.actor.get_full_name() or line.actor.get_username() if line.actor else _("the system")
+        changes = "; ".join(f"{change.field}: {change.before} → {change.after}" for change in line.changes)
+        rows.append([when, person, line.action, entry.action, line.record_type, line.record, changes])
+    described = {name: str(getattr(value, "pk", value)) for name, value in chosen.items() if value}
+    services.audit_export_record(user=request.user, count=len(rows), filters=described)
+    delimiter, decimal = csv_convention(translation.get_language())
+    header = [
+        _("When"),
+        _("Person"),
+        _("Action"),
+        _("Action code"),
+        _("Type of record"),
+        _("Record"),
+        _("Changes"),
+    ]
+    response = HttpResponse(
+        csv_bytes(header, rows, delimiter=delimiter, decimal=decimal), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate().isoformat()}.csv"'
+    return response

@@ -8,6 +8,9 @@ class ConseilConfig(AppConfig):
     name = "conseil"
     verbose_name = _("Individual advice")
 
+    # Records of one institution (a `partner` field): its lead reads their lines in the audit trail.
+    institution_records = ("conseil.consultation",)
+
     menu_entries = [
         MenuEntry(
             "conseil:consultation_new",
