@@ -32,7 +32,9 @@ CENTRE_DATA = {
     "citedesmetiers.partner": "the directory of partner institutions, public on the centre's website",
     "citedesmetiers.user": "staff accounts, managed by the centre's administrators",
     "citedesmetiers.space": "the centre's own rooms",
-    "citedesmetiers.auditentry": "read on one list page: the director and coordinators all of it, a partner lead their institution's lines",
+    "citedesmetiers.auditentry": (
+        "read on one list page: the director and coordinators all of it, a partner lead their institution's"
+    ),
     "auth.group": "the roles, the same for everyone",
     "activites.registration": "reached by its secret token only, from the person's own e-mails",
     "ressources.resource": "the centre's public documentation catalogue, managed by its coordinators",
