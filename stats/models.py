@@ -10,10 +10,9 @@ from citedesmetiers.models import TranslatedField
 YEARS = [MinValueValidator(2018), MaxValueValidator(2100)]
 
 
-class OnlineFigures(models.Model):
-    """What the centre's social media and website counted in a calendar year (entered by the director)."""
+class OnlineCounts(models.Model):
+    """What social media and the website counted (None: not known), and who entered it when."""
 
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
     facebook_followers = models.PositiveIntegerField(_("Facebook followers"), null=True, blank=True)
     twitter_followers = models.PositiveIntegerField(_("Twitter followers"), null=True, blank=True)
     web_page_views = models.PositiveIntegerField(_("web page views"), null=True, blank=True)
@@ -21,6 +20,15 @@ class OnlineFigures(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class OnlineFigures(OnlineCounts):
+    """What the centre's social media and website counted in a calendar year (entered by the director)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
 
     class Meta:
         ordering = ["-year"]
@@ -35,20 +43,13 @@ class OnlineFigures(models.Model):
         return str(self.year)
 
 
-class OnlineMonth(models.Model):
+class OnlineMonth(OnlineCounts):
     """What social media and the website counted in one month, where the director has it: page views of
     the month, followers at its end. Periods made of whole months are counted from these rows."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=YEARS)
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
-    )
-    facebook_followers = models.PositiveIntegerField(_("Facebook followers"), null=True, blank=True)
-    twitter_followers = models.PositiveIntegerField(_("Twitter followers"), null=True, blank=True)
-    web_page_views = models.PositiveIntegerField(_("web page views"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("changed on"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

@@ -195,18 +195,7 @@ class _Protection:
         high = np.array([self.bounds_of(key)[1] for key in keys], dtype=float)
         for key, value in (fixed or {}).items():
             low[position[key]] = high[position[key]] = value
-        rows = sorted({index for key in keys for index in self.touching[key]})
-        matrix = lil_array((max(len(rows), 1), len(keys)))
-        lower, upper = np.zeros(max(len(rows), 1)), np.zeros(max(len(rows), 1))
-        for row, index in enumerate(rows):
-            coefficients, row_low, row_high = self.relations[index]
-            constant = 0
-            for key, coefficient in coefficients.items():
-                if key in position:
-                    matrix[row, position[key]] = coefficient
-                else:
-                    constant += coefficient * self.values[key]
-            lower[row], upper[row] = row_low - constant, row_high - constant
+        matrix, lower, upper, rows = self.relation_rows(position, len(keys))
         cost = np.zeros(len(keys))
         for key, weight in objective.items():
             cost[position[key]] = weight
@@ -221,6 +210,24 @@ class _Protection:
         if result.x is None:
             return None
         return {key: round(result.x[position[key]]) for key in keys}
+
+    def relation_rows(self, position: dict[Key, int], columns: int, extra: int = 0):
+        """The relations touching the counts of `position` as rows of a constraint matrix over `columns`
+        variables (the other counts at their values), with `extra` empty rows after them: (matrix,
+        lower bounds, upper bounds, number of relation rows)."""
+        indices = sorted({index for key in position for index in self.touching[key]})
+        height = max(len(indices) + extra, 1)
+        matrix, lower, upper = lil_array((height, columns)), np.zeros(height), np.zeros(height)
+        for row, index in enumerate(indices):
+            coefficients, row_low, row_high = self.relations[index]
+            constant = 0
+            for key, coefficient in coefficients.items():
+                if key in position:
+                    matrix[row, position[key]] = coefficient
+                else:
+                    constant += coefficient * self.values[key]
+            lower[row], upper[row] = row_low - constant, row_high - constant
+        return matrix, lower, upper, len(indices)
 
     def range_of(self, key: Key) -> tuple[int, int | None]:
         keys = self.component(key)
@@ -304,23 +311,12 @@ class _Protection:
         low[position[key]] = high[position[key]] = target
         n, m = len(keys), len(choices)
         low, high = np.concatenate([low, np.zeros(m)]), np.concatenate([high, np.ones(m)])
-        rows = sorted({index for other in keys for index in self.touching[other]})
-        matrix = lil_array((len(rows) + 2 * m, n + m))
-        lower, upper = np.zeros(len(rows) + 2 * m), np.zeros(len(rows) + 2 * m)
-        for row, index in enumerate(rows):
-            coefficients, row_low, row_high = self.relations[index]
-            constant = 0
-            for other, coefficient in coefficients.items():
-                if other in position:
-                    matrix[row, position[other]] = coefficient
-                else:
-                    constant += coefficient * self.values[other]
-            lower[row], upper[row] = row_low - constant, row_high - constant
+        matrix, lower, upper, rows = self.relation_rows(position, n + m, extra=2 * m)
         cost = np.zeros(n + m)
         for number, (other, _mark, weight, lifted_low, lifted_high) in enumerate(choices):
             column, where = n + number, position[other]
             # value >= low - (low - lifted_low) * chosen; value <= high + (lifted_high - high) * chosen
-            row = len(rows) + 2 * number
+            row = rows + 2 * number
             matrix[row, where], matrix[row, column] = 1, low[where] - lifted_low
             lower[row], upper[row] = low[where], np.inf
             rise = lifted_high - high[where] if np.isfinite(high[where]) else 0
