@@ -148,13 +148,14 @@ class Publication:
         return self.marks.get(total) in (SMALL, WITHHELD)
 
 
-def for_year(year: int) -> Publication | None:
-    """The publications of a calendar year protected together; None before the opening. The marks are
-    worked out once for the same counts (stats.models.ProtectedYear), since that takes seconds."""
+def for_year(year: int, *, centre: dict | None = None) -> Publication | None:
+    """The publications of a calendar year protected together; None before the opening. `centre`: the
+    centre's figures of the year when the caller has them already. The marks are worked out once for the
+    same counts (stats.models.ProtectedYear), since that takes seconds."""
     if year < OPENING_DAY.year:
         return None
     period = periods.year(year)
-    system = build(selectors.report(period), selectors.report_by_partner(period))
+    system = build(centre or selectors.report(period), selectors.report_by_partner(period))
     digest = fingerprint(system)
     kept = ProtectedYear.objects.filter(year=year, fingerprint=digest).first()
     if kept is not None:

@@ -49,8 +49,13 @@ def assemble(
     comparison: Comparison = computed["comparison"]
     now = before = None
     if output == PUBLICATION and publication.publishable(comparison):
-        now = publication.for_year(comparison.asked.start.year)
-        before = publication.for_year(comparison.asked.start.year - 1) if computed["previous"] else None
+        year = comparison.asked.start.year
+        # The centre's own figures of the year are those just counted (a whole year, its days).
+        known = scope.centre and comparison.previous == periods.year(year - 1)
+        now = publication.for_year(year, centre=computed["current"] if scope.centre else None)
+        before = None
+        if computed["previous"]:
+            before = publication.for_year(year - 1, centre=computed["previous"] if known else None)
     return Report(
         comparison,
         Side(computed["current"], now),
