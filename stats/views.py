@@ -133,12 +133,12 @@ def _year(value: str) -> int:
 
 
 def _yearly_form(
-    request: HttpRequest, year: int, *, model, form_class, save, saved: str, template: str, extra=None
+    request: HttpRequest, year: int, *, model, form_class, save, saved: str, template: str, months=None
 ):
     """The director's form for one year's row (created on the first save), through its service;
-    `extra` gives the form's further arguments and the service's further values for the year."""
+    `months` gives the form's further arguments and the service's further values for the year."""
     year = _year(str(year))
-    options, values = extra(year) if extra else ({}, lambda form: {})
+    options, values = months(year) if months else ({}, lambda form: {})
     form = form_class(request.POST or None, instance=model.objects.filter(year=year).first(), **options)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +178,7 @@ def online_figures(request: HttpRequest, year: int) -> HttpResponse:
         save=services.online_figures_save,
         saved=_("The online figures of %(year)d are saved."),
         template="stats/online_figures.html",
-        extra=lambda year: (
+        months=lambda year: (
             {"months": {row.month: row for row in OnlineMonth.objects.filter(year=year)}},
             lambda form: {"months": form.month_values()},
         ),
