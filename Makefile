@@ -58,6 +58,7 @@ run: install
 		$(MANAGE) create_demo_activities && \
 		$(MANAGE) create_demo_resources && \
 		$(MANAGE) seed_demo && \
+		$(MANAGE) protect_publications && \
 		exec $(BIN)/gunicorn -c python:citedesmetiers.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
 
 dev: install
