@@ -4,6 +4,8 @@ Vocabularies have their code as primary key: a visit row stores `gender_id = 'wo
 codes (never translated text) while the database still enforces that each code exists.
 """
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -288,8 +290,16 @@ class User(AbstractUser):
         ]
 
 
+def login_name(username: str) -> str:
+    """The one form of a user name under which sign-in failures are counted and checked: as the sign-in
+    form reads it (Unicode NFKC, so full-width letters are the plain ones), without surrounding spaces
+    or NUL characters, casefolded (the account lookup ignores case), at most 150 characters."""
+    normal = unicodedata.normalize("NFKC", username).replace("\x00", "").strip()
+    return unicodedata.normalize("NFKC", normal.casefold())[:150]
+
+
 class LoginFailure(models.Model):
-    """One failed sign-in, kept for the throttling window only. The user name is stored casefolded."""
+    """One failed sign-in, kept for the throttling window only, under `login_name(username)`."""
 
     username = models.CharField(max_length=150)
     address = models.GenericIPAddressField(null=True)

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import roles
-from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Theme, User
+from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Theme, User, login_name
 
 # Reference rows change a few times a year; the desk and its forms read them on every request.
 REFERENCE_TTL = 60.0
@@ -71,7 +71,7 @@ def login_lockout_seconds(*, username: str, address: str | None, now: datetime |
     now = now or timezone.now()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     recent = LoginFailure.objects.filter(at__gte=now - window)
-    checks = [(recent.filter(username=username.strip().casefold()), settings.LOGIN_FAILURES_PER_USERNAME)]
+    checks = [(recent.filter(username=login_name(username)), settings.LOGIN_FAILURES_PER_USERNAME)]
     if address:
         checks.append((recent.filter(address=address), settings.LOGIN_FAILURES_PER_ADDRESS))
     wait = 0.0

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from citedesmetiers import roles, totp
-from citedesmetiers.models import AuditEntry, JobRun, LoginFailure, Partner, User
+from citedesmetiers.models import AuditEntry, JobRun, LoginFailure, Partner, User, login_name
 
 
 def _permissions(names: list[str]) -> list[Permission]:
@@ -71,12 +71,12 @@ def login_failure_record(*, username: str, address: str | None, now: datetime | 
     now = now or timezone.now()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     LoginFailure.objects.filter(at__lt=now - window).delete()
-    return LoginFailure.objects.create(username=username.strip().casefold(), address=address, at=now)
+    return LoginFailure.objects.create(username=login_name(username), address=address, at=now)
 
 
 def login_failures_clear(*, username: str) -> None:
     """Forgets the failures of a user name after a successful sign-in."""
-    LoginFailure.objects.filter(username=username.strip().casefold()).delete()
+    LoginFailure.objects.filter(username=login_name(username)).delete()
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,17 @@
 """Signing in and out: throttling by user name, demo accounts, logout by POST, password change."""
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from citedesmetiers import selectors, services, sessions
-from citedesmetiers.models import LoginFailure
+from citedesmetiers.models import LoginFailure, login_name
 from citedesmetiers.roles import Role
 from tests.factories import PASSWORD, UserFactory, staff
 
@@ -170,3 +174,43 @@ def test_password_change_refuses_weak_passwords(client, login):
 
 def test_password_change_needs_a_signed_in_person(client):
     assert client.get(reverse("password_change")).status_code == 302
+
+
+def spellings(name: str) -> list[str]:
+    """Ways of typing the same user name that the sign-in form reads as that name."""
+    full_width = "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in name)
+    return [name.upper(), f"  {name} ", full_width, full_width.upper(), name.title()]
+
+
+@pytest.mark.parametrize("spelling", range(5))
+def test_a_locked_user_name_stays_locked_whatever_its_spelling(client, settings, spelling):
+    """Locked under one spelling, the name is locked under every other (full-width letters, case,
+    spaces), and failures under any spelling count towards the same lock."""
+    user = staff(Role.RECEPTION_AGENT, username="steward")
+    names = spellings(user.username)
+    for index in range(settings.LOGIN_FAILURES_PER_USERNAME):
+        sign_in(client, names[(spelling + index) % len(names)], "wrong")
+    response = sign_in(client, names[spelling])
+    assert response.status_code == 429
+    user.refresh_from_db()
+    assert user.last_login is None
+    assert set(LoginFailure.objects.values_list("username", flat=True)) == {"steward"}
+
+
+@given(st.text(min_size=1, max_size=40))
+@settings_hypothesis(max_examples=200, deadline=None, database=None)
+def test_one_form_of_a_user_name_for_checking_and_recording(name):
+    key = login_name(name)
+    assert len(key) <= 150
+    assert "\x00" not in key
+    assert login_name(key) == key  # the form is stable
+    for variant in (name.upper(), name.casefold(), f" {name} ", unicodedata.normalize("NFKC", name)):
+        assert login_name(variant) == key or not name.strip()
+
+
+@pytest.mark.parametrize("username", ["a" * 151, "steward\x00", "\x00"])
+def test_odd_user_names_get_a_message_not_an_error(client, username):
+    response = sign_in(client, username, "wrong")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="alert"' in page or 'class="errors"' in page  # said in the page's language
