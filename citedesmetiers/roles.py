@@ -22,8 +22,21 @@ class Role(models.TextChoices):
 
 # Roles whose holders work for a partner institution and only see its records.
 PARTNER_ROLES = frozenset({Role.ADVISER, Role.PARTNER_LEAD, Role.ACTIVITY_ORGANISER})
-# Roles that see consultations or manage accounts sign in with a second factor (TOTP).
-SECOND_FACTOR_ROLES = frozenset({Role.ADVISER, Role.PARTNER_LEAD, Role.DIRECTOR, Role.ADMINISTRATOR})
+# Roles that read consultations, the audit trail or staff accounts sign in with a second factor (TOTP);
+# tests/citedesmetiers/test_second_factor.py derives that list from the permissions below.
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.ADVISER, Role.PARTNER_LEAD, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}
+)
+# What makes a role need it: reading people's consultations, who did what, or the staff's accounts.
+SENSITIVE_PERMISSIONS = frozenset(
+    {
+        "conseil.view_institution_consultations",
+        "conseil.view_all_consultations",
+        "citedesmetiers.view_auditentry",
+        "citedesmetiers.view_institution_audit",
+        "citedesmetiers.view_user",
+    }
+)
 
 DESCRIPTIONS = {
     Role.RECEPTION_AGENT: _(

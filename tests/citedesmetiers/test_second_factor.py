@@ -28,6 +28,13 @@ def test_roles_that_see_consultations_or_accounts_need_a_second_factor(role):
     assert roles.needs_second_factor(staff(role)) is (role in roles.SECOND_FACTOR_ROLES)
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_that_reads_consultations_the_audit_trail_or_accounts_needs_it(role):
+    """Derived from the permissions themselves, so that a future role cannot slip through."""
+    sensitive = set(roles.PERMISSIONS[role]) & roles.SENSITIVE_PERMISSIONS
+    assert (role in roles.SECOND_FACTOR_ROLES) is bool(sensitive), (role, sensitive)
+
+
 def test_a_superuser_needs_one_too(django_user_model):
     assert roles.needs_second_factor(django_user_model.objects.create_superuser("root", password="x"))
 
