@@ -19,12 +19,39 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
+BOOLEANS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    """Reads a yes/no variable: 1, true, yes, on (any case) mean yes."""
+    """Reads a yes/no variable: 1, true, yes, on mean yes; 0, false, no, off mean no (any case); anything
+    else is refused at start-up, so that a typo (`HTTPS=ture`) cannot silently turn a protection off."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in BOOLEANS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(BOOLEANS)}, not {value!r}.")
+    return BOOLEANS[word]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from the variable NAME, or from the file that NAME_FILE names (container secrets)."""
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if not path:
+        return os.environ.get(name, default)
+    try:
+        return Path(path).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read: {path}") from error
 
 
 def env_int(name: str, default: int) -> int:
@@ -52,7 +79,7 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
+    key = env_secret("SECRET_KEY")
     if key:
         return key
     if not LOCAL_MODE:
@@ -139,7 +166,7 @@ TEMPLATES = [
 
 
 def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
+    url = env_secret("DATABASE_URL")
     if url:
         return url
     if not LOCAL_MODE:
@@ -280,7 +307,7 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
@@ -326,6 +353,9 @@ def s3_storage(
             "default_acl": None,  # private objects; the app serves them through a checking view
             "querystring_auth": True,
             "file_overwrite": False,
+            # Keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or their *_FILE), else the machine's role.
+            "access_key": env_secret("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("AWS_SECRET_ACCESS_KEY") or None,
         },
     }
 
