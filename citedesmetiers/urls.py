@@ -26,11 +26,7 @@ urlpatterns += i18n_patterns(
         auth_views.LogoutView.as_view(next_page=settings.LOGOUT_REDIRECT_URL),
         name="logout",
     ),
-    path(
-        _("staff/password/"),
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path(_("staff/password/"), views.password_change, name="password_change"),
     path(
         _("staff/password/changed/"),
         auth_views.PasswordChangeDoneView.as_view(),

@@ -6,7 +6,9 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from citedesmetiers import logs, menu, roles, selectors, services, sessions, totp
 from citedesmetiers.exports import csv_bytes, csv_convention
-from citedesmetiers.forms import AuditFilterForm, LoginForm, ProfileForm, SecondFactorForm
+from citedesmetiers.forms import AuditFilterForm, LoginForm, ProfileForm, SecondFactorForm, lockout_error
 from citedesmetiers.models import User
 from citedesmetiers.requests import client_address, query_without
 
@@ -184,6 +186,33 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "missing_partner": missing_partner,
         },
     )
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Django's password change, with guesses of the current password throttled like sign-ins: after
+    too many wrong ones, a wait (429) before the next try."""
+    throttle = f"password-change:{request.user.get_username()}"
+    if request.method == "POST":
+        lockout = selectors.login_lockout_seconds(username=throttle, address=None)
+        if lockout:
+            refused = lockout_error(lockout)
+            context = {
+                "form": PasswordChangeForm(request.user),
+                "lockout_message": refused.message % refused.params,
+            }
+            response = render(request, "registration/password_change_form.html", context, status=429)
+            response["Retry-After"] = str(lockout)
+            return response
+    response = auth_views.PasswordChangeView.as_view()(request)
+    form = getattr(response, "context_data", {}).get("form")
+    if request.method == "POST" and form is not None and form.has_error("old_password"):
+        services.login_failure_record(username=throttle, address=client_address(request))
+    elif request.method == "POST" and response.status_code == 302:
+        services.login_failures_clear(username=throttle)
+    return response
 
 
 @login_required

@@ -214,3 +214,19 @@ def test_odd_user_names_get_a_message_not_an_error(client, username):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'role="alert"' in page or 'class="errors"' in page  # said in the page's language
+
+
+def test_guesses_of_the_current_password_are_throttled(client, login, settings):
+    user = login(Role.ADVISER)
+    new = "a-much-longer-passphrase"
+    wrong = {"old_password": "guess", "new_password1": new, "new_password2": new}
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
+        assert client.post(reverse("password_change"), wrong).status_code == 200
+    right = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    locked = client.post(reverse("password_change"), right)
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 0
+    page = locked.content.decode()
+    assert "15 minutes" in page
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)  # not changed while locked
