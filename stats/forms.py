@@ -44,6 +44,11 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("For a range of days, give its first and its last day."))
         if start and end and end < start:
             raise forms.ValidationError(_("The end date is before the start date."))
+        if any(day and day.year not in periods.YEARS for day in (start, end)):
+            raise forms.ValidationError(
+                _("Choose days from %(first)d to %(last)d.")
+                % {"first": periods.YEARS.start, "last": periods.YEARS.stop - 1}
+            )
         return cleaned
 
     def period(self) -> periods.Period:

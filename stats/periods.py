@@ -129,12 +129,20 @@ _PATTERNS = [
 ]
 
 
+# The years a period may fall in: from well before the opening to well after today (a year 1 or 9999
+# would leave the calendar when compared with the year before or after).
+YEARS = range(2000, 2101)
+
+
 def parse(slug: str) -> Period:
-    """The period of a slug (see Period.slug); ValueError for anything else."""
+    """The period of a slug (see Period.slug) within YEARS; ValueError for anything else."""
     for pattern, build in _PATTERNS:
         found = pattern.match(slug.strip())
         if found:
-            return build(found)
+            period = build(found)
+            if period.start.year not in YEARS or period.end.year not in YEARS:
+                raise ValueError(f"not a period of {YEARS.start}–{YEARS.stop - 1}: {slug!r}")
+            return period
     raise ValueError(f"not a period: {slug!r}")
 
 

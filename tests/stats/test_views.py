@@ -227,3 +227,21 @@ def test_a_partner_lead_sees_their_institutions_queue_only(client, march):
     client.force_login(staff(Role.PARTNER_LEAD))  # Actiris: nobody called the March tickets
     response = client.get(url("dashboard", period="2026-03"))
     assert response.context["current"]["advice"]["queue"]["tickets"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "0001"},
+        {"period": "9999"},
+        {"period": "9999-12"},
+        {"period": "0001-01-01_0001-12-31"},
+        {"year": 2026, "start": "0001-01-01", "end": "0001-01-02"},
+        {"year": 2026, "start": "9999-12-30", "end": "9999-12-31"},
+    ],
+)
+def test_extreme_periods_get_the_default_or_a_message_never_an_error(client, query):
+    client.force_login(staff(Role.DIRECTOR))
+    for name in ("dashboard", "report"):
+        assert client.get(url(name, **query)).status_code == 200, (name, query)
+    assert client.get(url("export", format="csv", **query)).status_code == 200
