@@ -70,18 +70,15 @@ ONE_WAY = {
     "questionnaire_status": ("q_status", "status"),
     "questionnaire_heard_of": ("q_heard_of", "heard_of"),
 }
-# The figures of the report that are counts of the system (scope-dependent ones take the scope).
+# The headline figures that are counts of the system (definitions.KEY_FIGURES; by scope where it matters).
 KEY_FIGURES = {
     "contacts.total": lambda scope: ("contacts",),
-    "contacts.on_site_visits": lambda scope: ("visits", "*"),
     "contacts.services_total": lambda scope: ("services", "*"),
     "advice.sessions": lambda scope: ("advice", scope, "*"),
     "activities.count": lambda scope: ("activities", scope, "*"),
     "activities.participants": lambda scope: ("participants", scope, "*"),
     "multimedia.entries": lambda scope: ("entries",),
     "online.emails_answered": lambda scope: ("remote", "email"),
-    "advice.queue.tickets": lambda scope: ("tickets", scope, "*"),
-    "advice.queue.walked_away": lambda scope: ("walkaways", scope, "*"),
 }
 SERVICES = {
     "advice": ("advice", CENTRE, "*"),

@@ -64,16 +64,6 @@ def assemble(
     )
 
 
-def tables(report: Report) -> list[Table]:
-    """Every table of the report in the active language (protected in a publication)."""
-    return report_tables(report)
-
-
-def number(value) -> str:
-    """A figure in the active language (kept for the callers that format one number)."""
-    return figure_text(value)
-
-
 def _chart_values(table: Table) -> tuple[list[str], list, list]:
     return (
         [row.label for row in table.rows],
@@ -132,7 +122,7 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
     """Everything the dashboard, the printable report and the PDF show, in the active language."""
     scope = scope or Scope()
     report = assemble(period, scope=scope, output=output, today=today)
-    all_tables = tables(report)
+    all_tables = report_tables(report)
     by_key = {table.key: table for table in all_tables}
     headline = key_figures(report)
     gender = next((row for row in headline if row.code == "gender.women_pct"), None)

@@ -3,7 +3,7 @@ same days a year earlier with the change, in a fixed order (never by size, which
 about a hidden count), and, in a publication, each count as the year's protection shows it.
 
 Each table is built once here and rendered by the dashboard, the printable report, the PDF, the workbook
-(one sheet per table) and the CSV (stats.exports, through `Table.grid()`)."""
+(one sheet per table) and the CSV (stats.exports)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ from conseil.models import HeardOf, Mode, Topic
 from ressources.models import HelpTopic
 from stats import definitions
 from stats.periods import OPENING_DAY, Comparison
-from stats.publication import Publication, share_shown, statistic_shown
+from stats.publication import KEY_FIGURES, Publication, share_shown, statistic_shown
 from stats.selectors import QUEUE_GROUPINGS, rounded
 from stats.suppression import MARKS, WITHHELD
 
@@ -114,11 +114,6 @@ class Table:
     def columns(self) -> tuple[str, str, str, str]:
         return (_("Item"), *self.headings, pgettext("difference from a year earlier", "Change"))
 
-    def grid(self) -> list[list]:
-        """The header and the rows (total last) as cells for a spreadsheet: values, then the change."""
-        rows = [*self.rows, *([self.total] if self.total else [])]
-        return [list(self.columns), *[[row.label, row.value, row.previous, row.change] for row in rows]]
-
 
 @dataclass
 class GridTable:
@@ -133,9 +128,6 @@ class GridTable:
     protected: bool = False
     note: str = ""
     codes: list[str | None] = field(default_factory=list)  # each row's code (None: the total)
-
-    def grid(self) -> list[list]:
-        return [list(self.columns), *self.rows]
 
     @property
     def body(self) -> list[tuple[str, list[tuple[object, str]]]]:
@@ -360,8 +352,6 @@ def _shown_figure(side: Side, key: str, scope: str):
     publication = side.publication
     if publication is None:
         return value
-    from stats.publication import KEY_FIGURES
-
     if key in KEY_FIGURES and isinstance(value, int):
         return publication.shown(KEY_FIGURES[key](scope), value)
     if key == "gender.women_pct" or key == "gender.men_pct":
