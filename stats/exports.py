@@ -21,7 +21,7 @@ from stats import publication
 from stats import report as assemble
 from stats.periods import Period
 from stats.selectors import Scope
-from stats.tables import GridTable, Row, Table
+from stats.tables import GridTable, Row, Table, change_unit
 
 # Bumped when a key of the JSON export changes meaning or disappears (adding keys keeps it).
 JSON_FORMAT_VERSION = 1
@@ -70,7 +70,7 @@ def _numbered(row: Row) -> str:
 def _change_unit(row: Row) -> str:
     if row.change is None:
         return ""
-    return pgettext("percentage points, abbreviated", "pp") if row.share else "%"
+    return change_unit(row.share)
 
 
 def _csv(period: Period, scope: Scope, language: str) -> bytes:
@@ -141,7 +141,7 @@ MINUTES_FORMAT = "0.0"
 
 
 def _change_format(share: bool) -> str:
-    unit = pgettext("percentage points, abbreviated", "pp") if share else "%"
+    unit = change_unit(share)
     return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
 
 

@@ -61,6 +61,11 @@ MENTIONS_NOTES = {
 }
 
 
+def change_unit(share: bool) -> str:
+    """The unit of a change: percent of a count, percentage points of a share (pp, pt, ppt)."""
+    return pgettext("percentage points, abbreviated", "pp") if share else "%"
+
+
 def change(current, previous, *, share: bool = False) -> float | None:
     """The change from a year earlier: in percent of the earlier count, or for a share in percentage
     points; one decimal, half up; None when either is not a number (hidden, not known) or from zero."""

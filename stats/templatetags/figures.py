@@ -4,9 +4,8 @@ from datetime import datetime
 
 from django import template
 from django.utils import formats
-from django.utils.translation import pgettext
 
-from stats.tables import month_label
+from stats.tables import change_unit, month_label
 
 register = template.Library()
 
@@ -43,8 +42,7 @@ def signed_change(row) -> str:
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     number = formats.number_format(abs(value), decimal_pos=1, use_l10n=True, force_grouping=True)
-    unit = pgettext("percentage points, abbreviated", "pp") if row.share else "%"
-    return f"{sign}{number}{NBSP}{unit}"
+    return f"{sign}{number}{NBSP}{change_unit(row.share)}"
 
 
 @register.filter
