@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accueil.models import Orientation, Visit
+from citedesmetiers import dates
 from citedesmetiers.capture import CaptureFields
 from citedesmetiers.forms import CodeField, code_choices
 from citedesmetiers.models import AgeBand, Channel, Gender, Language, Partner, Residence, Status, Theme
@@ -78,8 +79,9 @@ class UndoForm(forms.Form):
 class VisitCorrectionForm(forms.ModelForm):
     """A coordinator's correction of an entry: every field, the time, and cancellation."""
 
-    occurred_at = forms.DateTimeField(
+    occurred_at = dates.BoundedDateTimeField(
         label=_("Date and time of the contact"),
+        bounds=dates.contact_days,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
     )

@@ -165,6 +165,8 @@ def visit_correct(
             changes[name] = [getattr(visit, attribute), value]
             setattr(visit, attribute, value)
     if occurred_at is not None and not capture.same_minute(visit.occurred_at, occurred_at):
+        if occurred_at > now + capture.CLOCK_TOLERANCE:
+            raise ValidationError({"occurred_at": _("This date and time are in the future.")})
         changes["occurred_at"] = [_as_code(visit.occurred_at), _as_code(occurred_at)]
         visit.occurred_at = occurred_at
     if cancelled is not None and cancelled != visit.cancelled:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from activites.models import Activity
 
@@ -39,9 +40,15 @@ def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost"
 
 
-def _event(activity: Activity, *, stamp: datetime) -> list[str]:
+# A feed's descriptions are cut to this many characters (the event's link leads to the whole text), so
+# that a feed of FEED_SIZE activities stays under a megabyte whatever their descriptions hold.
+FEED_DESCRIPTION = 1000
+FEED_SIZE = 500
+
+
+def _event(activity: Activity, *, stamp: datetime, brief: bool = False) -> list[str]:
     url = settings.SITE_URL + reverse("activites:agenda_activity", args=[activity.pk])
-    description = activity.description
+    description = Truncator(activity.description).chars(FEED_DESCRIPTION) if brief else activity.description
     if activity.online_url:
         description = f"{description}\n\n{activity.online_url}".strip()
     lines = [
@@ -62,8 +69,11 @@ def _event(activity: Activity, *, stamp: datetime) -> list[str]:
     return lines
 
 
-def calendar(activities: Iterable[Activity], *, name: str, now: datetime | None = None) -> str:
-    """The calendar file of these activities, in the active language (CRLF lines, folded)."""
+def calendar(
+    activities: Iterable[Activity], *, name: str, now: datetime | None = None, brief: bool = False
+) -> str:
+    """The calendar file of these activities, in the active language (CRLF lines, folded); `brief` for a
+    feed: descriptions cut to FEED_DESCRIPTION characters."""
     now = now or timezone.now()
     lines = [
         "BEGIN:VCALENDAR",
@@ -76,6 +86,6 @@ def calendar(activities: Iterable[Activity], *, name: str, now: datetime | None 
         "REFRESH-INTERVAL;VALUE=DURATION:PT6H",
     ]
     for activity in activities:
-        lines.extend(_event(activity, stamp=now))
+        lines.extend(_event(activity, stamp=now, brief=brief))
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activites import calendar
 from activites.models import OutgoingEmail, Registration
+from citedesmetiers.limits import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def email_queue(*, registration: Registration, kind: str, now: datetime) -> Outg
             "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
             "retention_days": settings.REGISTRATION_RETENTION_DAYS,
         }
-        subject = str(spec.subject) % {"title": activity.title}
+        subject = one_line(str(spec.subject) % {"title": activity.title})
         body_text = render_to_string("activites/email/message.txt", context)
         body_html = render_to_string("activites/email/message.html", context)
         ics = calendar.calendar([activity], name=activity.title, now=now) if spec.with_calendar else ""
@@ -109,7 +110,9 @@ def _send_in_thread() -> None:
 
 
 def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    # One line, whatever the title held: a line break in a header would refuse the message for ever.
+    subject = one_line(email.subject)
+    message = EmailMultiAlternatives(subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
     message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
         message.attach("activity.ics", email.calendar, "text/calendar; charset=utf-8; method=PUBLISH")

@@ -1,11 +1,13 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.core.validators import MaxValueValidator
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activites.models import Activity, Admission, Kind, PlaceKind
+from citedesmetiers import dates, limits
 from citedesmetiers.forms import ListFilters
 from citedesmetiers.models import Audience, Language, Partner, Space, Theme
 
@@ -13,17 +15,35 @@ from citedesmetiers.models import Audience, Language, Partner, Space, Theme
 class ActivityForm(forms.Form):
     """An activity's fields, as organisers and coordinators fill them in (one session, or a weekly series)."""
 
-    title_fr = forms.CharField(label=_("Title in French"), max_length=160, required=False)
-    title_nl = forms.CharField(label=_("Title in Dutch"), max_length=160, required=False)
-    title_en = forms.CharField(label=_("Title in English (optional)"), max_length=160, required=False)
+    title_fr = forms.CharField(
+        label=_("Title in French"), max_length=160, required=False, validators=[limits.single_line]
+    )
+    title_nl = forms.CharField(
+        label=_("Title in Dutch"), max_length=160, required=False, validators=[limits.single_line]
+    )
+    title_en = forms.CharField(
+        label=_("Title in English (optional)"),
+        max_length=160,
+        required=False,
+        validators=[limits.single_line],
+    )
     description_fr = forms.CharField(
-        label=_("Description in French"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=limits.DESCRIPTION_MAX,
+        label=_("Description in French"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     description_nl = forms.CharField(
-        label=_("Description in Dutch"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=limits.DESCRIPTION_MAX,
+        label=_("Description in Dutch"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     description_en = forms.CharField(
-        label=_("Description in English (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=limits.DESCRIPTION_MAX,
+        label=_("Description in English (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     partner = forms.ModelChoiceField(label=_("Organiser"), queryset=Partner.objects.none())
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), widget=forms.RadioSelect)
@@ -36,7 +56,11 @@ class ActivityForm(forms.Form):
         queryset=Language.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = dates.BoundedDateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        bounds=dates.activity_days,
+    )
     start_time = forms.TimeField(
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -60,7 +84,7 @@ class ActivityForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Capacity"),
         min_value=1,
-        max_value=10000,
+        max_value=limits.CAPACITY_MAX,
         required=False,
         help_text=_("Seats offered; required with registration."),
     )
@@ -116,12 +140,29 @@ class ActivityCreateForm(ActivityForm):
         help_text=_("1 for a single session; 8 for the same day and time during 8 weeks."),
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        day, weeks = cleaned.get("date"), cleaned.get("repeat_weeks")
+        if day and weeks:
+            last = dates.activity_days()[1]
+            if day + timedelta(weeks=weeks - 1) > last:
+                self.add_error(
+                    "repeat_weeks",
+                    _("The last session would fall after %(last)s: fewer weekly sessions, please.")
+                    % {"last": formats.date_format(last, "SHORT_DATE_FORMAT")},
+                )
+        return cleaned
+
 
 class AgendaFilterForm(ListFilters):
     """The agenda's filters, with a period."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = dates.BoundedDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = dates.BoundedDateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     kinds = Kind.choices
 
     def clean(self):
@@ -160,4 +201,30 @@ class RegistrationForm(forms.Form):
 
 
 class HeadcountForm(forms.Form):
-    headcount = forms.IntegerField(label=_("People counted at the door"), min_value=0, max_value=100000)
+    """The people counted at the door: above the activity's places the count is confirmed (a slip of the
+    finger adds a zero), above OVER_CAPACITY times the places it is refused (citedesmetiers.limits)."""
+
+    headcount = forms.IntegerField(label=_("People counted at the door"), min_value=0)
+    confirm = forms.BooleanField(label=_("Yes, this count is right"), required=False)
+
+    def __init__(self, *args, places: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = places
+        self.ceiling = limits.headcount_ceiling(places)
+        self.fields["headcount"].max_value = self.ceiling
+        self.fields["headcount"].validators.append(MaxValueValidator(self.ceiling))
+        self.fields["headcount"].widget.attrs["max"] = self.ceiling
+        # Asked only when the count is above the places (the template shows it then).
+        self.needs_confirmation = False
+
+    def clean(self):
+        cleaned = super().clean()
+        count = cleaned.get("headcount")
+        if count is not None and self.places and count > self.places and not cleaned.get("confirm"):
+            self.needs_confirmation = True
+            self.add_error(
+                "headcount",
+                _("%(count)s people for %(places)s places: check the count, then confirm it below.")
+                % {"count": count, "places": self.places},
+            )
+        return cleaned

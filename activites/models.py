@@ -10,10 +10,12 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import dates, limits
 from citedesmetiers.capture import CapturedEntry
 from citedesmetiers.models import Audience, Language, Partner, Space, Theme, TranslatedField
 
@@ -73,9 +75,13 @@ class Activity(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=160, blank=True)
     title_nl = models.CharField(_("title (Dutch)"), max_length=160, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(
+        _("description (French)"), blank=True, max_length=limits.DESCRIPTION_MAX
+    )
+    description_nl = models.TextField(_("description (Dutch)"), blank=True, max_length=limits.DESCRIPTION_MAX)
+    description_en = models.TextField(
+        _("description (English)"), blank=True, max_length=limits.DESCRIPTION_MAX
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place_kind = models.CharField(_("place"), max_length=10, choices=PlaceKind.choices)
@@ -84,12 +90,16 @@ class Activity(models.Model):
     )
     address = models.CharField(_("address"), max_length=240, blank=True)
     online_url = models.URLField(_("link to join online"), blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, validators=[MaxValueValidator(limits.CAPACITY_MAX)]
+    )
     admission = models.CharField(_("how people come"), max_length=16, choices=Admission.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     series = models.UUIDField(_("series"), null=True, blank=True, editable=False)
     # Attendance: a headcount for free entry; the time attendance was first recorded (None: never).
-    headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
+    headcount = models.PositiveIntegerField(
+        _("headcount"), null=True, blank=True, validators=[MaxValueValidator(limits.HEADCOUNT_MAX)]
+    )
     attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(
@@ -131,6 +141,29 @@ class Activity(models.Model):
                 name="activites_activity_ends_after_start",
             ),
             models.CheckConstraint(
+                condition=dates.in_range("starts_at"), name="activites_activity_starts_at_range"
+            ),
+            models.CheckConstraint(
+                condition=dates.in_range("ends_at"), name="activites_activity_ends_at_range"
+            ),
+            limits.at_most("capacity", limits.CAPACITY_MAX, name="activites_activity_capacity_ceiling"),
+            # The form asks for a confirmation above the places and refuses OVER_CAPACITY times them.
+            limits.at_most("headcount", limits.HEADCOUNT_MAX, name="activites_activity_headcount_ceiling"),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True)
+                | models.Q(headcount__isnull=True)
+                | models.Q(headcount__lte=models.F("capacity") * limits.OVER_CAPACITY),
+                name="activites_activity_headcount_within_capacity",
+            ),
+            *(
+                limits.text_at_most(
+                    f"description_{language}",
+                    limits.DESCRIPTION_MAX,
+                    name=f"activites_activity_description_{language}_length",
+                )
+                for language in ("fr", "nl", "en")
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(place_kind="room") | models.Q(room__isnull=False),
                 name="activites_activity_room_given",
             ),
@@ -168,6 +201,13 @@ class Activity(models.Model):
     @property
     def audience_labels(self) -> list[str]:
         return Audience.labels_of(self.audiences)
+
+    @property
+    def places(self) -> int | None:
+        """How many people it is meant for: its seats, else its room's capacity (None: unknown)."""
+        if self.capacity:
+            return self.capacity
+        return self.room.capacity if self.place_kind == PlaceKind.ROOM and self.room_id else None
 
     @property
     def place(self) -> str:
@@ -253,7 +293,10 @@ class WalkIn(CapturedEntry):
         verbose_name_plural = _("walk-ins")
         constraints = [
             *CapturedEntry.Meta.constraints,
-            models.CheckConstraint(condition=models.Q(count__gte=1), name="activites_walkin_count_positive"),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1, count__lte=limits.WALK_IN_MAX),
+                name="activites_walkin_count_range",
+            ),
         ]
 
 

@@ -27,7 +27,7 @@ from activites.models import (
     RegistrationAttempt,
     WalkIn,
 )
-from citedesmetiers import capture
+from citedesmetiers import capture, limits
 from citedesmetiers.services import audit_record
 
 # --- activities ----------------------------------------------------------------------------------
@@ -528,9 +528,15 @@ def walk_in_undo(*, activity: Activity, user, now: datetime | None = None) -> Wa
 def headcount_set(
     *, activity: Activity, headcount: int | None, user, now: datetime | None = None
 ) -> Activity:
-    """Records how many people came to a free-entry activity (counted at the door)."""
+    """Records how many people came to a free-entry activity (counted at the door); refuses a count above
+    its ceiling (citedesmetiers.limits: OVER_CAPACITY times the places, HEADCOUNT_MAX at most)."""
     now = now or timezone.now()
     _attendance_check(activity, now=now)
+    ceiling = limits.headcount_ceiling(activity.places)
+    if headcount is not None and not 0 <= headcount <= ceiling:
+        raise ValidationError(
+            {"headcount": _("At most %(ceiling)s people can be counted here.") % {"ceiling": ceiling}}
+        )
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         audit_record(

@@ -84,9 +84,10 @@ def agenda_feed(request: HttpRequest) -> HttpResponse:
     _form, chosen = _agenda_filters(request)
     chosen.pop("start", None)
     chosen.pop("end", None)
-    activities = selectors.agenda(**chosen).prefetch_related(None)[:500]  # calendars name no language
+    # Calendars name no language; at most FEED_SIZE activities with their descriptions cut (under 1 MB).
+    activities = selectors.agenda(**chosen).prefetch_related(None)[: calendar.FEED_SIZE]
     name = f"{settings.SITE_NAMES[translation.get_language()]} — {_('Agenda')}"
-    return _ics_response(calendar.calendar(activities, name=name), "agenda.ics")
+    return _ics_response(calendar.calendar(activities, name=name, brief=True), "agenda.ics")
 
 
 def _ics_response(body: str, filename: str) -> HttpResponse:
@@ -372,7 +373,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in list on the tablet at the door: tick registrants, +1 walk-in, headcount, no-shows."""
     activity = _activity_or_404(request, pk)
-    headcount_form = HeadcountForm(initial={"headcount": activity.headcount})
+    headcount_form = HeadcountForm(initial={"headcount": activity.headcount}, places=activity.places)
     if request.method == "POST":
         headcount_form = _attendance_action(request, activity) or headcount_form
         if request.htmx:
@@ -414,12 +415,16 @@ def _attendance_action(request: HttpRequest, activity: Activity) -> HeadcountFor
             else:
                 messages.success(request, _("The last walk-in is taken back."))
         elif action == "headcount":
-            form = HeadcountForm(request.POST)
+            form = HeadcountForm(request.POST, places=activity.places)
             if form.is_valid():
-                services.headcount_set(
-                    activity=activity, headcount=form.cleaned_data["headcount"], user=request.user
-                )
-                messages.success(request, _("Headcount recorded."))
+                try:
+                    services.headcount_set(
+                        activity=activity, headcount=form.cleaned_data["headcount"], user=request.user
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Headcount recorded."))
             return form
         elif action == "close":
             marked = services.attendance_close(activity=activity, user=request.user)

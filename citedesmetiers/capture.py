@@ -23,6 +23,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import dates
+
 # How far ahead of the server's clock a device's clock may run before its times are refused.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
@@ -59,6 +61,10 @@ class CapturedEntry(models.Model):
         constraints = [
             # The idempotency guarantee itself: one row per key, whatever the client sends twice.
             models.UniqueConstraint(fields=["key"], name="%(app_label)s_%(class)s_key_unique"),
+            # A time no page could show or count with never gets in (citedesmetiers.dates).
+            models.CheckConstraint(
+                condition=dates.in_range("occurred_at"), name="%(app_label)s_%(class)s_occurred_at_range"
+            ),
         ]
 
     @property
@@ -161,8 +167,11 @@ class CaptureFields(forms.Form):
 
     key = forms.UUIDField(widget=forms.HiddenInput)
     queued_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
-    keyed_date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    keyed_date = dates.BoundedDateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        bounds=dates.contact_days,
     )
     keyed_time = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from citedesmetiers import roles
+from citedesmetiers import dates, roles
 from citedesmetiers.models import Audience, Language, Theme, User
 from citedesmetiers.selectors import ACTIONS, audit_record_types, reference_rows
 
@@ -182,8 +182,12 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, label=_("Action"))
     object_type = forms.ChoiceField(required=False, label=_("Type of record"))
     object_id = forms.CharField(required=False, max_length=64, label=_("Record number"))
-    start = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = dates.BoundedDateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = dates.BoundedDateField(
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, entries, **kwargs):
         """`entries`: the lines the person may read; the choices are what they hold."""

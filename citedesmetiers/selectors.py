@@ -157,8 +157,12 @@ def _readable(field, value) -> str:
     if isinstance(value, list) and base is not None and base.choices:
         return ", ".join(str(dict(base.flatchoices).get(item, item)) for item in value)
     if isinstance(field, models.DateTimeField):
-        moment = datetime.fromisoformat(value)
-        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+        # The trail is never rewritten: a time refused today (year 1, say) is still shown, as written.
+        try:
+            moment = datetime.fromisoformat(value)
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+        except (TypeError, ValueError, OverflowError):
+            return str(value)
     return str(value)
 
 

@@ -296,14 +296,16 @@ SITE_URL = os.environ.get(
     "http://127.0.0.1:8000" if LOCAL_MODE else f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "",
 ).rstrip("/")
 
-# E-mail: SMTP configured by the environment; printed on the console in demo and dev modes. Messages go
-# through an outbox (activites.emails): sent in the background after the commit, retried by send_emails.
+# E-mail: SMTP configured by the environment. Demo and dev write each message to a file under var/mail/
+# (never into the server's log: a message holds a registration's secret links). Messages go through an
+# outbox (activites.emails): sent in the background after the commit, retried by send_emails.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if LOCAL_MODE
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

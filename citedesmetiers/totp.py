@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import struct
+import unicodedata
 from urllib.parse import quote, urlencode
 
 STEP = 30
@@ -38,8 +39,9 @@ def step_of(timestamp: float) -> int:
 def verify(secret: str, code: str, *, timestamp: float, last_step: int | None = None) -> int | None:
     """The time step the code belongs to, or None. A step already used (`last_step`) or earlier is
     refused, so that a code seen over someone's shoulder cannot be used again."""
-    code = "".join(code.split())
-    if not (secret and code.isdigit() and len(code) == DIGITS):
+    # Digits as any keyboard types them (full-width ones included) are the same digits.
+    code = "".join(unicodedata.normalize("NFKC", code).split())
+    if not (secret and code.isascii() and code.isdigit() and len(code) == DIGITS):
         return None
     current = step_of(timestamp)
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import dates
 from citedesmetiers.forms import CodeField
 from citedesmetiers.models import AgeBand, EducationLevel, Gender, Language, Partner, Residence, Status, Theme
 from citedesmetiers.selectors import reference_rows
@@ -66,8 +67,9 @@ class ConsultationForm(ProfileFields):
     )
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, widget=forms.RadioSelect)
     language = CodeField(Language, label=_("Language"))
-    started_at = forms.DateTimeField(
+    started_at = dates.BoundedDateTimeField(
         label=_("Start"),
+        bounds=dates.contact_days,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
@@ -115,8 +117,8 @@ def _date_input():
 
 
 class ConsultationFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    end = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    start = dates.BoundedDateField(label=_("From"), required=False, widget=_date_input())
+    end = dates.BoundedDateField(label=_("To"), required=False, widget=_date_input())
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import limits
 from citedesmetiers.capture import CapturedEntry
 from citedesmetiers.models import Audience, CodedVocabulary, Language, Theme, TranslatedField
 
@@ -143,6 +144,12 @@ class Resource(models.Model):
                 name="ressources_resource_somewhere",
                 violation_error_message=_("Give a link, a file or a place on the shelves."),
             ),
+            *(
+                limits.text_at_most(
+                    f"summary_{language}", 2000, name=f"ressources_resource_summary_{language}_length"
+                )
+                for language in ("fr", "nl", "en")
+            ),
         ]
         indexes = [
             # The catalogue's search: `search @@ query` without reading the table.
@@ -212,6 +219,13 @@ class OccupancySweep(CapturedEntry):
     class Meta(CapturedEntry.Meta):
         verbose_name = _("occupancy count")
         verbose_name_plural = _("occupancy counts")
+        constraints = [
+            *CapturedEntry.Meta.constraints,
+            *(
+                limits.at_most(place, limits.OCCUPANCY_MAX, name=f"ressources_occupancysweep_{place}_ceiling")
+                for place in ("computers", "tablets", "documentary")
+            ),
+        ]
         indexes = [models.Index(fields=["occurred_at"], name="ressources_sweep_when")]
 
     @property

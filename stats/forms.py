@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import dates
 from stats import periods
 from stats.models import OnlineFigures, ReportText
 
@@ -25,8 +26,12 @@ class PeriodForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     part = forms.ChoiceField(label=_("Part"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = dates.BoundedDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = dates.BoundedDateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,11 +49,6 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("For a range of days, give its first and its last day."))
         if start and end and end < start:
             raise forms.ValidationError(_("The end date is before the start date."))
-        if any(day and day.year not in periods.YEARS for day in (start, end)):
-            raise forms.ValidationError(
-                _("Choose days from %(first)d to %(last)d.")
-                % {"first": periods.YEARS.start, "last": periods.YEARS.stop - 1}
-            )
         return cleaned
 
     def period(self) -> periods.Period:

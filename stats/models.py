@@ -5,9 +5,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import limits
 from citedesmetiers.models import TranslatedField
 
 YEARS = [MinValueValidator(2018), MaxValueValidator(2100)]
+
+
+def year_in_range(model: str) -> models.CheckConstraint:
+    """The database's side of YEARS."""
+    return models.CheckConstraint(
+        condition=models.Q(year__gte=2018, year__lte=2100), name=f"stats_{model}_year_range"
+    )
 
 
 class OnlineCounts(models.Model):
@@ -38,6 +46,7 @@ class OnlineFigures(OnlineCounts):
             ("view_figures", _("Can see the figures of the whole centre")),
             ("view_partner_figures", _("Can see the figures of their institution")),
         ]
+        constraints = [year_in_range("onlinefigures")]
 
     def __str__(self):
         return str(self.year)
@@ -58,6 +67,7 @@ class OnlineMonth(OnlineCounts):
         verbose_name_plural = _("online figures of months")
         constraints = [
             models.UniqueConstraint(fields=["year", "month"], name="stats_onlinemonth_unique"),
+            year_in_range("onlinemonth"),
             models.CheckConstraint(
                 condition=models.Q(month__gte=1, month__lte=12), name="stats_onlinemonth_month_valid"
             ),
@@ -71,14 +81,17 @@ class ReportText(models.Model):
     """The words of a year's annual report that the director writes: the preamble and the highlights."""
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
-    preamble_fr = models.TextField(_("preamble (French)"), blank=True)
-    preamble_nl = models.TextField(_("preamble (Dutch)"), blank=True)
-    preamble_en = models.TextField(_("preamble (English)"), blank=True)
+    preamble_fr = models.TextField(_("preamble (French)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
+    preamble_nl = models.TextField(_("preamble (Dutch)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
+    preamble_en = models.TextField(_("preamble (English)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
     highlights_fr = models.TextField(
-        _("highlights (French)"), blank=True, help_text=_("One highlight per paragraph; start with its date.")
+        _("highlights (French)"),
+        blank=True,
+        max_length=limits.REPORT_TEXT_MAX,
+        help_text=_("One highlight per paragraph; start with its date."),
     )
-    highlights_nl = models.TextField(_("highlights (Dutch)"), blank=True)
-    highlights_en = models.TextField(_("highlights (English)"), blank=True)
+    highlights_nl = models.TextField(_("highlights (Dutch)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
+    highlights_en = models.TextField(_("highlights (English)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
     updated_at = models.DateTimeField(_("changed on"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
@@ -91,6 +104,18 @@ class ReportText(models.Model):
         ordering = ["-year"]
         verbose_name = _("annual report text")
         verbose_name_plural = _("annual report texts")
+        constraints = [
+            year_in_range("reporttext"),
+            *(
+                limits.text_at_most(
+                    f"{text}_{language}",
+                    limits.REPORT_TEXT_MAX,
+                    name=f"stats_reporttext_{text}_{language}_length",
+                )
+                for text in ("preamble", "highlights")
+                for language in ("fr", "nl", "en")
+            ),
+        ]
 
     def __str__(self):
         return str(self.year)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-OPENING_DAY = date(2018, 3, 5)
+from citedesmetiers.dates import OPENING_DAY
 
 
 def _shift_year(day: date, years: int) -> date:

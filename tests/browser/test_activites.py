@@ -347,3 +347,35 @@ def test_a_coordinator_schedules_a_weekly_series_that_the_agenda_shows(page):
     page.goto(url("nl", "agenda"))
     expect(page.locator("#agenda-results .agenda-item").filter(has_text="Workshop LinkedIn")).to_have_count(3)
     assert axe_violations(page) == []
+
+
+def test_a_headcount_far_above_the_room_asks_for_a_confirmation_in_french(page):
+    from citedesmetiers.models import Space
+
+    room = Space.objects.filter(kind="activity_room").first()
+    Space.objects.filter(pk=room.pk).update(capacity=30, bookable=True)
+    fair = activity(admission="free", capacity=None, room=room.code, starts_in=timedelta(minutes=30))
+    sign_in(page, staff(Role.ACTIVITY_ORGANISER), PASSWORD)
+    page.goto(url("fr", "activity_attendance", fair.pk))
+    field = page.get_by_label(tr("fr", "People counted at the door"))
+
+    field.fill("100000")  # the browser itself refuses more than 3 × 30 (the server does too)
+    page.get_by_role("button", name=tr("fr", "Record the headcount")).click()
+    assert field.evaluate("input => input.validity.rangeOverflow")
+    assert field.get_attribute("max") == "90"
+    expect(page.get_by_label(tr("fr", "Yes, this count is right"))).to_have_count(0)
+
+    page.get_by_label(tr("fr", "People counted at the door")).fill("45")
+    page.get_by_role("button", name=tr("fr", "Record the headcount")).click()
+    expect(page.locator("#attendance")).to_contain_text("45 personnes pour 30 places")
+    confirm = page.get_by_label(tr("fr", "Yes, this count is right"))
+    expect(confirm).to_be_visible()
+    assert axe_violations(page) == []
+    fair.refresh_from_db()
+    assert fair.headcount is None
+
+    confirm.check()
+    page.get_by_role("button", name=tr("fr", "Record the headcount")).click()
+    expect(figure(page, tr("fr", "Headcount"))).to_have_text("45")
+    fair.refresh_from_db()
+    assert fair.headcount == 45
