@@ -764,7 +764,7 @@ def awkward_rows(rng: random.Random) -> dict:
             capacity=capacity,
             admission="free" if free else "registration",
             status=state,
-            headcount=rng.randint(0, min(40, 3 * capacity) if capacity else 40) if free and recorded else None,
+            headcount=rng.randint(0, min(40, 3 * (capacity or 40))) if free and recorded else None,
             attendance_recorded_at=ends if recorded else None,
             created_at=moment - timedelta(days=30),
             created_by=coordinator,
