@@ -7,6 +7,7 @@ import multiprocessing
 import os
 
 from citedesmetiers.logs import logging_config
+from citedesmetiers.proxy import forwarded_allow_ips as forwarded_allow_ips_from
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Sync workers and persistent database connections: one connection per worker process.
@@ -33,7 +34,9 @@ logconfig_dict["loggers"].update(
         "gunicorn.access": {"level": "INFO" if _access else "CRITICAL", "propagate": False},
     }
 )
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies whose forwarded headers gunicorn believes: the app's own list, read by the same function
+# (a typo stops the start here too).
+forwarded_allow_ips = ",".join(forwarded_allow_ips_from(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")))
 # No control socket: it would live in the home directory, which the container's user does not have.
 control_socket_disable = True
 

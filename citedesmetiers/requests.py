@@ -13,7 +13,9 @@ def query_without(request: HttpRequest, *names: str) -> str:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The client's IP address; behind a proxy, the one the proxy appended to X-Forwarded-For."""
+    """The client's IP address; behind a proxy (BEHIND_PROXY), the one the proxy appended to
+    X-Forwarded-For. That header reaches here only from a trusted proxy (citedesmetiers.proxy): from
+    any other peer, the peer's own address counts."""
     if settings.BEHIND_PROXY:
         forwarded = request.headers.get("X-Forwarded-For", "")
         if forwarded:

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from citedesmetiers import localdb
+from citedesmetiers import localdb, proxy
 from citedesmetiers.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,6 +100,9 @@ HTTPS = env_bool("HTTPS", not LOCAL_MODE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if LOCAL_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# The proxies whose X-Forwarded-For, -Proto and -Host are believed (addresses or networks, `*` for any):
+# the first middleware drops these headers from every other peer. gunicorn reads the same variable.
+FORWARDED_ALLOW_IPS = proxy.forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -123,6 +126,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: X-Forwarded-* only from a trusted proxy (FORWARDED_ALLOW_IPS), before anything reads them.
+    "citedesmetiers.proxy.forwarded_headers",
     # Outermost: a request id and one log line for every request, static files and probes included.
     "citedesmetiers.logs.request_logging",
     "django.middleware.security.SecurityMiddleware",

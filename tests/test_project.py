@@ -1,20 +1,28 @@
 """Project-wide promises: deploy check, secret handling, lint, and the real server (gunicorn, whitenoise)."""
 
+import ipaddress
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 import tomllib
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
+from django.urls import reverse
+from django.utils import translation
 
-from tests.servers import PRODUCTION, database_url, gunicorn_server, manage
+from citedesmetiers.models import LoginFailure
+from conseil.models import QuestionnaireCode
+from tests.factories import activity
+from tests.servers import PRODUCTION, Browser, csrf_token, database_url, gunicorn_server, manage
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -134,7 +142,7 @@ def test_bandit_finds_no_medium_or_high_issue_in_the_application(tmp_path):
 def test_the_compose_file_runs_the_app_its_migrations_the_scheduler_and_postgresql():
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "web", "scheduler"}
+    assert set(services) == {"db", "migrate", "web", "proxy", "scheduler"}
     for name in ("migrate", "scheduler"):
         program, manage_py, command = services[name]["command"][:3]
         assert (program, manage_py) == ("python", "manage.py")
@@ -153,4 +161,200 @@ def test_the_compose_file_runs_the_app_its_migrations_the_scheduler_and_postgres
     )
     for name in ("web", "scheduler", "migrate"):
         assert services[name]["depends_on"]
-    assert services["web"]["environment"]["BEHIND_PROXY"] == "${BEHIND_PROXY:-true}"
+    assert services["web"]["environment"]["BEHIND_PROXY"] == "true"
+
+
+# --- the compose file's proxy, and the app reached by anyone else --------------------------------
+
+_VARIABLE = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
+
+
+def compose_file() -> dict:
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+
+def dotenv(**values: str) -> dict[str, str]:
+    """The .env of env.example, its secrets filled in as the operator would, and `values`."""
+    lines = (BASE_DIR / "env.example").read_text().splitlines()
+    example = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return example | {"POSTGRES_PASSWORD": "secret", "SECRET_KEY": PRODUCTION["SECRET_KEY"]} | values
+
+
+def interpolated(value, env: dict[str, str]) -> str:
+    """A value of the compose file as `docker compose` reads it with `env` (.env and the shell):
+    ${NAME}, ${NAME:-default} and ${NAME:?error} (an error when NAME is unset or empty)."""
+
+    def one(match: re.Match) -> str:
+        name, kind, word = match.groups()
+        if env.get(name):
+            return env[name]
+        if kind == "?":
+            raise ValueError(f"{name} is required: {word}")
+        return word or ""
+
+    return _VARIABLE.sub(one, str(value))
+
+
+def compose_environment(service: str, env: dict[str, str]) -> dict[str, str]:
+    """The environment docker-compose.yml gives a service's container."""
+    environment = compose_file()["services"][service]["environment"]
+    return {name: interpolated(value, env) for name, value in environment.items()}
+
+
+def test_in_the_compose_file_only_the_proxy_is_reachable_and_the_app_believes_it_alone():
+    compose = compose_file()
+    services = compose["services"]
+    assert {name for name, service in services.items() if service.get("ports")} == {"proxy"}
+    assert sorted(services["proxy"]["ports"]) == ["443:443", "80:80"]
+    assert services["web"]["expose"] == ["8000"]
+    # The proxy and the app share one network, whose subnet is fixed, and nothing else: the proxy
+    # always reaches the app from its fixed address there.
+    [shared] = set(services["proxy"]["networks"]) & set(services["web"]["networks"])
+    network = compose["networks"][shared]
+    assert network["internal"] is True
+    [subnet] = [block["subnet"] for block in network["ipam"]["config"]]
+    address = services["proxy"]["networks"][shared]["ipv4_address"]
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet)
+    # That address is the only one the app believes forwarded headers from, written in the file, so
+    # that no `*` in .env or in the shell replaces it.
+    for name in ("web", "scheduler", "migrate"):
+        assert services[name]["environment"]["FORWARDED_ALLOW_IPS"] == address
+    web = compose_environment("web", dotenv(FORWARDED_ALLOW_IPS="*", BEHIND_PROXY="false"))
+    assert (web["FORWARDED_ALLOW_IPS"], web["BEHIND_PROXY"]) == (address, "true")
+
+
+def test_the_compose_files_proxy_runs_deploy_nginx_conf_as_written():
+    proxy = compose_file()["services"]["proxy"]
+    image, major = proxy["image"].split(":")
+    assert (image, major) == ("nginx", "1")  # the official image, its major version pinned
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    site = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    upstream = re.search(r"^upstream citedesmetiers \{$(.*?)^\}$", site, re.M | re.S).group(1)
+    assert re.findall(r"^ +server (\S+) ", upstream, re.M) == ["web:8000"]
+    # The certificate files the site names are mounted from the paths .env gives, which are required.
+    mounts = {mount["target"]: mount for mount in proxy["volumes"] if isinstance(mount, dict)}
+    files = re.findall(r"^ +ssl_certificate(?:_key)? (\S+);$", site, re.M)
+    assert sorted(files) == sorted(mounts) == ["/etc/nginx/tls/fullchain.pem", "/etc/nginx/tls/privkey.pem"]
+    env = dotenv()
+    required = {
+        "TLS_CERTIFICATE": "/etc/nginx/tls/fullchain.pem",
+        "TLS_CERTIFICATE_KEY": "/etc/nginx/tls/privkey.pem",
+    }
+    sources = {target: interpolated(mount["source"], env) for target, mount in mounts.items()}
+    assert sources == {target: env[name] for name, target in required.items()}
+    assert all(mount["type"] == "bind" and mount["read_only"] for mount in mounts.values())
+    for name, target in required.items():
+        with pytest.raises(ValueError, match=f"{name} is required"):
+            interpolated(mounts[target]["source"], env | {name: ""})
+
+
+def test_the_deploy_check_passes_with_the_compose_files_environment(tmp_path):
+    env = {"PATH": os.environ["PATH"], **compose_environment("web", dotenv()), "VAR_DIR": str(tmp_path)}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_fails_when_every_peer_is_a_trusted_proxy(tmp_path):
+    env = {**PRODUCTION, "VAR_DIR": str(tmp_path), "FORWARDED_ALLOW_IPS": "*"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "citedesmetiers.W001" in result.stderr
+
+
+def test_a_typo_in_the_trusted_proxies_stops_the_start(tmp_path):
+    env = {**PRODUCTION, "VAR_DIR": str(tmp_path), "FORWARDED_ALLOW_IPS": "10.202.47.10;10.202.47.11"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS must name the reverse proxy" in result.stderr
+
+
+class ComposeApp(NamedTuple):
+    """The app as the compose file's `web` service runs it, reached straight from 127.0.0.1."""
+
+    tls: str  # as configured (HTTPS on): a direct request is only ever sent to HTTPS
+    plain: str  # HTTPS=false in .env, so that direct requests reach the views
+
+
+@pytest.fixture(scope="module")
+def compose_servers(django_db_setup, static_root, tmp_path_factory):
+    """gunicorn with the compose file's environment for `web` (BEHIND_PROXY=true, FORWARDED_ALLOW_IPS
+    the proxy's address), env.example filled in; the test database and folders in place of the
+    containers'. Every request of these tests comes from 127.0.0.1, which is not the proxy."""
+    folder = tmp_path_factory.mktemp("compose")
+
+    def environment(name: str, **values: str) -> dict[str, str]:
+        env = compose_environment("web", dotenv(ALLOWED_HOSTS="127.0.0.1", **values))
+        (folder / name).mkdir()
+        local = {
+            "DATABASE_URL": database_url(),
+            "VAR_DIR": str(folder / name),
+            "STATIC_ROOT": str(static_root),
+        }
+        # One worker, and fewer failed sign-ins per address than the default 50 (not set by compose).
+        return {"PATH": os.environ["PATH"], **env, **local, "WEB_CONCURRENCY": "1"}
+
+    kiosk = {"QUESTIONNAIRE_KIOSK_NETWORKS": "10.20.0.0/16"}
+    plain = environment("plain", HTTPS="false", **kiosk) | {"LOGIN_FAILURES_PER_ADDRESS": "5"}
+    with (
+        gunicorn_server(environment("tls", **kiosk), folder / "tls.log") as tls,
+        gunicorn_server(plain, folder / "plain.log") as plain_url,
+    ):
+        yield ComposeApp(tls=tls, plain=plain_url)
+
+
+@pytest.fixture
+def compose_app(transactional_db, django_db_serialized_rollback, compose_servers) -> ComposeApp:
+    return compose_servers
+
+
+def test_the_compose_app_believes_no_forwarded_header_from_anyone_but_its_proxy(compose_app):
+    # Browser sends X-Forwarded-Proto: https; an X-Forwarded-Host it is not allowed (400 if believed).
+    status, headers, _ = Browser().request(
+        compose_app.tls, "/fr/", headers={"X-Forwarded-Host": "evil.example"}
+    )
+    assert status == 301
+    assert headers["Location"] == compose_app.tls.replace("http://", "https://") + "/fr/"
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_sign_in_lockout(compose_app):
+    browser = Browser()
+    with translation.override("fr"):
+        sign_in = reverse("login")
+    _, _, page = browser.request(compose_app.plain, sign_in)
+    token = csrf_token(page)
+    statuses = []
+    for number in range(6):  # a new name and a new forged address each time
+        form = {"username": f"nobody{number}", "password": "wrong", "csrfmiddlewaretoken": token}
+        forged = {"X-Forwarded-For": f"203.0.113.{number + 1}"}
+        statuses.append(browser.request(compose_app.plain, sign_in, form, headers=forged)[0])
+    assert statuses == [200] * 5 + [429]  # LOGIN_FAILURES_PER_ADDRESS=5 for the peer itself
+    assert set(LoginFailure.objects.values_list("address", flat=True)) == {"127.0.0.1"}
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_registrations_hourly_limit(compose_app):
+    workshop = activity()
+    with translation.override("fr"):
+        page_url = reverse("activites:agenda_activity", args=[workshop.pk])
+    browser = Browser()
+    _, _, page = browser.request(compose_app.plain, page_url)
+    limit = settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR  # the default, in both processes
+    statuses = []
+    for number in range(limit + 1):
+        # Without consent: the form is refused, but every use of it counts.
+        form = {
+            "first_name": "Alex",
+            "email": f"p{number}@example.org",
+            "csrfmiddlewaretoken": csrf_token(page),
+        }
+        forged = {"X-Forwarded-For": f"203.0.113.{number + 1}"}
+        statuses.append(browser.request(compose_app.plain, page_url, form, headers=forged)[0])
+    assert statuses == [200] * limit + [429]
+
+
+def test_a_forged_x_forwarded_for_does_not_open_the_exit_tablets_page(compose_app):
+    with translation.override("fr"):
+        kiosk = reverse("conseil:questionnaire_kiosk")
+    tablet = {"X-Forwarded-For": "10.20.3.4"}  # on QUESTIONNAIRE_KIOSK_NETWORKS, forged
+    status, _, _ = Browser().request(compose_app.plain, kiosk, headers=tablet)
+    assert status == 403
+    assert not QuestionnaireCode.objects.exists()

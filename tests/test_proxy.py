@@ -4,8 +4,8 @@ nginx terminates TLS with a certificate made for the test, spreads requests over
 instances on the test database, and the app behaves as in production: HTTP goes to HTTPS, a reception
 agent signs in and records a visit over HTTPS, the security headers and secure cookies reach the
 browser, one request id links nginx's log line (no address, no path) to the app's, and an address a
-client forges in X-Forwarded-For does not stand in for its own. Skipped where nginx is not installed,
-except in CI.
+client forges in X-Forwarded-For (or a host in X-Forwarded-Host) does not stand in for its own.
+Skipped where nginx is not installed, except in CI.
 """
 
 import datetime
@@ -82,7 +82,7 @@ def _site(folder: Path, instances: tuple[str, str], http: int, https: int) -> Pa
     servers = "".join(
         f"    server {base.removeprefix('http://')} max_fails=3 fail_timeout=10s;\n" for base in instances
     )
-    site = _substitute(site, r"^    server 127\.0\.0\.1:8000 .*\n", servers)
+    site = _substitute(site, r"^    server web:8000 .*\n", servers)
     site = _substitute(site, r"^    listen 80;$", f"    listen 127.0.0.1:{http};")
     site = _substitute(site, r"^    listen \[::\]:80;\n", "")
     site = _substitute(site, r"^    listen 443 ssl http2;$", f"    listen 127.0.0.1:{https} ssl http2;")
@@ -208,6 +208,8 @@ def test_an_address_forged_in_x_forwarded_for_does_not_dodge_the_throttling(prox
         sign_in = reverse("login")
     _, _, page = browser.request(https, sign_in)
     form = {"username": "nobody", "password": "wrong password", "csrfmiddlewaretoken": csrf_token(page)}
-    status, _, _ = browser.request(https, sign_in, form, headers={"X-Forwarded-For": "203.0.113.9"})
+    # A forged X-Forwarded-Host goes no further either: nginx sets it (the app would refuse this one).
+    forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "evil.example"}
+    status, _, _ = browser.request(https, sign_in, form, headers=forged)
     assert status == 200
     assert list(LoginFailure.objects.values_list("address", flat=True)) == ["127.0.0.1"]
