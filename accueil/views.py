@@ -1,5 +1,7 @@
 """The reception desk, the queue of advisers and coordinators, and the public waiting-room screen."""
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -57,18 +59,42 @@ def _remember_choices(response: HttpResponse, cleaned: dict) -> None:
     )
 
 
+def theme_shortcuts(themes: list[Theme]) -> dict[str, str]:
+    """A key per theme button in the page's language: the first letter of its label not already taken
+    (else the next letters of the label); "general" for general information. French: C A B E T I;
+    Dutch: K L B O W A (Kiezen, Leren, Bewegen, Ondernemen, Werken, Algemene informatie)."""
+    taken: set[str] = set()
+    shortcuts = {}
+    labels = [(theme.code, theme.label) for theme in themes] + [("general", _("General information"))]
+    for code, label in labels:
+        letters = [c for c in unicodedata.normalize("NFKD", str(label).lower()) if "a" <= c <= "z"]
+        letter = next((c for c in letters if c not in taken), "")
+        taken.add(letter)
+        shortcuts[code] = letter
+    return shortcuts
+
+
 def _desk_context(request: HttpRequest, form: VisitForm, now) -> dict:
     today = timezone.localdate(now)
     languages = reference_rows(Language)
+    themes = reference_rows(Theme)
+    shortcuts = theme_shortcuts(themes)
+    channels = reference_rows(Channel)
     return {
         "form": form,
-        "themes": reference_rows(Theme),
+        "themes": [(theme, shortcuts[theme.code]) for theme in themes],
+        "general_shortcut": shortcuts["general"],
         "orientations": [
             (value, label, str(shortcut)) for shortcut, (value, label) in enumerate(Orientation.choices, 1)
         ],
-        "main_languages": [row for row in languages if row.code in DESK_LANGUAGES],
+        # Shift and the first letter of the language's own name (F, N, E: the same on every page).
+        "main_languages": [(row, row.endonym[0].upper()) for row in languages if row.code in DESK_LANGUAGES],
         "other_languages": [row for row in languages if row.code not in DESK_LANGUAGES],
-        "channels": reference_rows(Channel),
+        # The digits after the orientations' (6, 7, 8, 9).
+        "channels": [
+            (row, str(number) if number <= 9 else "")
+            for number, row in enumerate(channels, len(Orientation.choices) + 1)
+        ],
         "recent": _recent(request, now),
         "counters": _counters(today),
         "server_now_ms": int(now.timestamp() * 1000),

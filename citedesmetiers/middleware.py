@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -100,13 +101,29 @@ def _return_address(request) -> str:
 def _signed_out(request):
     logout(request)
     messages.info(request, gettext("Your session has ended for your security. Please sign in again."))
-    response = redirect_to_login(_return_address(request))
+    return _to_sign_in(request, redirect_to_login(_return_address(request)))
+
+
+def _to_sign_in(request, response):
+    """The way to the sign-in page, as the kind of request can take it. A background refresh (htmx,
+    marked passive) gets 401 and nothing to swap: the page keeps its place, its focus and what was typed,
+    and shows its own "signed out — entries kept" banner (static/js/capture.js). An htmx action loads
+    the sign-in page whole (htmx would swap it into a fragment); a JSON poll gets 401 with its address."""
     if request.headers.get("HX-Request"):
-        # htmx would swap the login page into a fragment: have it load the page instead.
-        response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
-    elif request.accepts("application/json") and not request.accepts("text/html"):
-        response = JsonResponse({"signed_in": False, "login_url": response.url}, status=401)
+        if sessions.is_passive(request):
+            return HttpResponse(status=401)
+        return HttpResponse(status=204, headers={"HX-Redirect": response.url})
+    if request.accepts("application/json") and not request.accepts("text/html"):
+        return JsonResponse({"signed_in": False, "login_url": response.url}, status=401)
     return response
+
+
+class LoginRequired(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, answering htmx and JSON requests as `_to_sign_in` says (a session
+    ended in another tab must not put the sign-in page inside the desk's counters)."""
+
+    def handle_no_permission(self, request, view_func):
+        return _to_sign_in(request, super().handle_no_permission(request, view_func))
 
 
 def private_pages(get_response):

@@ -145,7 +145,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "citedesmetiers.middleware.session_timeouts",
     # Every view needs a sign-in unless marked @login_not_required: the public pages are an allow-list.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "citedesmetiers.middleware.LoginRequired",  # Django's, answering htmx background refreshes
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

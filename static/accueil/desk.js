@@ -7,8 +7,22 @@
     return;
   }
 
-  // A theme's letter records the contact; a digit chooses where the person is directed. Keys typed
-  // into a field are left alone.
+  // The key a press stands for: a digit (1–5 where the person is directed, 6–9 the channel) by its
+  // place on the keyboard, whatever the layout (Belgian AZERTY types digits with Shift); Shift and a
+  // letter, a language ("⇧F"); a letter alone, a theme (the letters follow the page's language).
+  function shortcutOf(event) {
+    const digit = /^(?:Digit|Numpad)(\d)$/.exec(event.code || "");
+    if (digit) {
+      return digit[1];
+    }
+    const letter = event.key.length === 1 ? event.key.toLowerCase() : "";
+    if (!/^[a-z]$/.test(letter)) {
+      return "";
+    }
+    return event.shiftKey ? `⇧${letter.toUpperCase()}` : letter;
+  }
+
+  // Keys typed into a field are left alone.
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) {
       return;
@@ -17,7 +31,10 @@
     if (target.closest("input:not([type=radio]), select, textarea, summary, [contenteditable]")) {
       return;
     }
-    const key = event.key.toLowerCase();
+    const key = shortcutOf(event);
+    if (!key) {
+      return;
+    }
     const choice = form.querySelector(`input[type=radio][data-shortcut="${key}"]`);
     if (choice) {
       choice.checked = true;

@@ -12,6 +12,10 @@
   }
   const STORE = "cdm.capture.outbox.v1";
   const RETRY_MS = 10000;
+  // A second press of the same button with the same choices within this time of the first one's
+  // confirmation is the same visitor (a double click, a double tap): it is shown, not recorded again.
+  const SAME_PRESS_MS = 1000;
+  const FEEDBACK_MS = 1500;
   const banner = document.querySelector("[data-capture-banner]");
   let flushing = false;
   let state = "online"; // online | offline | signed-out
@@ -134,11 +138,18 @@
     });
   }
 
+  // An element's words, without its keyboard shortcut.
+  function words(element) {
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("kbd").forEach((key) => key.remove());
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
   function summary(form, submitter) {
-    const parts = [submitter ? submitter.textContent.replace(/\s+/g, " ").trim() : ""];
+    const parts = [submitter ? words(submitter) : ""];
     form.querySelectorAll("input[type=radio]:checked").forEach((radio) => {
       const label = form.querySelector(`label[for="${radio.id}"]`);
-      parts.push(label ? label.textContent.replace(/\s+/g, " ").trim() : radio.value);
+      parts.push(label ? words(label) : radio.value);
     });
     return parts.filter(Boolean).join(" · ");
   }
@@ -179,7 +190,7 @@
       banner.dataset.state = "sent";
       return;
     }
-    if (!entries.length) {
+    if (!entries.length && state !== "signed-out") {
       banner.hidden = true;
       return;
     }
@@ -202,6 +213,7 @@
     }
     flushing = true;
     let sent = 0;
+    const tickets = [];
     try {
       for (const entry of load()) {
         if (entry.refused) {
@@ -212,6 +224,10 @@
           forget(entry.key);
           swap(outcome.html);
           sent += 1;
+          const ticket = textOf(outcome.html, ".ticket-label");
+          if (ticket) {
+            tickets.push(ticket); // an advice entry kept offline got its ticket now: say its number
+          }
         } else if (outcome.kind === "invalid") {
           store(
             load().map((kept) =>
@@ -230,22 +246,64 @@
         document.body.dispatchEvent(new CustomEvent("capture:recorded", { bubbles: true }));
       }
       const pending = load().filter((entry) => !entry.refused).length;
-      render(sent && !pending ? banner && banner.dataset.textSent : undefined);
+      let message;
+      if (sent && !pending && banner) {
+        message = banner.dataset.textSent;
+        if (tickets.length) {
+          message += ` ${banner.dataset.textTickets.replace("%(tickets)s", tickets.join(", "))}`;
+        }
+      } else if (tickets.length && banner) {
+        message = banner.dataset.textTickets.replace("%(tickets)s", tickets.join(", "));
+      }
+      render(message);
+    }
+  }
+
+  // What a press asks for, without its key: two presses asking the same are the same visitor.
+  function signature(fields) {
+    return JSON.stringify(fields.filter(([name]) => name !== "key" && name !== "queued_at"));
+  }
+
+  // "✓ ×N" on the button just recorded (N people); a repeated press makes it pulse.
+  function acknowledge(form, button, repeated) {
+    if (!button) {
+      return;
+    }
+    const count = form.querySelector("input[name=count]");
+    button.dataset.recorded = `✓ ×${count ? count.value || 1 : 1}`;
+    button.classList.toggle("is-repeated", repeated);
+    window.clearTimeout(button.feedbackTimer);
+    button.feedbackTimer = window.setTimeout(() => {
+      delete button.dataset.recorded;
+      button.classList.remove("is-repeated");
+    }, FEEDBACK_MS);
+  }
+
+  // A refusal replaces the success shown before it, and the reverse.
+  function clearOutcome(kind) {
+    const other = document.getElementById(kind === "done" ? "desk-errors" : "desk-status");
+    if (other) {
+      other.replaceChildren();
     }
   }
 
   forms.forEach((form) => {
     let busy = false;
+    let last = null; // the last press recorded: its signature and when it was confirmed
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (busy) {
         return; // a double tap while the first is on its way (it carries the same key anyway)
       }
-      busy = true;
-      form.setAttribute("aria-busy", "true");
       const fields = Array.from(new FormData(form, event.submitter).entries()).filter(
         ([name]) => name !== "csrfmiddlewaretoken",
       );
+      if (last && last.signature === signature(fields) && Date.now() - last.at < SAME_PRESS_MS) {
+        acknowledge(form, event.submitter, true);
+        return;
+      }
+      busy = true;
+      form.setAttribute("aria-busy", "true");
       const entry = {
         url: form.action,
         key: form.querySelector("input[name=key]").value,
@@ -256,10 +314,15 @@
       try {
         const outcome = await send(entry, false);
         if (outcome.kind === "done" || outcome.kind === "invalid") {
+          clearOutcome(outcome.kind);
           swap(outcome.html);
           if (outcome.kind === "done") {
+            last = { signature: signature(fields), at: Date.now() };
+            acknowledge(form, event.submitter, false);
             resetAfterCapture(form);
             document.body.dispatchEvent(new CustomEvent("capture:recorded", { bubbles: true }));
+          } else {
+            last = null;
           }
         } else {
           keep(entry);
@@ -276,6 +339,22 @@
         }
       }
     });
+  });
+
+  // A background refresh (the counters) that meets a session ended elsewhere gets 401 and swaps
+  // nothing (citedesmetiers/middleware.py): the page stays as it is and says so.
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.xhr && event.detail.xhr.status === 401) {
+      state = "signed-out";
+      render();
+    }
+  });
+  document.body.addEventListener("htmx:afterOnLoad", (event) => {
+    if (state === "signed-out" && event.detail.xhr && event.detail.xhr.status < 400) {
+      state = "online"; // signed in again (in another tab)
+      flush();
+      render();
+    }
   });
 
   window.addEventListener("online", flush);

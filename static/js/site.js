@@ -127,8 +127,19 @@
   schedule();
 })();
 
-// Print buttons, and pages opened to be printed (a queue ticket).
+// Print buttons, and pages opened to be printed (a queue ticket). The desk's "Print the ticket" prints
+// the ticket from the desk itself (its print area, alone on the page): one click, no tab left open.
 (function printing() {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-print-ticket]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    document.body.classList.add("print-ticket");
+    window.addEventListener("afterprint", () => document.body.classList.remove("print-ticket"), { once: true });
+    window.print();
+  });
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });

@@ -98,6 +98,108 @@ def test_a_network_cut_loses_nothing_and_doubles_nothing(desk, page_problems):
     page_problems[:] = [problem for problem in page_problems if "ERR_INTERNET_DISCONNECTED" not in problem]
 
 
+@pytest.mark.parametrize("gap", [50, 150, 300, 600])
+def test_a_human_double_click_records_one_visitor_and_a_deliberate_second_press_another(desk, gap):
+    button = desk.get_by_role("button", name=re.compile("Apprendre un métier"))
+    button.click()
+    desk.wait_for_timeout(gap)
+    button.click()
+    expect(button).to_have_attribute("data-recorded", "✓ ×1")
+    expect(desk.locator("#desk-status")).to_contain_text("A001")
+    desk.wait_for_timeout(1300)  # the feedback is gone: a new press is a new visitor
+    assert Visit.objects.count() == 1
+    button.click()
+    expect(desk.locator("#desk-status")).to_contain_text("A002")
+    assert Visit.objects.count() == 2
+
+
+def test_double_taps_on_a_tablet_record_one_visitor_each(browser, site):
+    context = browser.new_context(
+        base_url=site, locale="fr-BE", has_touch=True, viewport={"width": 1024, "height": 768}
+    )
+    tablet = context.new_page()
+    sign_in(tablet, staff(Role.RECEPTION_AGENT), PASSWORD)
+    tablet.goto("/fr/accueil/")
+    for name, gap in (("Choisir son orientation", 120), ("Travailler", 250), ("Bouger", 400)):
+        button = tablet.get_by_role("button", name=re.compile(name))
+        button.tap()
+        tablet.wait_for_timeout(gap)
+        button.tap()
+        expect(button).to_have_attribute("data-recorded", "✓ ×1")
+    tablet.wait_for_timeout(500)
+    assert sorted(Visit.objects.values_list("theme", flat=True)) == ["bouger", "choisir", "travailler"]
+    context.close()
+
+
+def test_a_refused_press_is_shown_beside_the_buttons_and_replaces_the_last_success(desk, page_problems):
+    desk.get_by_role("button", name=re.compile("Travailler")).click()
+    status = desk.locator("#desk-status")
+    expect(status).to_contain_text("Enregistré")
+    desk.keyboard.press("i")  # general information, while "individual advice" is chosen: refused
+    errors = desk.locator("#desk-errors")
+    expect(errors).to_contain_text("Non enregistré")
+    expect(status).to_be_empty()
+    buttons = desk.locator(".theme-buttons").bounding_box()
+    shown = errors.bounding_box()
+    assert 0 <= shown["y"] - (buttons["y"] + buttons["height"]) < 40  # right under the buttons
+    assert shown["y"] + shown["height"] <= 768  # on a 1366×768 screen, without scrolling
+    desk.get_by_label("Nombre de personnes").fill("501")
+    desk.get_by_role("button", name=re.compile("Bouger")).click()
+    expect(errors).to_contain_text("500")
+    desk.get_by_label("Nombre de personnes").fill("2")
+    desk.get_by_role("button", name=re.compile("Bouger")).click()
+    expect(status).to_contain_text("Enregistré")
+    expect(errors).to_be_empty()
+    assert list(Visit.objects.order_by("id").values_list("theme", "count")) == [
+        ("travailler", 1),
+        ("bouger", 2),
+    ]
+    assert axe_violations(desk) == []
+    # The browser reports the refusals' answers (422); they are expected here.
+    desk.wait_for_timeout(100)  # the console's reports arrive while Playwright is waited on
+    page_problems[:] = [problem for problem in page_problems if "422" not in problem]
+
+
+def test_a_session_ended_in_another_tab_keeps_the_desk_and_its_entries(desk, page_problems):
+    desk.set_viewport_size({"width": 1366, "height": 768})
+    other = desk.context.new_page()
+    other.goto("/fr/")
+    other.get_by_role("button", name="Se déconnecter").click()
+    other.close()
+    # What the half-minute refresh of the counters does (sooner).
+    desk.evaluate("document.body.dispatchEvent(new CustomEvent('capture:recorded', {bubbles: true}))")
+    banner = desk.locator("[data-capture-banner]")
+    expect(banner).to_contain_text("Votre session a pris fin")
+    expect(desk.locator("#desk-counters")).not_to_contain_text("Nom d’utilisateur")
+    desk.keyboard.press("c")  # typed next: kept, not lost
+    expect(banner.locator("li")).to_have_count(1)
+    expect(banner.locator("li")).to_contain_text("Choisir son orientation · Sur place · Français")
+    assert Visit.objects.count() == 0
+    desk.wait_for_timeout(100)  # the console's reports arrive while Playwright is waited on
+    page_problems[:] = [problem for problem in page_problems if "401" not in problem]
+
+
+def test_the_dutch_desk_has_dutch_shortcuts_and_fits_the_screen(page):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, staff(Role.RECEPTION_AGENT), PASSWORD)
+    page.goto("/nl/onthaal/")
+    for button in page.locator(".theme-buttons button").all():
+        box = button.bounding_box()
+        assert box["y"] + box["height"] <= 768, button.text_content()
+    page.keyboard.press("Shift+N")
+    page.keyboard.press("7")  # the phone
+    expect(page.locator("#channel-phone")).to_be_checked()
+    page.keyboard.press("6")  # on site, where advice gets a ticket
+    page.keyboard.press("w")  # Werken
+    expect(page.locator("#desk-status")).to_contain_text("T001")
+    status = page.locator("#desk-status").bounding_box()
+    assert status["y"] + status["height"] <= 768
+    assert list(Visit.objects.values_list("theme", "channel", "language")) == [
+        ("travailler", "on_site", "nl")
+    ]
+    assert axe_violations(page) == []
+
+
 def test_the_desk_in_dutch_passes_the_accessibility_scan(page):
     sign_in(page, staff(Role.RECEPTION_AGENT), PASSWORD)
     page.goto("/nl/onthaal/")
