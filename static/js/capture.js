@@ -12,8 +12,9 @@
   }
   const STORE = "cdm.capture.outbox.v1";
   const RETRY_MS = 10000;
-  // A second press of the same button with the same choices within this time of the first one's
-  // confirmation is the same visitor (a double click, a double tap): it is shown, not recorded again.
+  // On a form marked data-capture-same-press (the desk), a second press of the same button with the
+  // same choices within this time of the first one's confirmation is the same visitor (a double click,
+  // a double tap): it is shown, not recorded again. The multimedia space's "+1" counts every tap.
   const SAME_PRESS_MS = 1000;
   const FEEDBACK_MS = 1500;
   const banner = document.querySelector("[data-capture-banner]");
@@ -298,7 +299,8 @@
       const fields = Array.from(new FormData(form, event.submitter).entries()).filter(
         ([name]) => name !== "csrfmiddlewaretoken",
       );
-      if (last && last.signature === signature(fields) && Date.now() - last.at < SAME_PRESS_MS) {
+      const samePress = "captureSamePress" in form.dataset;
+      if (samePress && last && last.signature === signature(fields) && Date.now() - last.at < SAME_PRESS_MS) {
         acknowledge(form, event.submitter, true);
         return;
       }
