@@ -73,7 +73,7 @@ def email_queue(*, registration: Registration, kind: str, now: datetime) -> Outg
             "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
             "retention_days": settings.REGISTRATION_RETENTION_DAYS,
         }
-        subject = one_line(str(spec.subject) % {"title": activity.title})
+        subject = str(spec.subject) % {"title": activity.title}
         body_text = render_to_string("activites/email/message.txt", context)
         body_html = render_to_string("activites/email/message.html", context)
         ics = calendar.calendar([activity], name=activity.title, now=now) if spec.with_calendar else ""

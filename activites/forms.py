@@ -210,10 +210,9 @@ class HeadcountForm(forms.Form):
     def __init__(self, *args, places: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.places = places
-        self.ceiling = limits.headcount_ceiling(places)
-        self.fields["headcount"].max_value = self.ceiling
-        self.fields["headcount"].validators.append(MaxValueValidator(self.ceiling))
-        self.fields["headcount"].widget.attrs["max"] = self.ceiling
+        ceiling = limits.headcount_ceiling(places)
+        self.fields["headcount"].validators.append(MaxValueValidator(ceiling))
+        self.fields["headcount"].widget.attrs["max"] = ceiling
         # Asked only when the count is above the places (the template shows it then).
         self.needs_confirmation = False
 

@@ -51,7 +51,7 @@ def activity_days(today: date | None = None) -> tuple[date, date]:
     return contact_days(today)
 
 
-def filter_days(today: date | None = None) -> tuple[date, date]:
+def filter_days() -> tuple[date, date]:
     """The days a list, an export or the figures may be asked for."""
     return FIRST_DAY, LAST_DAY
 
@@ -59,11 +59,6 @@ def filter_days(today: date | None = None) -> tuple[date, date]:
 def in_range(field: str) -> Q:
     """The database's condition on a date or time column (NULL passes: optional columns stay optional)."""
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": _FLOOR, f"{field}__lt": _CEILING})
-
-
-def day_in_range(field: str) -> Q:
-    """The same for a DATE column."""
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": FIRST_DAY, f"{field}__lte": LAST_DAY})
 
 
 def check_day(day: date, bounds: tuple[date, date]) -> None:

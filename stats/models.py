@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from citedesmetiers import limits
 from citedesmetiers.models import TranslatedField
 
-YEARS = [MinValueValidator(2018), MaxValueValidator(2100)]
+FIRST_YEAR, LAST_YEAR = 2018, 2100
+YEARS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
 def year_in_range(model: str) -> models.CheckConstraint:
     """The database's side of YEARS."""
     return models.CheckConstraint(
-        condition=models.Q(year__gte=2018, year__lte=2100), name=f"stats_{model}_year_range"
+        condition=models.Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name=f"stats_{model}_year_range"
     )
 
 

@@ -247,16 +247,13 @@
         document.body.dispatchEvent(new CustomEvent("capture:recorded", { bubbles: true }));
       }
       const pending = load().filter((entry) => !entry.refused).length;
-      let message;
-      if (sent && !pending && banner) {
-        message = banner.dataset.textSent;
-        if (tickets.length) {
-          message += ` ${banner.dataset.textTickets.replace("%(tickets)s", tickets.join(", "))}`;
-        }
-      } else if (tickets.length && banner) {
-        message = banner.dataset.textTickets.replace("%(tickets)s", tickets.join(", "));
-      }
-      render(message);
+      const lines = banner
+        ? [
+            sent && !pending ? banner.dataset.textSent : "",
+            tickets.length ? banner.dataset.textTickets.replace("%(tickets)s", tickets.join(", ")) : "",
+          ]
+        : [];
+      render(lines.filter(Boolean).join(" ") || undefined);
     }
   }
 
@@ -319,8 +316,10 @@
           clearOutcome(outcome.kind);
           swap(outcome.html);
           if (outcome.kind === "done") {
-            last = { signature: signature(fields), at: Date.now() };
-            acknowledge(form, event.submitter, false);
+            if (samePress) {
+              last = { signature: signature(fields), at: Date.now() };
+              acknowledge(form, event.submitter, false);
+            }
             resetAfterCapture(form);
             document.body.dispatchEvent(new CustomEvent("capture:recorded", { bubbles: true }));
           } else {
