@@ -1,5 +1,7 @@
 """Visits logged at the reception desk, and the tickets of the walk-in queue."""
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -98,6 +100,23 @@ class TicketStatus(models.TextChoices):
 OPEN_STATUSES = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
 
 
+class Priority(models.TextChoices):
+    """Why a ticket goes ahead of the others of its group: a reason code, never anything about the
+    person beyond it (README, "The walk-in queue")."""
+
+    NONE = "", _("No priority")
+    REDUCED_MOBILITY = "mobility", _("Reduced mobility or disability")
+    PREGNANCY = "pregnancy", _("Pregnancy")
+    WITH_CHILD = "child", _("With a young child")
+    RETURNING = "returning", _("Sent back by an adviser (second step of the same visit)")
+    APPOINTMENT = "appointment", _("Expected at a set time")
+
+
+def ticket_token() -> str:
+    """The secret of a ticket's phone page: 128 random bits, not guessable from the number."""
+    return secrets.token_urlsafe(16)
+
+
 class Ticket(models.Model):
     """A place in the walk-in queue for individual advice: a short number of the day, by theme."""
 
@@ -136,6 +155,12 @@ class Ticket(models.Model):
         related_name="+",
     )
     desk = models.CharField(_("desk"), max_length=20, blank=True)
+    # The letter printed on the ticket: it stays when the ticket is transferred to another theme.
+    letter = models.CharField(_("letter"), max_length=1, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NONE, blank=True
+    )
+    token = models.CharField(_("phone page key"), max_length=32, unique=True, default=ticket_token)
 
     class Meta:
         verbose_name = _("ticket")
@@ -145,6 +170,9 @@ class Ticket(models.Model):
             models.UniqueConstraint(fields=["service_date", "number"], name="accueil_ticket_number_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=TicketStatus.values), name="accueil_ticket_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="accueil_ticket_priority_valid"
             ),
         ]
         indexes = [
@@ -163,7 +191,7 @@ class Ticket(models.Model):
     @property
     def label(self) -> str:
         """What the person reads on the ticket and the screen: the theme's letter and the number."""
-        return f"{self.theme.letter}{self.number:03d}"
+        return f"{self.letter or self.theme.letter}{self.number:03d}"
 
 
 class TicketCounter(models.Model):
@@ -174,3 +202,29 @@ class TicketCounter(models.Model):
 
     def __str__(self):
         return f"{self.service_date}: {self.last}"
+
+
+class Duty(models.Model):
+    """An adviser at a desk, ready to call people: from "I'm on duty" until "off duty" or the queue's
+    closing. Who is on duty is what the waiting times and reception's coverage alerts count on."""
+
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("adviser"), on_delete=models.PROTECT, related_name="+"
+    )
+    service_date = models.DateField(_("day"))
+    desk = models.CharField(_("desk"), max_length=20, blank=True)
+    started_at = models.DateTimeField(_("on duty from"))
+    ended_at = models.DateTimeField(_("off duty at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["adviser"], condition=Q(ended_at__isnull=True), name="accueil_duty_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["service_date"], name="accueil_duty_day")]
+
+    def __str__(self):
+        return f"{self.service_date} {self.adviser_id} {self.desk}"

@@ -6,15 +6,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate,
+    Avg,
+    BooleanField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 
-from accueil.models import Orientation, Ticket, TicketStatus, Visit
+from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers.selectors import computed_groupings
 
 # Calls in this window give the pace of the queue for the waiting-room estimates.
 PACE_WINDOW = timedelta(minutes=60)
+# The order people are called in: priority tickets first (false sorts before true), then by time of issue.
+QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -77,15 +90,63 @@ def queue_lengths(*, day: date) -> list[dict]:
 def tickets_for_adviser(*, adviser, day: date) -> QuerySet[Ticket]:
     """The waiting tickets this adviser can take: their institution's themes, their languages, and
     nobody who asked for another institution. None without an institution or spoken languages."""
+    waiting = Ticket.objects.filter(service_date=day, status=TicketStatus.WAITING)
+    return tickets_adviser_can_take(adviser, waiting)
+
+
+def tickets_adviser_can_take(adviser, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The tickets among `tickets` this adviser can take: their institution's themes, their languages,
+    and nobody who asked for another institution. None without an institution."""
     if adviser.partner_id is None:
-        return Ticket.objects.none()
-    return Ticket.objects.filter(
+        return tickets.none()
+    return tickets.filter(
         Q(partner__isnull=True) | Q(partner_id=adviser.partner_id),
-        service_date=day,
-        status=TicketStatus.WAITING,
         theme__in=adviser.partner.themes.all(),
         language__in=adviser.languages.all(),
     )
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """An adviser on duty and what they can take: their institution, its themes, their languages."""
+
+    adviser_id: int
+    desk: str
+    partner_id: int | None
+    themes: frozenset[str]
+    languages: frozenset[str]
+
+    def covers(self, *, theme: str, language: str, partner: int | None) -> bool:
+        """Whether this adviser can take a person of this theme and language asking for `partner`."""
+        return (
+            self.partner_id is not None
+            and theme in self.themes
+            and language in self.languages
+            and partner in (None, self.partner_id)
+        )
+
+
+def on_duty(*, day: date) -> list[OnDuty]:
+    """The advisers on duty now on `day` (started, not ended), with what each can take. Three queries."""
+    duties = Duty.objects.filter(service_date=day, ended_at__isnull=True).select_related("adviser__partner")
+    duties = duties.prefetch_related("adviser__languages", "adviser__partner__themes")
+    return [
+        OnDuty(
+            adviser_id=duty.adviser_id,
+            desk=duty.desk,
+            partner_id=duty.adviser.partner_id,
+            themes=frozenset(t.code for t in duty.adviser.partner.themes.all())
+            if duty.adviser.partner_id
+            else frozenset(),
+            languages=frozenset(language.code for language in duty.adviser.languages.all()),
+        )
+        for duty in duties
+    ]
+
+
+def covered(duties: list[OnDuty], *, theme: str, language: str, partner: int | None) -> bool:
+    """Whether anyone on duty can take a person of this theme and language asking for `partner`."""
+    return any(duty.covers(theme=theme, language=language, partner=partner) for duty in duties)
 
 
 def adviser_current_ticket(*, adviser, day: date) -> Ticket | None:
@@ -106,7 +167,7 @@ def queue_overview(*, day: date) -> QuerySet[Ticket]:
             service_date=day, status__in=[TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
         )
         .select_related("theme", "language", "partner")
-        .order_by("issued_at", "id")
+        .order_by(*QUEUE_ORDER)
     )
 
 

@@ -11,8 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accueil import selectors
-from accueil.models import OPEN_STATUSES, Orientation, Ticket, TicketCounter, TicketStatus, Visit
+from accueil.models import (
+    OPEN_STATUSES,
+    Duty,
+    Orientation,
+    Priority,
+    Ticket,
+    TicketCounter,
+    TicketStatus,
+    Visit,
+)
 from citedesmetiers import capture
+from citedesmetiers.models import Theme
+from citedesmetiers.selectors import reference_rows
 from citedesmetiers.services import audit_record
 
 CORRECTABLE = [
@@ -109,6 +120,7 @@ def ticket_issue(*, visit: Visit, partner: int | None = None, now: datetime | No
         service_date=service_date,
         number=_next_number(service_date),
         theme_id=visit.theme_id,
+        letter=next(theme.letter for theme in reference_rows(Theme) if theme.code == visit.theme_id),
         language_id=visit.language_id,
         partner_id=partner,
         issued_at=visit.occurred_at,
@@ -210,7 +222,9 @@ def ticket_call_next(*, adviser, desk: str = "", now: datetime | None = None) ->
             % {"ticket": current.label}
         )
     waiting = selectors.tickets_for_adviser(adviser=adviser, day=today)
-    ticket = waiting.select_for_update(skip_locked=True, of=("self",)).order_by("issued_at", "id").first()
+    ticket = (
+        waiting.select_for_update(skip_locked=True, of=("self",)).order_by(*selectors.QUEUE_ORDER).first()
+    )
     if ticket is None:
         return None
     ticket.status = TicketStatus.CALLED
@@ -271,12 +285,94 @@ def closing_time() -> time:
 def queue_close(*, now: datetime | None = None) -> int:
     """Closes the queue: tickets still waiting or called from earlier days, or from today once the
     closing time (QUEUE_CLOSING_TIME) has passed, end as not served; consultations left open on an
-    earlier day end as served, with no end time. Returns the number of tickets not served."""
+    earlier day end as served, with no end time; advisers still on duty go off duty. Returns the number
+    of tickets not served."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     last_day = today if timezone.localtime(now).time() >= closing_time() else today - timedelta(days=1)
+    Duty.objects.filter(service_date__lte=last_day, ended_at__isnull=True).update(ended_at=now)
     open_tickets = Ticket.objects.filter(service_date__lte=last_day, status__in=OPEN_STATUSES)
     open_tickets.filter(service_date__lt=today, status=TicketStatus.SERVING).update(status=TicketStatus.DONE)
     return open_tickets.exclude(status=TicketStatus.SERVING).update(
         status=TicketStatus.NOT_SERVED, ended_at=now
     )
+
+
+# --- who is on duty, and reception's hand on the queue -------------------------------------------
+
+
+@transaction.atomic
+def duty_start(*, adviser, desk: str = "", now: datetime | None = None) -> Duty:
+    """The adviser is at `desk`, ready to call people (a second start only moves the desk)."""
+    now = now or timezone.now()
+    duty = Duty.objects.select_for_update().filter(adviser=adviser, ended_at__isnull=True).first()
+    if duty is not None and duty.service_date == timezone.localdate(now):
+        duty.desk = desk
+        duty.save(update_fields=["desk"])
+        return duty
+    if duty is not None:  # left open on an earlier day
+        duty.ended_at = now
+        duty.save(update_fields=["ended_at"])
+    return Duty.objects.create(
+        adviser=adviser, service_date=timezone.localdate(now), desk=desk, started_at=now
+    )
+
+
+@transaction.atomic
+def duty_end(*, adviser, now: datetime | None = None) -> int:
+    """The adviser goes off duty (no longer counted for waiting times). Returns 1, or 0 if not on duty."""
+    return Duty.objects.filter(adviser=adviser, ended_at__isnull=True).update(ended_at=now or timezone.now())
+
+
+def _waiting_ticket(ticket: Ticket) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != TicketStatus.WAITING:
+        raise ValidationError(_("Ticket %(ticket)s is no longer waiting.") % {"ticket": ticket.label})
+    return ticket
+
+
+def _ticket_audit(ticket: Ticket, user, action: str, before: dict, now: datetime) -> Ticket:
+    after = {name: getattr(ticket, name) for name in before}
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    audit_record(actor=user, action=action, obj=ticket, changes=changes, now=now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(
+    *, ticket: Ticket, user, theme: str, partner: int | None = None, now: datetime | None = None
+) -> Ticket:
+    """Moves a waiting ticket to another theme and/or institution (None: any), keeping its number,
+    letter and time of issue, hence its place in the queue; audited."""
+    now = now or timezone.now()
+    ticket = _waiting_ticket(ticket)
+    before = {"theme_id": ticket.theme_id, "partner_id": ticket.partner_id}
+    ticket.theme_id, ticket.partner_id = theme, partner
+    ticket.save(update_fields=["theme", "partner"])
+    return _ticket_audit(ticket, user, "ticket.transfer", before, now)
+
+
+@transaction.atomic
+def ticket_prioritise(*, ticket: Ticket, user, reason: str, now: datetime | None = None) -> Ticket:
+    """Gives a waiting ticket priority for a reason code (Priority; "" takes it back); audited. A priority
+    ticket is called before the others its advisers can take, oldest first among priorities."""
+    now = now or timezone.now()
+    if reason not in Priority.values:
+        raise ValidationError(_("Unknown reason for priority."))
+    ticket = _waiting_ticket(ticket)
+    before = {"priority": ticket.priority}
+    ticket.priority = reason
+    ticket.save(update_fields=["priority"])
+    return _ticket_audit(ticket, user, "ticket.priority", before, now)
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket, user, now: datetime | None = None) -> Ticket:
+    """Takes a waiting ticket out of the queue after the desk's undo window (the visit stays: the
+    person came); audited. Cancelled tickets count in no waiting, service or walk-away figure."""
+    now = now or timezone.now()
+    ticket = _waiting_ticket(ticket)
+    before = {"status": ticket.status}
+    ticket.status, ticket.ended_at = TicketStatus.CANCELLED, now
+    ticket.save(update_fields=["status", "ended_at"])
+    return _ticket_audit(ticket, user, "ticket.cancel", before, now)

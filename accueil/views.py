@@ -301,7 +301,7 @@ def _queue_context(request: HttpRequest) -> dict:
     if user.has_perm("accueil.serve_ticket"):
         waiting = selectors.tickets_for_adviser(adviser=user, day=today)
         waiting, waiting_count = _first(
-            waiting.select_related("theme", "language", "partner").order_by("issued_at", "id")
+            waiting.select_related("theme", "language", "partner").order_by(*selectors.QUEUE_ORDER)
         )
         context.update(
             serving=True,
