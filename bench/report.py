@@ -274,7 +274,7 @@ FROM (
 
 TICKETS = """
 INSERT INTO accueil_ticket (service_date, number, status, issued_at, called_at, announced_at, served_at,
-    ended_at, calls, desk, adviser_id, language_id, partner_id, theme_id, visit_id)
+    ended_at, calls, desk, adviser_id, language_id, partner_id, theme_id, visit_id, letter, priority, token)
 SELECT day, row_number() OVER (PARTITION BY day ORDER BY at, id), status, at,
        CASE WHEN status IN ('done', 'walked_away') THEN called END,
        CASE WHEN status = 'done' THEN called
@@ -282,7 +282,9 @@ SELECT day, row_number() OVER (PARTITION BY day ORDER BY at, id), status, at,
        CASE WHEN status = 'done' THEN called + interval '1 minute' END,
        CASE WHEN status = 'done' THEN called + interval '1 minute' + make_interval(mins => minutes) END,
        CASE WHEN status = 'done' THEN 1 WHEN status = 'walked_away' THEN 2 ELSE 0 END,
-       '', CASE WHEN status IN ('done', 'walked_away') THEN adviser END, language_id, NULL, theme_id, id
+       '', CASE WHEN status IN ('done', 'walked_away') THEN adviser END, language_id, NULL, theme_id, id,
+       (SELECT letter FROM citedesmetiers_theme WHERE code = theme_id), '',
+       left(md5(random()::text || id), 22)
 FROM (
     SELECT id, at, (at AT TIME ZONE %(tz)s)::date AS day, theme_id, language_id, adviser,
            {status} AS status,

@@ -2,9 +2,11 @@
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from django.http import HttpResponse
+from django.db import connection
+from django.db.models import CharField, Func, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 
 # A cell starting with one of these would be read as a formula by a spreadsheet (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,5 +48,43 @@ def csv_bytes(
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class FormulaSafe(Func):
+    """SQL's safe_cell: text a spreadsheet would run as a formula gets a leading apostrophe."""
+
+    template = (
+        "CASE WHEN left(%(expressions)s, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+        "THEN '''' || %(expressions)s ELSE %(expressions)s END"
+    )
+    output_field = CharField()
+
+
+def _copied(rows: QuerySet, header: Sequence[str], delimiter: str) -> Iterator[bytes]:
+    """The header, then the rows as PostgreSQL writes them in one COPY statement, chunk by chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([safe_cell(name) for name in header])
+    yield "\ufeff".encode() + buffer.getvalue().encode()
+    query, params = rows.query.sql_with_params()
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER '{delimiter}')"
+        with cursor.copy(statement, params) as copy:
+            yield from (bytes(chunk) for chunk in copy)
+
+
+def csv_streamed(
+    filename: str, header: Sequence[str], rows: QuerySet, *, delimiter: str = ";"
+) -> StreamingHttpResponse:
+    """A large CSV in constant memory at the database's speed: `rows` is a `values_list()` queryset whose
+    every column is already what the file shows (codes, text made safe by FormulaSafe, numbers);
+    PostgreSQL writes the CSV itself (one COPY statement) and the response passes it on as it comes.
+    UTF-8 with a byte order mark, like csv_bytes."""
+    if delimiter not in {";", ","}:
+        raise ValueError(f"unsupported delimiter {delimiter!r}")
+    response = StreamingHttpResponse(_copied(rows, header, delimiter), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -264,6 +264,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 # While the database cannot be reached, pages answer 503 and ask to come back after this many seconds.
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 10)
+# Seconds after which the web process's database statements are cancelled (citedesmetiers/timeouts.py):
+# below gunicorn's GUNICORN_TIMEOUT, so a request asking too much gets a page, not a killed worker.
+REQUEST_STATEMENT_TIMEOUT = env_int("REQUEST_STATEMENT_TIMEOUT", max(1, env_int("GUNICORN_TIMEOUT", 30) - 5))
 
 # Idempotent capture (reception desk, multimedia space): undo window, oldest entry that may be keyed in.
 CAPTURE_UNDO_MINUTES = env_int("CAPTURE_UNDO_MINUTES", 5)

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from citedesmetiers import logs, menu, roles, selectors, services, sessions, totp
+from citedesmetiers import logs, menu, roles, selectors, services, sessions, timeouts, totp
 from citedesmetiers.exports import csv_bytes, csv_convention
 from citedesmetiers.forms import AuditFilterForm, LoginForm, ProfileForm, SecondFactorForm, lockout_error
 from citedesmetiers.models import User
@@ -284,7 +284,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500. A database that cannot be reached (restarting, failing over, overloaded) is not a
     bug: the person gets a 503 page in their language that says to try again, with Retry-After, and
     nothing of the error. The next request reconnects by itself (connection health checks)."""
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    error = sys.exc_info()[1]
+    if timeouts.cancelled(error):
+        return _error_page(request, "503.html", status=503, too_long=True)
+    if isinstance(error, OperationalError | InterfaceError):
         return service_unavailable(request)
     return _error_page(request, "500.html", status=500)
 
@@ -295,7 +298,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+def _error_page(request: HttpRequest, template: str, status: int, too_long: bool = False) -> HttpResponse:
     """An error page in the request's language with the request's id to quote to the support team,
     rendered without the request's context: its processors would read the database."""
     language = translation.get_language_from_path(request.path_info) or translation.get_language()
@@ -303,6 +306,8 @@ def _error_page(request: HttpRequest, template: str, status: int) -> HttpRespons
         "retry_after": settings.RETRY_AFTER_SECONDS,
         "request_id": logs.request_id.get(),
         "site_name": settings.SITE_NAMES.get(language, settings.SITE_NAMES["fr"]),
+        "too_long": too_long,
+        "limit": settings.REQUEST_STATEMENT_TIMEOUT,
     }
     with translation.override(language):
         html = loader.render_to_string(template, context)

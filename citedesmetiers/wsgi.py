@@ -7,3 +7,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citedesmetiers.settings")
 
 application = get_wsgi_application()
+
+from citedesmetiers import timeouts  # noqa: E402 (needs the settings loaded above)
+
+timeouts.install()

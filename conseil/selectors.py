@@ -4,11 +4,28 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from django.db.models import Count, F, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, LPad, NullIf, TruncMonth
 
 from accueil.models import Ticket, TicketStatus
 from accueil.selectors import day_bounds
+from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, reference_rows
 from conseil.models import Consultation, QuestionnaireAnswer, Topic
 
@@ -45,6 +62,76 @@ def consultation_list(*, user, start: date, end: date, mine: bool = False) -> Qu
         .select_related("partner", "theme", "language", "recorded_by")
         .order_by("-occurred_at", "-id")
     )
+
+
+def _local(fmt: str) -> Func:
+    """The consultation's time in Europe/Brussels written as `fmt` (PostgreSQL's to_char)."""
+    local = Func(
+        Value(settings.TIME_ZONE), F("occurred_at"), function="timezone", output_field=DateTimeField()
+    )
+    return Func(local, Value(fmt), function="to_char", output_field=CharField())
+
+
+def _codes(through, column: str) -> Coalesce:
+    """The codes a consultation points to through an M2M table, `|`-separated in code order ('' if none)."""
+    codes = (
+        through.objects.filter(consultation_id=OuterRef("pk"))
+        .values("consultation_id")
+        .annotate(codes=StringAgg(column, delimiter="|", order_by=column))
+        .values("codes")
+    )
+    return Coalesce(Subquery(codes, output_field=CharField()), Value(""))
+
+
+def _text(field: str) -> Coalesce:
+    return Coalesce(F(field), Value(""), output_field=CharField())
+
+
+def _flag(field: str) -> Cast:
+    return Cast(field, IntegerField())
+
+
+# The columns of the consultations' export, each as the file shows it, computed by the database.
+EXPORT_COLUMNS = {
+    "date": _local("YYYY-MM-DD"),
+    "time": _local("HH24:MI"),
+    "institution": F("partner__code"),
+    "adviser": FormulaSafe(F("recorded_by__username")),
+    "theme": F("theme_id"),
+    "topics": _codes(Consultation.topics.through, "topic_id"),
+    "mode": F("mode"),
+    "language": F("language_id"),
+    "duration_minutes": F("duration_minutes"),
+    "gender": _text("gender_id"),
+    "age_band": _text("age_band_id"),
+    "status": _text("status_id"),
+    "education_level": _text("education_level_id"),
+    "foreign_diploma": Case(
+        When(foreign_diploma=True, then=Value("yes")),
+        When(foreign_diploma=False, then=Value("no")),
+        default=Value(""),
+    ),
+    "residence": _text("residence_id"),
+    "referred_partners": _codes(Consultation.referred_partners.through, "partner__code"),
+    "referred_to_activity": _flag("referred_to_activity"),
+    "referred_to_resource": _flag("referred_to_resource"),
+    "follow_up": _flag("follow_up"),
+    "ticket": Coalesce(
+        Concat(
+            Coalesce(NullIf(F("ticket__letter"), Value("")), F("ticket__theme__letter")),
+            LPad(Cast("ticket__number", CharField()), 3, Value("0")),
+        ),
+        Value(""),
+        output_field=CharField(),
+    ),
+}
+
+
+def consultation_export_rows(consultations: QuerySet[Consultation]) -> QuerySet:
+    """The export's rows of a (visible) selection, in its order, each column as the file shows it
+    (EXPORT_COLUMNS): no row becomes an object, so a million rows leave in seconds (exports.csv_streamed)."""
+    annotated = consultations.annotate(**{f"export_{name}": value for name, value in EXPORT_COLUMNS.items()})
+    return annotated.values_list(*(f"export_{name}" for name in EXPORT_COLUMNS))
 
 
 def consultation_counts(consultations: QuerySet[Consultation]) -> dict:

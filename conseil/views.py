@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from citedesmetiers import capture
-from citedesmetiers.exports import csv_response
+from citedesmetiers.exports import csv_streamed
 from citedesmetiers.models import Language, Theme
 from citedesmetiers.requests import client_address, query_without
 from citedesmetiers.selectors import audit_history, reference_rows
@@ -161,53 +161,19 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "conseil/consultation_list.html", context)
 
 
-EXPORT_HEADER = [
-    "date", "time", "institution", "adviser", "theme", "topics", "mode", "language", "duration_minutes",
-    "gender", "age_band", "status", "education_level", "foreign_diploma", "residence",
-    "referred_partners", "referred_to_activity", "referred_to_resource", "follow_up", "ticket",
-]  # fmt: skip
-
-
 @require_GET
 def consultation_export(request: HttpRequest) -> HttpResponse:
-    """The same selection as the list, as CSV (codes; `;`; UTF-8 with BOM); the export is audited."""
+    """The same selection as the list, as CSV (codes; `;`; UTF-8 with BOM), streamed as the database
+    writes it; the export and its number of rows are audited before the first byte leaves."""
     if not _can_list(request.user):
         raise PermissionDenied
     _, consultations, described, _period = _selection(request)
-    consultations = consultations.prefetch_related("topics", "referred_partners").select_related(
-        "ticket__theme"
-    )
-    rows = []
-    for item in consultations:
-        local = timezone.localtime(item.occurred_at)
-        rows.append(
-            [
-                local.date().isoformat(),
-                local.strftime("%H:%M"),
-                item.partner.code,
-                item.recorded_by.get_username(),
-                item.theme_id,
-                "|".join(topic.code for topic in item.topics.all()),
-                item.mode,
-                item.language_id,
-                item.duration_minutes,
-                item.gender_id or "",
-                item.age_band_id or "",
-                item.status_id or "",
-                item.education_level_id or "",
-                {True: "yes", False: "no"}.get(item.foreign_diploma, ""),
-                item.residence_id or "",
-                "|".join(partner.code for partner in item.referred_partners.all()),
-                int(item.referred_to_activity),
-                int(item.referred_to_resource),
-                int(item.follow_up),
-                item.ticket.label if item.ticket_id else "",
-            ]
-        )
     services.consultations_listed_record(
-        user=request.user, action="export", count=len(rows), filters=described
+        user=request.user, action="export", count=consultations.count(), filters=described
     )
-    return csv_response(f"consultations-{described['start']}-{described['end']}.csv", EXPORT_HEADER, rows)
+    rows = selectors.consultation_export_rows(consultations)
+    filename = f"consultations-{described['start']}-{described['end']}.csv"
+    return csv_streamed(filename, list(selectors.EXPORT_COLUMNS), rows)
 
 
 @require_GET

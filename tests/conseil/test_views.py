@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accueil import services as accueil_services
-from accueil.models import TicketStatus
+from accueil.models import Ticket, TicketStatus
 from citedesmetiers.models import AuditEntry, Partner
 from citedesmetiers.roles import Role
+from conseil import selectors
 from conseil.models import Consultation
 from tests.factories import consultation, staff, visit
 
@@ -247,8 +248,7 @@ def test_the_export_is_the_lists_selection_as_csv_and_is_audited(client, two_ins
     response = client.get(reverse("conseil:consultation_export"), {"mine": "on"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="consultations-')
-    assert response.content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = exported(response)
     header, data = rows[0], rows[1:]
     assert len(data) == 1
     row = dict(zip(header, data[0], strict=True))
@@ -262,6 +262,117 @@ def test_the_export_is_the_lists_selection_as_csv_and_is_audited(client, two_ins
     assert audit.actor == two_institutions["adviser"]
     assert audit.changes["rows"] == 1
     assert audit.changes["filters"]["mine"] is True
+
+
+def exported(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def expected_row(item: Consultation) -> list[str]:
+    """A consultation as the export must write it, worked out in Python from the row and its relations."""
+    local = timezone.localtime(item.occurred_at)
+    username = item.recorded_by.get_username()
+    return [
+        local.date().isoformat(),
+        local.strftime("%H:%M"),
+        item.partner.code,
+        "'" + username if username[0] in "=+-@" else username,
+        item.theme_id,
+        "|".join(sorted(topic.code for topic in item.topics.all())),
+        item.mode,
+        item.language_id,
+        str(item.duration_minutes),
+        item.gender_id or "",
+        item.age_band_id or "",
+        item.status_id or "",
+        item.education_level_id or "",
+        {True: "yes", False: "no"}.get(item.foreign_diploma, ""),
+        item.residence_id or "",
+        "|".join(sorted(partner.code for partner in item.referred_partners.all())),
+        str(int(item.referred_to_activity)),
+        str(int(item.referred_to_resource)),
+        str(int(item.follow_up)),
+        item.ticket.label if item.ticket_id else "",
+    ]
+
+
+def test_every_column_of_the_export_is_the_rows_value(client):
+    """Written by the database (one COPY statement), each cell equals the value read from the row: local
+    date and time across midnight and summer time, every code, the M2M codes in order, yes/no/empty,
+    flags, the ticket's label, and a user name a spreadsheet would run as a formula made harmless."""
+    adviser = staff(Role.ADVISER, username="-adviser+1")
+    adviser.languages.set(["fr"])
+    lead = staff(Role.PARTNER_LEAD)
+    now = timezone.now()
+    just_after_midnight = timezone.make_aware(
+        timezone.datetime(2026, 7, 1, 0, 10)
+    )  # 22:10 UTC the day before
+    ticket = visit(theme="travailler", now=now - timedelta(minutes=40)).ticket
+    accueil_services.ticket_call_next(adviser=adviser, now=now - timedelta(minutes=35))
+    accueil_services.ticket_start(ticket=ticket, adviser=adviser, now=now - timedelta(minutes=34))
+    items = [
+        consultation(adviser=adviser, ticket=Ticket.objects.get(pk=ticket.pk), now=now),
+        consultation(
+            adviser=adviser,
+            theme="choisir",
+            topics=["occupations", "taking_stock"],
+            referred_partners=[vdab().pk, Partner.objects.get(code="actiris").pk],
+            gender="woman",
+            age_band="25-29",
+            foreign_diploma=True,
+            referred_to_activity=True,
+            follow_up=True,
+            occurred_at=just_after_midnight,
+            now=just_after_midnight + timedelta(hours=1),
+        ),
+        consultation(adviser=adviser, topics=(), foreign_diploma=False, mode="phone", now=now),
+    ]
+    client.force_login(lead)
+    response = client.get(reverse("conseil:consultation_export"), {"start": "2026-06-01", "end": now.date()})
+    rows = exported(response)
+    assert rows[0] == list(selectors.EXPORT_COLUMNS)
+    expected = sorted(
+        (Consultation.objects.get(pk=item.pk) for item in items), key=lambda c: (c.occurred_at, c.pk)
+    )
+    assert rows[1:] == [expected_row(item) for item in reversed(expected)]
+    assert rows[-1][:2] == ["2026-07-01", "00:10"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_request_past_the_statement_limit_gets_a_page_not_a_killed_worker(client, settings):
+    """The web process cancels a statement past REQUEST_STATEMENT_TIMEOUT (below gunicorn's limit): the
+    person reads why, in their language, and the connection serves the next request."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from citedesmetiers import timeouts
+
+    settings.REQUEST_STATEMENT_TIMEOUT = 1
+    connection_created.disconnect(dispatch_uid="citedesmetiers.timeouts")
+    timeouts.install()
+    try:
+        timeouts._limit_statements(sender=None, connection=connection)
+        client.raise_request_exception = False
+        lead = staff(Role.PARTNER_LEAD)
+        client.force_login(lead)
+        slow = "conseil.selectors.consultation_counts"
+        with pytest.MonkeyPatch.context() as patch:
+
+            def sleeping(consultations):
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_sleep(1.5)")
+
+            patch.setattr(slow, sleeping)
+            with translation.override("nl"):
+                response = client.get(reverse("conseil:consultations"))
+        assert response.status_code == 503
+        assert "Te veel tegelijk" in response.content.decode()
+    finally:
+        connection_created.disconnect(dispatch_uid="citedesmetiers.timeouts")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', '0', false)")
 
 
 def test_lists_are_audited_with_their_filters(client, two_institutions):
