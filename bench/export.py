@@ -69,7 +69,7 @@ def measure() -> None:
     from stats import periods
 
     coordinator = User.objects.filter(groups__name=Role.COORDINATOR).first()
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(coordinator)
     with translation.override("fr"):
         url = reverse("conseil:consultation_export")
