@@ -312,3 +312,25 @@ def visit_sums(
         return [visits.aggregate(people=Coalesce(Sum("count"), 0))]
     grouped = visits.annotate(**computed_groupings(VISIT_GROUPINGS, by)).values(*by)
     return list(grouped.annotate(people=Sum("count")).order_by(*by))
+
+
+def ticket_position(*, ticket: Ticket, now: datetime | None = None) -> int:
+    """How many people the advisers who can take this waiting ticket would call before it (QUEUE_ORDER:
+    priorities first, then by time of issue): the waiting tickets of its day, theme and language that
+    come first, those asking for another institution left out when it asks for one. One query; 0 for a
+    ticket no longer waiting. `now` is accepted for symmetry with the other reads of the queue."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    earlier = Q(issued_at__lt=ticket.issued_at) | Q(issued_at=ticket.issued_at, id__lt=ticket.pk)
+    prioritised = ~Q(priority="")
+    before = (prioritised & earlier) if ticket.priority else (prioritised | earlier)
+    ahead = Ticket.objects.filter(
+        before,
+        service_date=ticket.service_date,
+        status=TicketStatus.WAITING,
+        theme_id=ticket.theme_id,
+        language_id=ticket.language_id,
+    )
+    if ticket.partner_id is not None:
+        ahead = ahead.filter(Q(partner__isnull=True) | Q(partner_id=ticket.partner_id))
+    return ahead.count()

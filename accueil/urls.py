@@ -17,4 +17,6 @@ urlpatterns = [
     path(_("queue/desk/"), views.queue_desk, name="queue_desk"),
     path(_("queue/<int:pk>/"), views.queue_ticket, name="queue_ticket"),
     path(_("waiting-room/"), views.waiting_room, name="waiting_room"),
+    # The same short address in every language: it is printed on the ticket and typed on a phone.
+    path("ticket/<str:token>/", views.ticket_phone, name="ticket_phone"),
 ]

@@ -1,10 +1,12 @@
 """The reception desk, the queue of advisers and coordinators, and the public waiting-room screen."""
 
+import math
 import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,12 +16,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accueil import selectors, services
 from accueil.forms import DeskForm, UndoForm, VisitCorrectionForm, VisitForm
-from accueil.models import Orientation, Ticket, Visit
+from accueil.models import Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers import capture
 from citedesmetiers.models import Channel, Language, Theme
 from citedesmetiers.selectors import audit_history, reference_rows
@@ -416,3 +419,90 @@ def waiting_room(request: HttpRequest) -> HttpResponse:
     }
     template = "accueil/partials/waiting_room_board.html" if request.htmx else "accueil/waiting_room.html"
     return render(request, template, context)
+
+
+# --- The visitor's phone (README, "The visitor's phone") ---------------------------------------------
+# Each phone in the room asks for its ticket's state this often; the page says so and refreshes without
+# JavaScript at the same pace.
+PHONE_POLL_SECONDS = 10
+# The waiting-time estimates are the same for every phone: read once per worker this often, not once per
+# phone (hundreds of phones would each pay for them).
+PHONE_ESTIMATES_SECONDS = 10
+PHONE_ENDED = {TicketStatus.WALKED_AWAY, TicketStatus.NOT_SERVED, TicketStatus.CANCELLED}
+
+
+def _phone_estimates(day, now) -> dict[tuple[str, str], tuple[int, int | None]]:
+    """wait_estimates of the day as {(theme, language): (waiting, minutes)}, shared for a few seconds."""
+    key = f"accueil:phone-estimates:{day.isoformat()}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = {
+            (group.theme, group.language): (group.waiting, group.estimate_minutes)
+            for group in selectors.wait_estimates(day=day, now=now)
+        }
+        cache.set(key, groups, PHONE_ESTIMATES_SECONDS)
+    return groups
+
+
+def phone_wait(*, before: int, waiting: int, estimate: int | None) -> int | None:
+    """Minutes until the call of a person with `before` people ahead, from the estimate of their group
+    (the wait of the group's last person): its share, rounded up to 5, at least 5; None without one."""
+    if estimate is None:
+        return None
+    share = (before + 1) / max(waiting, before + 1)
+    return max(5, 5 * math.ceil(estimate * share / 5))
+
+
+def phone_away(minutes: int | None) -> int | None:
+    """How long a person may step out and still be back in time: half the estimated wait (estimates
+    move), rounded down to 5 minutes; None below 10 minutes or without an estimate."""
+    if minutes is None:
+        return None
+    away = 5 * (minutes // 2 // 5)
+    return away if away >= 10 else None
+
+
+def _phone_state(ticket: Ticket, today) -> str:
+    if ticket.service_date != today or ticket.status in PHONE_ENDED:
+        return "expired"
+    return {
+        TicketStatus.WAITING: "waiting",
+        TicketStatus.CALLED: "called",
+        TicketStatus.SERVING: "serving",
+        TicketStatus.DONE: "done",
+    }[ticket.status]
+
+
+@login_not_required
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+def ticket_phone(request: HttpRequest, token: str) -> HttpResponse:
+    """The visitor's phone page of a ticket, opened from its QR code: the people before them and an
+    estimate, then their turn and the desk, in the language of the address. The token is the only key
+    (never the number); a ticket of another day, or one that ended without a consultation, is no
+    longer valid. Nothing about the person: the number, theme and language. htmx polls the fragment.
+    Two queries a poll while the estimates are shared (_phone_estimates), one once the ticket is called."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    ticket = get_object_or_404(Ticket.objects.select_related("theme", "language"), token=token)
+    state = _phone_state(ticket, today)
+    context = {
+        "ticket": None if state == "expired" else ticket,
+        "state": state,
+        "live": state in ("waiting", "called", "serving"),
+        "poll_seconds": PHONE_POLL_SECONDS,
+        "now": now,
+    }
+    if state == "waiting":
+        before = selectors.ticket_position(ticket=ticket, now=now)
+        groups = _phone_estimates(today, now)
+        waiting, estimate = groups.get((ticket.theme_id, ticket.language_id), (before + 1, None))
+        minutes = phone_wait(before=before, waiting=waiting, estimate=estimate)
+        context.update(before=before, minutes=minutes, away=phone_away(minutes))
+    template = "accueil/partials/ticket_phone_status.html" if request.htmx else "accueil/ticket_phone.html"
+    response = render(request, template, context)
+    # The token is in the address: never sent on to another page, never indexed.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

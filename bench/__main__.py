@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "desk", "agenda", "catalogue", "report", "export", "restart", "load"]
+BENCHMARKS = ["platform", "desk", "phone", "agenda", "catalogue", "report", "export", "restart", "load"]
 
 
 def main(names: list[str]) -> int:
