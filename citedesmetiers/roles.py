@@ -147,6 +147,11 @@ PERMISSIONS: dict[Role, list[str]] = {
         "ressources.view_helptopic",
         "ressources.add_helptopic",
         "ressources.change_helptopic",
+        # The documentation search's synonyms (issue 17).
+        "ressources.view_synonym",
+        "ressources.add_synonym",
+        "ressources.change_synonym",
+        "ressources.delete_synonym",
         "stats.view_figures",
     ],
     Role.DIRECTOR: [

@@ -1,5 +1,6 @@
 # ruff: noqa: E501 (the demo's texts stay one per line)
-"""The demo's documentation and a few weeks of the multimedia space (`make run`), through the services."""
+"""The demo's documentation (about 270 resources and the search's synonyms, in bulk) and a few weeks of
+the multimedia space (`make run`, through the services)."""
 
 import random
 import uuid
@@ -7,11 +8,11 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from citedesmetiers.models import User
-from ressources import services
-from ressources.models import HelpTopic, Resource
+from ressources import demo_catalogue, selectors, services
+from ressources.models import HelpTopic, Resource, Synonym
 
 # kind, themes, audiences, language, url or shelf (theme, mark), FR title, NL title, FR summary, NL summary
 DEMO = [
@@ -245,8 +246,8 @@ HOURS = range(9, 17)
 def demo_resources_create(
     *, now: datetime | None = None, weeks: int = 4, seed: int = 2018
 ) -> tuple[int, int]:
-    """Adds the demo's catalogue and `weeks` of the multimedia space's counts, once (kept when the
-    catalogue has rows); returns (resources, entries)."""
+    """Adds the demo's catalogue with its synonyms and `weeks` of the multimedia space's counts, once
+    (kept when the catalogue has rows); returns (resources, entries)."""
     if not settings.DEMO_ACCOUNTS_ENABLED:
         raise ImproperlyConfigured("Demo resources are only created with CDM_MODE=demo or dev.")
     if Resource.objects.exists():
@@ -256,8 +257,17 @@ def demo_resources_create(
     steward = User.objects.filter(username="steward").first()
     if coordinator is None or steward is None:
         raise ImproperlyConfigured("Create the demo accounts first (create_demo_accounts).")
+    resources = demo_catalogue_create(user=coordinator, now=now)
+    return resources, _space_history(steward, now=now, weeks=weeks, rng=random.Random(seed))  # noqa: S311 (demo data)
+
+
+def demo_rows() -> list[dict]:
+    """The demo catalogue as rows (values of a resource, and its `themes`): the hand-written resources
+    above, then four per topic of `demo_catalogue.TOPICS` (the first body's site, a paper copy on the
+    theme's shelf, a video, tool, document, guide or book in turn, the second body's site)."""
+    rows = []
     for kind, themes, audiences, language, place, title_fr, title_nl, text_fr, text_nl in DEMO:
-        values = {
+        row = {
             "kind": kind,
             "title_fr": title_fr,
             "title_nl": title_nl,
@@ -265,13 +275,79 @@ def demo_resources_create(
             "summary_nl": text_nl,
             "audiences": audiences,
             "language_id": language,
+            "themes": themes,
         }
         if isinstance(place, tuple):
-            values["shelf_theme_id"], values["shelf_mark"] = place
+            row["shelf_theme_id"], row["shelf_mark"] = place
         else:
-            values["url"] = place
-        services.resource_create(user=coordinator, key=uuid.uuid4(), values=values, themes=themes, now=now)
-    return len(DEMO), _space_history(steward, now=now, weeks=weeks, rng=random.Random(seed))  # noqa: S311 (demo data)
+            row["url"] = place
+        rows.append(row)
+    shelves: dict[str, int] = {}
+    paper_kinds = ["brochure", "brochure", "guide", "book"]
+    for number, (code, themes, audiences, bodies, title_fr, title_nl, text_fr, text_nl) in enumerate(
+        demo_catalogue.TOPICS
+    ):
+        third = demo_catalogue.THIRD_KINDS[number % len(demo_catalogue.THIRD_KINDS)]
+        paper = paper_kinds[number % len(paper_kinds)]
+        if third == paper:
+            paper = "brochure"
+        for position, (kind, body_key) in enumerate(
+            [("website", bodies[0]), (paper, bodies[0]), (third, bodies[-1]), ("website", bodies[-1])]
+        ):
+            if position == 3 and bodies[-1] == bodies[0]:
+                continue
+            name, url, body_language = demo_catalogue.BODIES[body_key]
+            pattern_fr, pattern_nl, sentence_fr, sentence_nl = demo_catalogue.PRESENTATIONS[kind]
+            row = {
+                "kind": kind,
+                "title_fr": pattern_fr.format(body=name, title=title_fr),
+                "title_nl": pattern_nl.format(body=name, title=title_nl),
+                "summary_fr": f"{text_fr} {sentence_fr.format(body=name)}",
+                "summary_nl": f"{text_nl} {sentence_nl.format(body=name)}",
+                "audiences": audiences,
+                "language_id": body_language if kind == "website" else ("fr", "nl")[(number + position) % 2],
+                "themes": themes,
+            }
+            if kind in ("brochure", "guide", "book"):
+                shelf = themes[0]
+                shelves[shelf] = shelves.get(shelf, 0) + 1
+                row["shelf_theme_id"] = shelf
+                row["shelf_mark"] = f"{demo_catalogue.SHELF_LETTERS[shelf]}{shelves[shelf]}"
+            else:
+                row["url"] = url
+            if position == 0 and code in demo_catalogue.ENGLISH:
+                row["title_en"], row["summary_en"] = demo_catalogue.ENGLISH[code]
+                row["summary_en"] += f" On the site of {name}."
+            rows.append(row)
+    return rows
+
+
+def demo_catalogue_create(*, user, now: datetime) -> int:
+    """Adds the demo catalogue (`demo_rows`) and the demo synonyms in bulk (a few statements, so that
+    `make run` stays fast); returns the number of resources. The synonyms are marked `demo`."""
+    rows = demo_rows()
+    resources = Resource.objects.bulk_create(
+        [
+            Resource(
+                **{name: value for name, value in row.items() if name != "themes"},
+                key=uuid.uuid4(),
+                created_at=now,
+                updated_at=now,
+                created_by=user,
+            )
+            for row in rows
+        ]
+    )
+    Resource.themes.through.objects.bulk_create(
+        Resource.themes.through(resource_id=resource.pk, theme_id=theme)
+        for resource, row in zip(resources, rows, strict=True)
+        for theme in row["themes"]
+    )
+    Synonym.objects.bulk_create(
+        Synonym(terms_fr=french, terms_nl=dutch, terms_en=english, demo=True)
+        for french, dutch, english in demo_catalogue.SYNONYMS
+    )
+    return len(resources)
 
 
 def _space_history(steward, *, now: datetime, weeks: int, rng: random.Random) -> int:
@@ -312,3 +388,14 @@ def _space_history(steward, *, now: datetime, weeks: int, rng: random.Random) ->
                     now=at,
                 )
     return people
+
+
+def search_hits(queries=None) -> list[tuple[str, str, list[str]]]:
+    """Runs the demo's test set of searches (`demo_catalogue.QUERIES`) on the catalogue as it is:
+    each (language, words, the expected resources missing from its first five: empty on a hit)."""
+    results = []
+    for language, words, expected in queries or demo_catalogue.QUERIES:
+        with translation.override(language), selectors.text_search_plan():
+            first = [resource.title_fr for resource in selectors.catalogue_search(query=words).resources[:5]]
+        results.append((language, words, [title for title in expected if title not in first]))
+    return results

@@ -8,7 +8,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Func
 from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import limits
@@ -27,9 +29,27 @@ class Fold(models.Func):
     output_field = models.TextField()
 
 
+class Prepared(models.Func):
+    """A text as the search reads it in a language (`ressources_prepare`, migration 0005): folded, and in
+    French with its feminine endings made masculine (`infirmière` → `infirmier`, `vendeuse` →
+    `vendeur`, `directrice` → `directeur`, `technicienne` → `technicien`, `active` → `actif`),
+    which the French stemmer, given text without accents, would otherwise keep apart."""
+
+    function = "ressources_prepare"
+    output_field = models.TextField()
+
+    def __init__(self, config: str, expression, **extra):
+        super().__init__(models.Value(config), expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="%(function)s(%(expressions)s)", arg_joiner="::regconfig, "
+        )
+
+
 def _searchable():
     vectors = [
-        SearchVector(Fold(f"{column}_{language}"), config=config, weight=weight)
+        SearchVector(Prepared(config, f"{column}_{language}"), config=config, weight=weight)
         for column, weight in (("title", "A"), ("summary", "B"))
         for language, config in SEARCH_CONFIGS.items()
     ]
@@ -178,6 +198,62 @@ class Resource(models.Model):
     @property
     def on_shelf(self) -> bool:
         return self.shelf_theme_id is not None
+
+
+class Synonym(models.Model):
+    """Words the centre treats as one in the documentation search, in French, Dutch and English: a
+    search for any of them also finds the others (*apprentissage* ↔ *alternance* ↔ *duaal leren*)."""
+
+    terms_fr = ArrayField(
+        models.CharField(max_length=80),
+        verbose_name=_("words in French"),
+        default=list,
+        blank=True,
+        help_text=_("Separated by commas; a word may be several words (“curriculum vitae”)."),
+    )
+    terms_nl = ArrayField(
+        models.CharField(max_length=80), verbose_name=_("words in Dutch"), default=list, blank=True
+    )
+    terms_en = ArrayField(
+        models.CharField(max_length=80), verbose_name=_("words in English"), default=list, blank=True
+    )
+    demo = models.BooleanField(
+        _("demo"), default=False, help_text=_("Added by the demo (make run), not by the centre.")
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(
+                    sum(
+                        (
+                            Func(
+                                f"terms_{language}",
+                                function="cardinality",
+                                output_field=models.IntegerField(),
+                            )
+                            for language in ("nl", "en")
+                        ),
+                        start=Func("terms_fr", function="cardinality", output_field=models.IntegerField()),
+                    ),
+                    2,
+                ),
+                name="ressources_synonym_two_terms",
+                violation_error_message=_("Give at least two words that mean the same."),
+            ),
+        ]
+
+    def __str__(self):
+        return " = ".join([*self.terms_fr, *self.terms_nl, *self.terms_en])
+
+    def terms(self) -> list[tuple[str, str]]:
+        """(language, term) of every word of the group."""
+        return [
+            (language, term) for language in ("fr", "nl", "en") for term in getattr(self, f"terms_{language}")
+        ]
 
 
 class HelpTopic(CodedVocabulary):

@@ -1,8 +1,13 @@
 """Reads of the catalogue (search, highlights) and of the multimedia space's figures (Europe/Brussels)."""
 
+import operator
+import re
+import unicodedata
+from bisect import bisect_right
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import reduce
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
@@ -10,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -19,11 +25,14 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf
+from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, NullIf
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from accueil.selectors import day_bounds
 from ressources.models import (
@@ -39,10 +48,159 @@ from ressources.models import (
 _START, _STOP = "\x02", "\x03"
 
 
+# --- the catalogue's search ----------------------------------------------------------------------
+#
+# The words typed are read once (`words_of`, one statement): each word is stemmed as French (with
+# feminine endings made masculine, see migration 0005), Dutch and English, accents off; a word that
+# is a stop word in one of these languages (à, de, het, the...) is dropped; one to three words in a row
+# that the centre listed as synonyms (models.Synonym) become one "concept" that also finds the other
+# words of the group. A resource is found when it has one of the concepts, even by a stem's prefix
+# only. It is ranked by the number of concepts it has by their stems (prefixes do not count), then by
+# the number it has at all, then resources in the page's language first, then by PostgreSQL's rank
+# (titles weigh more than summaries). Web-search syntax (quotes, OR, -word) keeps its meaning: every
+# word required, as typed.
+
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_RUN = re.compile(r"\w+")
+_SYNTAX = re.compile(r'"|\sOR\s|(?:^|\s)-\w')
+_LEXEME = re.compile(r"^'(?:[^']|'')*'$")
+MAX_WORDS = 12
+MAX_GRAM = 3  # the longest synonym, in words ("formation en alternance")
+PREFIX_MIN = 4  # a stem this long is also looked for as the start of a longer word
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing looked for: a word typed (or a few, when they are a synonym), as tsqueries."""
+
+    text: str  # as typed
+    exact: str  # its stems in French, Dutch and English, and those of its synonyms
+    loose: str  # the same, or the stems as the start of a longer word
+    synonyms: tuple[str, ...] = ()  # the other words of its synonym group
+    stems: tuple[str, ...] = ()  # the tsqueries of the words typed, in each language
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words typed, read: the concepts, and whether web-search syntax was used."""
+
+    query: str
+    concepts: tuple[Concept, ...]
+    syntax: bool = False
+
+    @property
+    def any(self) -> str:
+        """A tsquery finding any of the concepts, by stem or prefix (the search's filter, the highlights)."""
+        return " | ".join(f"({concept.loose})" for concept in self.concepts)
+
+    @property
+    def every(self) -> str:
+        """A tsquery finding every concept."""
+        return " & ".join(f"({concept.loose})" for concept in self.concepts)
+
+
+def _or(queries) -> str:
+    unique = list(dict.fromkeys(query for query in queries if query))
+    return " | ".join(f"({query})" if " " in query else query for query in unique)
+
+
+_ANALYSIS_SQL = """
+WITH configs(language, config) AS (
+    VALUES ('fr', 'french'::regconfig), ('nl', 'dutch'::regconfig), ('en', 'english'::regconfig)
+),
+gram AS (
+    SELECT g.position, c.language,
+        phraseto_tsquery(c.config, ressources_prepare(c.config, g.words))::text AS query,
+        -- A stop word as written (à) or without its accents (a: no longer one for PostgreSQL).
+        numnode(phraseto_tsquery(c.config, g.words)) = 0
+            OR numnode(phraseto_tsquery(c.config, ressources_prepare(c.config, g.words))) = 0 AS stop
+    FROM unnest(%s::text[]) WITH ORDINALITY AS g(words, position) CROSS JOIN configs c
+),
+term AS (
+    SELECT s.id AS synonym, l.language, t.words,
+        phraseto_tsquery(c.config, ressources_prepare(c.config, t.words))::text AS query
+    FROM ressources_synonym s
+    CROSS JOIN LATERAL (VALUES ('fr', s.terms_fr), ('nl', s.terms_nl), ('en', s.terms_en))
+        AS l(language, terms)
+    CROSS JOIN LATERAL unnest(l.terms) AS t(words)
+    JOIN configs c ON c.language = l.language
+),
+matched AS (
+    SELECT DISTINCT gram.position, term.synonym
+    FROM gram JOIN term ON term.language = gram.language AND term.query = gram.query
+    WHERE gram.query <> ''
+)
+SELECT gram.position, gram.language, gram.query, gram.stop, NULL FROM gram
+UNION ALL
+SELECT matched.position, term.language, term.query, false, term.words FROM matched JOIN term USING (synonym)
+"""
+
+
+def words_of(query: str) -> Words:
+    """The words typed, read as the search reads them (one statement; none for an empty query)."""
+    tokens = _WORD.findall(query)[:MAX_WORDS]
+    if not tokens:
+        return Words(query, ())
+    grams = [(start, size) for size in range(1, MAX_GRAM + 1) for start in range(len(tokens) - size + 1)]
+    with connection.cursor() as cursor:
+        cursor.execute(_ANALYSIS_SQL, [[" ".join(tokens[start : start + size]) for start, size in grams]])
+        rows = cursor.fetchall()
+    stems: dict[tuple[int, int], dict[str, str]] = {gram: {} for gram in grams}
+    stops: set[tuple[int, int]] = set()
+    synonyms: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for position, language, stem, stop, term in rows:
+        gram = grams[position - 1]
+        if term is None:
+            stems[gram][language] = stem
+            if stop:
+                stops.add(gram)
+        else:
+            synonyms.setdefault(gram, []).append((stem, term))
+    concepts, start = [], 0
+    while start < len(tokens):
+        size = next((size for size in range(MAX_GRAM, 0, -1) if (start, size) in synonyms), 1)
+        gram, text = (start, size), " ".join(tokens[start : start + size])
+        typed = stems[gram]
+        start += size
+        if gram not in synonyms and gram in stops:
+            continue  # a stop word in one of the languages: never looked for, never highlighted
+        prefixes = [
+            f"{stem}:*" for stem in typed.values() if _LEXEME.match(stem) and len(stem) - 2 >= PREFIX_MIN
+        ]
+        terms = synonyms.get(gram, [])
+        exact = _or([*typed.values(), *(stem for stem, _term in terms)])
+        folded = _folded(text)
+        others: dict[str, str] = {}
+        for _stem, term in terms:
+            if _folded(term) != folded:
+                others.setdefault(_folded(term), term)
+        concepts.append(
+            Concept(text, exact, _or([exact, *prefixes]), tuple(others.values()), tuple(typed.values()))
+        )
+    return Words(query, tuple(concepts), syntax=bool(_SYNTAX.search(f" {query} ")))
+
+
+def _folded(text: str) -> str:
+    return "".join(
+        character
+        for character in unicodedata.normalize("NFKD", text.lower())
+        if not unicodedata.combining(character)
+    )
+
+
+def _tsquery(text: str) -> Func:
+    return Func(Value(text), template="%(expressions)s::tsquery", output_field=SearchQueryField())
+
+
+def _has(query: str) -> Cast:
+    return Cast(Matches(F("search"), _tsquery(query)), IntegerField())
+
+
 class SearchWords(Func):
     """The words typed as a query in every language of the catalogue (`ressources_query`, migration
-    0001): web-search syntax ("phrase", OR, -word), accents ignored, each French word stemmed as
-    French and so on, and each stem also found as the start of a longer word."""
+    0001, reading words as migration 0005 does): web-search syntax ("phrase", OR, -word), accents
+    ignored, each French word stemmed as French and so on, and each stem also found as the start of a
+    longer word."""
 
     function = "ressources_query"
     output_field = SearchQueryField()
@@ -65,20 +223,15 @@ def title_in_language():
     return Coalesce(NullIf("title_en", Value("")), "title_fr")
 
 
-def catalogue(
+def _filtered(
     *,
-    query: str = "",
     theme: str | None = None,
     kind: str | None = None,
     audience: str | None = None,
     language: str | None = None,
     broken_links: bool = False,
 ) -> QuerySet[Resource]:
-    """The catalogue, filtered; ranked by relevance when words are typed (titles weigh more than
-    summaries), else in the alphabetical order of the titles in the active language."""
-    resources = (
-        Resource.objects.select_related("language", "shelf_theme").prefetch_related("themes").defer("search")
-    )
+    resources = Resource.objects.all()
     if theme:
         through = Resource.themes.through.objects.filter(resource_id=OuterRef("pk"), theme_id=theme)
         resources = resources.filter(Exists(through))
@@ -90,15 +243,166 @@ def catalogue(
         resources = resources.filter(language_id=language)
     if broken_links:
         resources = resources.filter(link_reported_at__isnull=False)
+    return resources
+
+
+def _matching(resources: QuerySet[Resource], words: Words) -> QuerySet[Resource]:
+    if words.syntax:
+        return resources.filter(Matches(F("search"), SearchWords(Value(words.query))))
+    if not words.concepts:
+        return resources.none()
+    return resources.filter(Matches(F("search"), _tsquery(words.any)))
+
+
+def catalogue(*, query: str = "", words: Words | None = None, **filters) -> QuerySet[Resource]:
+    """The catalogue, filtered (theme, kind, audience, language, broken_links); ranked when words are
+    typed (see `words_of`: the resources with every word first, then those with most of them, by stem
+    before prefix, the page's language first, titles weighing more than summaries), else in the
+    alphabetical order of the titles in the active language."""
+    resources = (
+        _filtered(**filters)
+        .select_related("language", "shelf_theme")
+        .prefetch_related("themes")
+        .defer("search")
+    )
     title = title_in_language()
-    if query.strip():
-        tsquery = SearchWords(Value(query))
-        return (
-            resources.filter(Matches(F("search"), tsquery))
-            .annotate(rank=SearchRank(F("search"), tsquery))
-            .order_by("-rank", title, "pk")
+    if words is None:
+        if not query.strip():
+            return resources.order_by(title, "pk")
+        words = words_of(query)
+    resources = _matching(resources, words)
+    if words.syntax:
+        tsquery = SearchWords(Value(words.query))
+        return resources.annotate(rank=SearchRank(F("search"), tsquery)).order_by("-rank", title, "pk")
+    if not words.concepts:
+        return resources
+    page_language = (translation.get_language() or "fr")[:2]
+    return resources.annotate(
+        found=reduce(operator.add, [_has(concept.exact) for concept in words.concepts]),
+        reached=reduce(operator.add, [_has(concept.loose) for concept in words.concepts]),
+        in_language=Case(When(language_id=page_language, then=Value(1)), default=Value(0)),
+        rank=SearchRank(F("search"), _tsquery(words.any)),
+    ).order_by("-found", "-reached", "-in_language", "-rank", title, "pk")
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search by words: the ranked resources, how many, and what was done with the words typed."""
+
+    resources: QuerySet[Resource]
+    words: Words
+    count: int
+    complete: int  # how many have every word (or its synonym)
+    corrected: str = ""  # the words searched instead of those typed (an unambiguous typo)
+    suggestion: str = ""  # "Did you mean ...?" (a typo with several likely corrections)
+
+    @property
+    def partial(self) -> bool:
+        """Some resources have only some of the words (and are ranked after those with every word)."""
+        return len(self.words.concepts) > 1 and self.complete < self.count
+
+
+def _counted(words: Words, filters: dict) -> tuple[Search, list[int]]:
+    resources = catalogue(words=words, **filters)
+    if words.syntax or not words.concepts:
+        count = resources.count()
+        return Search(resources, words, count, count), []
+    figures = (
+        _matching(_filtered(**filters), words)
+        .order_by()
+        .aggregate(
+            count=Count("pk"),
+            complete=Count("pk", filter=Matches(F("search"), _tsquery(words.every))),
+            **{
+                f"concept_{index}": Count("pk", filter=Matches(F("search"), _tsquery(concept.loose)))
+                for index, concept in enumerate(words.concepts)
+            },
         )
-    return resources.order_by(title, "pk")
+    )
+    reached = [figures[f"concept_{index}"] for index in range(len(words.concepts))]
+    return Search(resources, words, figures["count"], figures["complete"]), reached
+
+
+def catalogue_search(*, query: str, **filters) -> Search:
+    """The catalogue searched by words (see `catalogue`), counted in one statement. A word that no
+    resource of the whole catalogue has is taken as a typo: when the catalogue's own words hold one
+    correction (`corrections`), the corrected words are searched instead (and `corrected` says so),
+    when they hold several, `suggestion` offers the likeliest. Call it inside `text_search_plan()`."""
+    words = words_of(query)
+    search, reached = _counted(words, filters)
+    unknown = [
+        concept
+        for concept, count in zip(words.concepts, reached, strict=True)
+        if count == 0 and not concept.synonyms and not _known(concept)
+    ]
+    if not unknown:
+        return search
+    fixes = {concept.text: corrections(concept.text) for concept in unknown}
+    if not all(fixes.values()):
+        return search
+    replaced = query
+    for typed, choices in fixes.items():
+        replaced = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", choices[0], replaced, count=1)
+    if all(len(choices) == 1 for choices in fixes.values()):
+        corrected, _reached = _counted(words_of(replaced), filters)
+        if corrected.count:
+            return replace(corrected, corrected=replaced)
+    return replace(search, suggestion=replaced)
+
+
+# The catalogue's own words, for the corrections: kept per process, rebuilt when the catalogue
+# changes (a resource added, changed or removed changes the version read by `_vocabulary`).
+_VOCABULARY: dict = {}
+
+
+def _vocabulary() -> tuple[dict[str, int], frozenset[str]]:
+    """(word → number of resources with it, the lexemes of the search column) of the catalogue."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), max(id), max(updated_at) FROM ressources_resource")
+        version = (connection.alias, *cursor.fetchone())
+        if _VOCABULARY.get("version") != version:
+            cursor.execute(
+                """
+                SELECT word, ndoc FROM ts_stat($$
+                    SELECT to_tsvector('simple', lower(ressources_fold(concat_ws(' ', title_fr, title_nl,
+                        title_en, summary_fr, summary_nl, summary_en))))
+                    FROM ressources_resource
+                $$) WHERE word ~ '^[a-z]{3,}$'
+                """
+            )
+            words = dict(cursor.fetchall())
+            cursor.execute("SELECT word FROM ts_stat('SELECT search FROM ressources_resource')")
+            lexemes = frozenset(row[0] for row in cursor.fetchall())
+            _VOCABULARY.update(version=version, words=words, lexemes=lexemes)
+    return _VOCABULARY["words"], _VOCABULARY["lexemes"]
+
+
+def _known(concept: Concept) -> bool:
+    """Some resource of the whole catalogue has one of the word's stems (whatever the filters)."""
+    _words, lexemes = _vocabulary()
+    return any(_LEXEME.match(stem) and stem[1:-1].replace("''", "'") in lexemes for stem in concept.stems)
+
+
+def corrections(word: str) -> list[str]:
+    """The catalogue's words closest to a word it does not have, likeliest first: one edit away (a
+    letter missing, added, changed, or two swapped) for a word of up to 5 letters, two for a longer
+    one. One entry when it is unambiguous (the closest words are the same word, singular or plural)."""
+    folded = _folded(word)
+    if len(folded) < 3 or not folded.isalpha():
+        return []
+    words, _lexemes = _vocabulary()
+    limit = 1 if len(folded) <= 5 else 2
+    found = process.extract(folded, list(words), scorer=OSA.distance, score_cutoff=limit, limit=None)
+    if not found:
+        return []
+    closest = min(distance for _word, distance, _index in found)
+    likeliest = sorted(
+        (candidate for candidate, distance, _index in found if distance == closest),
+        key=lambda candidate: (-words[candidate], candidate),
+    )
+    if len({candidate.removesuffix("s") for candidate in likeliest}) == 1:
+        return likeliest[:1]
+    return likeliest[:3]
 
 
 @contextmanager
@@ -134,33 +438,30 @@ class Passage(NamedTuple):
     limit: int | None = None
 
 
-def highlighted(passages: list[Passage], query: str) -> list[SafeString]:
-    """Each passage as HTML with the words that the query finds in `<mark>`, cut around the first one
-    when longer than its limit.
+def highlighted(passages: list[Passage], words: Words) -> list[SafeString]:
+    """Each passage as HTML with the words found (`words_of`: stems, prefixes, synonyms; never a stop
+    word) in `<mark>`, cut around the first one when longer than its limit.
 
-    One query for all: PostgreSQL marks the words in the folded text (its stemming decides what
-    matches), and the marks are carried over to the original text, character for character.
+    One query for all: PostgreSQL marks the words in the text as the search reads it (folded, French
+    feminine endings made masculine: its stemming decides what matches), and the marks are carried
+    back onto the original text word by word.
     """
     if not passages:
         return []
-    if not query.strip():
+    if not words.concepts:
         return [_render(passage, []) for passage in passages]
     configs = [SEARCH_CONFIGS.get(passage.language, "simple") for passage in passages]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT ts_headline(
-                item.config::regconfig,
-                ressources_fold(item.body),
-                -- Any of the words: a title holds some of them, its summary the others.
-                replace(ressources_words(item.config::regconfig, %s)::text, ' & ', ' | ')::tsquery,
-                %s
+                item.config::regconfig, ressources_prepare(item.config::regconfig, item.body), %s::tsquery, %s
             )
             FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS item(body, config, position)
             ORDER BY item.position
             """,
             [
-                query,
+                words.any,
                 f"HighlightAll=true, StartSel={_START}, StopSel={_STOP}",
                 [passage.text for passage in passages],
                 configs,
@@ -168,23 +469,43 @@ def highlighted(passages: list[Passage], query: str) -> list[SafeString]:
         )
         marked = [row[0] for row in cursor.fetchall()]
     return [
-        _render(passage, _marks(passage.text, folded))
-        for passage, folded in zip(passages, marked, strict=True)
+        _render(passage, _marks(passage.text, prepared))
+        for passage, prepared in zip(passages, marked, strict=True)
     ]
 
 
 def _marks(original: str, marked: str) -> list[tuple[int, int]]:
-    """The (start, end) of each marked word, as positions in the original text."""
-    spans, position, opened = [], 0, None
+    """The (start, end) of each marked word, as positions in the original text. The text as read by
+    the search has the same words in the same places, only some endings changed (`infirmière` →
+    `infirmier`): each position is carried over from its word (or the gap between two words)."""
+    spans, plain, opened = [], [], None
     for character in marked:
         if character == _START:
-            opened = position
+            opened = len(plain)
         elif character == _STOP and opened is not None:
-            spans.append((opened, position))
+            spans.append((opened, len(plain)))
             opened = None
         else:
-            position += 1
-    return spans if position == len(original) else []  # not the same text: no marks rather than wrong ones
+            plain.append(character)
+    prepared = "".join(plain)
+    if len(prepared) == len(original):
+        return spans
+    theirs = [match.span() for match in _RUN.finditer(prepared)]
+    ours = [match.span() for match in _RUN.finditer(original)]
+    if len(theirs) != len(ours):
+        return []  # not the same text: no marks rather than wrong ones
+    starts = [start for start, _end in theirs]
+
+    def carried(position: int) -> int:
+        index = bisect_right(starts, position) - 1
+        if index < 0:
+            return position
+        (start, end), (our_start, our_end) = theirs[index], ours[index]
+        if position <= end:
+            return min(our_start + position - start, our_end) if position < end else our_end
+        return our_end + position - end
+
+    return [(carried(start), carried(end)) for start, end in spans]
 
 
 def _render(passage: Passage, spans: list[tuple[int, int]]) -> SafeString:

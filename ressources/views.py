@@ -56,7 +56,7 @@ def _fragment(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
-def _with_highlights(resources: list[Resource], query: str) -> list[Resource]:
+def _with_highlights(resources: list[Resource], words: selectors.Words | None) -> list[Resource]:
     """Sets `title_html` and `summary_html` on each resource: its text in the active language with
     the words found marked (one query for the whole page)."""
     language = (get_language() or "fr")[:2]
@@ -66,7 +66,7 @@ def _with_highlights(resources: list[Resource], query: str) -> list[Resource]:
         summary_language = language if getattr(resource, f"summary_{language}", "") else "fr"
         passages.append(selectors.Passage(resource.title, title_language))
         passages.append(selectors.Passage(resource.summary, summary_language, SUMMARY_CHARS))
-    marked = selectors.highlighted(passages, query)
+    marked = selectors.highlighted(passages, words or selectors.Words("", ()))
     for index, resource in enumerate(resources):
         resource.title_html, resource.summary_html = marked[2 * index], marked[2 * index + 1]
     return resources
@@ -76,26 +76,43 @@ def _with_highlights(resources: list[Resource], query: str) -> list[Resource]:
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """The catalogue's search: words in French, Dutch or English (accents ignored, plurals found),
-    filters by theme, type, audience and language; a plain GET form, htmx swaps the results only."""
+    """The catalogue's search: words in French, Dutch or English (accents, plurals and feminine forms
+    ignored, synonyms found, a typo corrected), filters by theme, type, audience and language; a plain
+    GET form, htmx swaps the results only."""
     form, chosen = _filters(request)
     query = chosen.pop("q", "")
+    search = None
     with selectors.text_search_plan() if query else nullcontext():
-        page = Paginator(selectors.catalogue(query=query, **chosen), CATALOGUE_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        if query:
+            search = selectors.catalogue_search(query=query, **chosen)
+            paginator = Paginator(search.resources, CATALOGUE_PAGE_SIZE)
+            paginator.count = search.count  # counted with the words' own figures, in one statement
+        else:
+            paginator = Paginator(selectors.catalogue(**chosen), CATALOGUE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
         resources = list(page.object_list)
     context = {
         "form": form,
         "page": page,
-        "resources": _with_highlights(resources, query),
+        "resources": _with_highlights(resources, search.words if search else None),
         "searched": query,
+        "search": search,
         "filtered": bool(chosen or query),
+        "unfiltered": bool(chosen),
         "query": query_without(request, "page"),
+        "suggested": _with_words(request, search.suggestion) if search and search.suggestion else "",
     }
     fragment = _fragment(request)
     template = "ressources/partials/catalogue_results.html" if fragment else "ressources/catalogue.html"
     return render(request, template, context | {"fragment": fragment})
+
+
+def _with_words(request: HttpRequest, words: str) -> str:
+    """The query string of this search with other words (and its first page)."""
+    params = request.GET.copy()
+    params["q"] = words
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _resource_or_404(pk: int) -> Resource:

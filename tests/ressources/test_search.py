@@ -118,7 +118,7 @@ def test_highlights_mark_the_words_found_in_the_original_text():
             Passage("Beroepen in de elektriciteit", "nl"),
             Passage("Électricité & gaz <b>", "fr"),
         ],
-        "electricites metier",
+        selectors.words_of("electricites metier"),
     )
     assert marked[0] == "<mark>Métiers</mark> de l&#x27;<mark>électricité</mark>"
     assert marked[1] == "Beroepen in de elektriciteit"  # a French word stemmed as Dutch: no match
@@ -127,15 +127,16 @@ def test_highlights_mark_the_words_found_in_the_original_text():
 
 def test_highlights_cost_one_query_for_a_whole_page():
     passages = [Passage(f"Formation numéro {number}", "fr") for number in range(40)]
+    words = selectors.words_of("formations")
     with CaptureQueriesContext(connection) as queries:
-        marked = selectors.highlighted(passages, "formations")
+        marked = selectors.highlighted(passages, words)
     assert len(queries) == 1
     assert all(text.startswith("<mark>Formation</mark>") for text in marked)
 
 
 def test_a_long_summary_is_cut_around_the_first_word_found():
     text = "Début. " + "mot " * 200 + "alternance et la suite " + "fin " * 200
-    [marked] = selectors.highlighted([Passage(text, "fr", 120)], "alternance")
+    [marked] = selectors.highlighted([Passage(text, "fr", 120)], selectors.words_of("alternance"))
     assert marked.startswith("…")
     assert marked.endswith("…")
     assert "<mark>alternance</mark>" in marked

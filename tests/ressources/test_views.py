@@ -86,8 +86,9 @@ def test_the_catalogue_page_costs_the_same_queries_for_many_results(client):
         statements = [
             query["sql"] for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
         ]
-        # The search plan, the count, the page, the page's themes, the highlights.
-        assert len(statements) == 5, statements
+        # The search plan, the words read (stems, synonyms), the counts, the page, the page's themes,
+        # the highlights.
+        assert len(statements) == 6, statements
         assert statements[0].startswith("SET LOCAL enable_seqscan = off")
 
 
