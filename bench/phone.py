@@ -244,6 +244,9 @@ def main() -> None:
     phones_result, screen_result = room["phones"][0], room["screen"][0]
     if screen_result.requests:
         print(f"  {'p50 of a phone / of the screen':<30} {phones_result.p50 / screen_result.p50:>7.2f}")
+    # What the phones ask of the server, in screens: their rate times a poll's cost, over one screen's.
+    load = (PHONES / PHONE_POLL_SECONDS / fragment.rate) / (1 / SCREEN_POLL_SECONDS / board.rate)
+    print(f"  {f'{PHONES} phones, in screens':<30} {load:>7.1f}")
     print(f"\n  {'SQL statements per request':<30} {'mean':>7} {'most':>7}")
     for name, counts in queries.items():
         print(f"  {name:<30} {statistics.mean(counts):>7.2f} {max(counts):>7}")
