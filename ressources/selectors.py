@@ -355,8 +355,9 @@ def catalogue_search(*, query: str, **filters) -> Search:
 _VOCABULARY: dict = {}
 
 
-def _vocabulary() -> tuple[dict[str, int], frozenset[str]]:
-    """(word → number of resources with it, the lexemes of the search column) of the catalogue."""
+def _vocabulary() -> tuple[dict[str, tuple[int, str]], frozenset[str]]:
+    """The catalogue's words without their accents (→ the number of resources with them, and the word
+    as most often written), and the lexemes of the search column."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), max(id), max(updated_at) FROM ressources_resource")
         version = (connection.alias, *cursor.fetchone())
@@ -364,13 +365,16 @@ def _vocabulary() -> tuple[dict[str, int], frozenset[str]]:
             cursor.execute(
                 """
                 SELECT word, ndoc FROM ts_stat($$
-                    SELECT to_tsvector('simple', lower(ressources_fold(concat_ws(' ', title_fr, title_nl,
-                        title_en, summary_fr, summary_nl, summary_en))))
+                    SELECT to_tsvector('simple', lower(concat_ws(' ', title_fr, title_nl, title_en,
+                        summary_fr, summary_nl, summary_en)))
                     FROM ressources_resource
-                $$) WHERE word ~ '^[a-z]{3,}$'
+                $$) WHERE length(word) >= 3 AND word !~ '[^[:alpha:]]'
                 """
             )
-            words = dict(cursor.fetchall())
+            words: dict[str, tuple[int, str]] = {}
+            for word, count in sorted(cursor.fetchall(), key=lambda row: -row[1]):
+                total, written = words.get(_folded(word), (0, word))
+                words[_folded(word)] = (total + count, written)
             cursor.execute("SELECT word FROM ts_stat('SELECT search FROM ressources_resource')")
             lexemes = frozenset(row[0] for row in cursor.fetchall())
             _VOCABULARY.update(version=version, words=words, lexemes=lexemes)
@@ -386,7 +390,8 @@ def _known(concept: Concept) -> bool:
 def corrections(word: str) -> list[str]:
     """The catalogue's words closest to a word it does not have, likeliest first: one edit away (a
     letter missing, added, changed, or two swapped) for a word of up to 5 letters, two for a longer
-    one. One entry when it is unambiguous (the closest words are the same word, singular or plural)."""
+    one. One entry when it is unambiguous (the closest words are the same word, singular or plural).
+    Each as the catalogue most often writes it (with its accents)."""
     folded = _folded(word)
     if len(folded) < 3 or not folded.isalpha():
         return []
@@ -398,11 +403,11 @@ def corrections(word: str) -> list[str]:
     closest = min(distance for _word, distance, _index in found)
     likeliest = sorted(
         (candidate for candidate, distance, _index in found if distance == closest),
-        key=lambda candidate: (-words[candidate], candidate),
+        key=lambda candidate: (-words[candidate][0], candidate),
     )
     if len({candidate.removesuffix("s") for candidate in likeliest}) == 1:
-        return likeliest[:1]
-    return likeliest[:3]
+        likeliest = likeliest[:1]
+    return [words[candidate][1] for candidate in likeliest[:3]]
 
 
 @contextmanager
