@@ -431,17 +431,35 @@ PHONE_ESTIMATES_SECONDS = 10
 PHONE_ENDED = {TicketStatus.WALKED_AWAY, TicketStatus.NOT_SERVED, TicketStatus.CANCELLED}
 
 
-def _phone_estimates(day, now) -> dict[tuple[str, str], tuple[int, int | None]]:
-    """wait_estimates of the day as {(theme, language): (waiting, minutes)}, shared for a few seconds."""
+def _phone_estimates(day, now) -> dict[tuple, tuple[int, int | None]]:
+    """wait_estimates of the day as {(theme, language, institution): (waiting, minutes)}, shared by every
+    phone for a few seconds. The institution is the group's when wait_estimates splits groups by it."""
     key = f"accueil:phone-estimates:{day.isoformat()}"
     groups = cache.get(key)
     if groups is None:
-        groups = {
-            (group.theme, group.language): (group.waiting, group.estimate_minutes)
-            for group in selectors.wait_estimates(day=day, now=now)
-        }
+        groups = {}
+        for group in selectors.wait_estimates(day=day, now=now):
+            partner = getattr(group, "partner", None)
+            partner = getattr(partner, "pk", partner)
+            groups.setdefault((group.theme, group.language, partner), (group.waiting, group.estimate_minutes))
         cache.set(key, groups, PHONE_ESTIMATES_SECONDS)
     return groups
+
+
+def _phone_group(groups: dict, ticket: Ticket) -> tuple[int, int | None] | None:
+    """The estimate of the ticket's group: its own institution's if the groups are split so, else the
+    theme and language's."""
+    for partner in (ticket.partner_id, None):
+        if (ticket.theme_id, ticket.language_id, partner) in groups:
+            return groups[(ticket.theme_id, ticket.language_id, partner)]
+    return next(
+        (
+            value
+            for (theme, language, _), value in groups.items()
+            if (theme, language) == (ticket.theme_id, ticket.language_id)
+        ),
+        None,
+    )
 
 
 def phone_wait(*, before: int, waiting: int, estimate: int | None) -> int | None:
@@ -496,8 +514,7 @@ def ticket_phone(request: HttpRequest, token: str) -> HttpResponse:
     }
     if state == "waiting":
         before = selectors.ticket_position(ticket=ticket, now=now)
-        groups = _phone_estimates(today, now)
-        waiting, estimate = groups.get((ticket.theme_id, ticket.language_id), (before + 1, None))
+        waiting, estimate = _phone_group(_phone_estimates(today, now), ticket) or (before + 1, None)
         minutes = phone_wait(before=before, waiting=waiting, estimate=estimate)
         context.update(before=before, minutes=minutes, away=phone_away(minutes))
     template = "accueil/partials/ticket_phone_status.html" if request.htmx else "accueil/ticket_phone.html"

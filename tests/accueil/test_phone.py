@@ -168,6 +168,20 @@ def test_nothing_about_the_person(client, monkeypatch):
         assert not re.search(r"[Ff]emme|[Vv]rouw|[Ww]oman", text)
 
 
+def test_the_estimate_of_the_persons_own_group(client, monkeypatch):
+    actiris = Partner.objects.get(code="actiris")
+    rows = [
+        SimpleNamespace(theme="choisir", language="fr", partner=None, waiting=1, estimate_minutes=20),
+        SimpleNamespace(theme="choisir", language="fr", partner=actiris, waiting=1, estimate_minutes=60),
+    ]
+    monkeypatch.setattr(selectors, "wait_estimates", lambda *, day, now: rows)
+    anyone, for_actiris = visit().ticket, visit(partner=actiris.pk).ticket
+    assert "about 20 minutes" in client.get(phone(anyone, "en"), headers=HX).content.decode()
+    # Institution-split groups: its own; else its theme and language's (wait_estimates may not split).
+    page = client.get(phone(for_actiris, "en"), headers=HX).content.decode()
+    assert "about 60 minutes" in page
+
+
 def test_a_poll_costs_two_queries_at_most(client, django_assert_max_num_queries):
     for _ in range(30):
         visit(theme="bouger")
