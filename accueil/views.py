@@ -516,7 +516,8 @@ def ticket_phone(request: HttpRequest, token: str) -> HttpResponse:
         before = selectors.ticket_position(ticket=ticket, now=now)
         waiting, estimate = _phone_group(_phone_estimates(today, now), ticket) or (before + 1, None)
         minutes = phone_wait(before=before, waiting=waiting, estimate=estimate)
-        context.update(before=before, minutes=minutes, away=phone_away(minutes))
+        # The next person may be called whenever an adviser is free: nobody tells them to step out.
+        context.update(before=before, minutes=minutes, away=phone_away(minutes) if before else None)
     template = "accueil/partials/ticket_phone_status.html" if request.htmx else "accueil/ticket_phone.html"
     response = render(request, template, context)
     # The token is in the address: never sent on to another page, never indexed.

@@ -176,7 +176,9 @@ def test_the_estimate_of_the_persons_own_group(client, monkeypatch):
     ]
     monkeypatch.setattr(selectors, "wait_estimates", lambda *, day, now: rows)
     anyone, for_actiris = visit().ticket, visit(partner=actiris.pk).ticket
-    assert "about 20 minutes" in client.get(phone(anyone, "en"), headers=HX).content.decode()
+    page = client.get(phone(anyone, "en"), headers=HX).content.decode()
+    assert "about 20 minutes" in page
+    assert "step out" not in page  # the next person: called whenever an adviser is free
     # Institution-split groups: its own; else its theme and language's (wait_estimates may not split).
     page = client.get(phone(for_actiris, "en"), headers=HX).content.decode()
     assert "about 60 minutes" in page
