@@ -18,6 +18,12 @@ the number of resources each search finds (statements include BEGIN and COMMIT: 
 in a transaction that steers the planner to the GIN index, see `selectors.text_search_plan`); and the
 plan of the common word's count query (EXPLAIN ANALYZE), as the view runs it and as PostgreSQL would
 plan it on its own, says whether the GIN index `ressources_resource_search` serves it, and in how long.
+Two more searches show what reading the words costs: several words (?q=formation alternance: every
+resource with either, those with both first) and a typo (?q=formtion: corrected from the catalogue's
+own words, then searched). Before the 50,000 resources are added, the search's test set
+(ressources.demo_catalogue.QUERIES: 49 searches in French, Dutch and English) runs on the demo catalogue
+(about 280 resources and its synonyms, rolled back afterwards): its hit rate (the expected resources in
+the first five) is printed beside the timings, with the time each search took in-process.
 """
 
 import json
@@ -37,12 +43,16 @@ SEARCHES = {
     "common": {"q": "formation"},
     "accents": {"q": "électricité", "theme": "apprendre"},
     "dutch": {"q": "opleidingen"},
+    "words": {"q": "formation alternance"},
+    "typo": {"q": "formtion"},
 }
 LABELS = [
     ("catalogue", "catalogue, page 1 (no words)"),
     ("common", "search “formation”"),
     ("accents", "search “électricité”, one theme"),
     ("dutch", "search “opleidingen” (Dutch)"),
+    ("words", "search “formation alternance” (2 words)"),
+    ("typo", "search “formtion” (corrected)"),
 ]
 INDEX = "ressources_resource_search"
 
@@ -268,6 +278,37 @@ def _populate() -> None:
         cursor.execute("VACUUM (ANALYZE)")
 
 
+def _test_set() -> dict:
+    """Runs in Django: the demo catalogue (ressources.demo) added, the search's test set run on it, and
+    everything rolled back; returns the number of searches, of hits, the misses and the timings."""
+    import time
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from citedesmetiers.models import User
+    from ressources import demo
+    from ressources.models import Resource
+
+    with transaction.atomic():
+        user = User.objects.create_user("bench-test-set", is_staff=True)
+        demo.demo_catalogue_create(user=user, now=timezone.now())
+        resources = Resource.objects.count()
+        demo.search_hits()  # warm: the vocabulary of the corrections, the connection
+        started = time.perf_counter()
+        results = demo.search_hits()
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    misses = [f"{language} “{words}”" for language, words, missing in results if missing]
+    return {
+        "searches": len(results),
+        "hits": len(results) - len(misses),
+        "misses": misses,
+        "resources": resources,
+        "ms_per_search": 1000 * elapsed / len(results),
+    }
+
+
 def _explain(sql: str, params) -> dict:
     """EXPLAIN (ANALYZE, BUFFERS) of a query, run twice (the second with its pages in memory, as in a
     running server): whether the GIN index serves it, its top line, its scans and its execution time."""
@@ -319,6 +360,7 @@ def prepare(pages_file: str) -> None:
     from ressources import selectors
     from ressources.models import Resource
 
+    test_set = _test_set()
     _populate()
     with translation.override("fr"):
         address = reverse("ressources:catalogue")
@@ -329,8 +371,14 @@ def prepare(pages_file: str) -> None:
     with translation.override("fr"):
         for name, query in SEARCHES.items():
             filters = {key: value for key, value in query.items() if key != "q"}
-            figures[name]["results"] = selectors.catalogue(query=query.get("q", ""), **filters).count()
+            if query.get("q"):
+                with selectors.text_search_plan():
+                    found = selectors.catalogue_search(query=query["q"], **filters).count
+            else:
+                found = selectors.catalogue(**filters).count()
+            figures[name]["results"] = found
     figures["plan"] = _count_plan(pages["common"])
+    figures["test_set"] = test_set
     figures["rows"] = {
         "resources": Resource.objects.count(),
         "themes": Resource.themes.through.objects.count(),
@@ -355,6 +403,16 @@ def main() -> None:
         results,
         ratios,
     )
+    test_set = figures["test_set"]
+    print(
+        f"  {'search test set (demo catalogue, ' + str(test_set['resources']) + ' resources)':<44} "
+        f"hit rate {100 * test_set['hits'] / test_set['searches']:.0f} % ({test_set['hits']}/"
+        f"{test_set['searches']} searches with their resources in the first five), "
+        f"{test_set['ms_per_search']:.1f} ms per search in-process"
+    )
+    for miss in test_set["misses"]:
+        print(f"    missed: {miss}")
+    print()
     print(
         f"  {'SQL statements per request (in-process, warm)':<52} {'queries':>7} {'bytes':>8} {'results':>8}"
     )

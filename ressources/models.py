@@ -133,6 +133,18 @@ class Resource(models.Model):
         expression=_searchable(), output_field=SearchVectorField(), db_persist=True, editable=False
     )
 
+    # The words of the titles and summaries as written (lowercase, accents kept, no stemming): the
+    # vocabulary that a typo is corrected from (selectors.corrections), read with ts_stat.
+    words = models.GeneratedField(
+        expression=SearchVector(
+            *(f"{column}_{language}" for column in ("title", "summary") for language in SEARCH_CONFIGS),
+            config="simple",
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
+
     title = TranslatedField("title")
     summary = TranslatedField("summary")
 

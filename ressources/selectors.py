@@ -263,7 +263,7 @@ def catalogue(*, query: str = "", words: Words | None = None, **filters) -> Quer
         _filtered(**filters)
         .select_related("language", "shelf_theme")
         .prefetch_related("themes")
-        .defer("search")
+        .defer("search", "words")
     )
     title = title_in_language()
     if words is None:
@@ -364,11 +364,8 @@ def _vocabulary() -> tuple[dict[str, tuple[int, str]], frozenset[str]]:
         if _VOCABULARY.get("version") != version:
             cursor.execute(
                 """
-                SELECT word, ndoc FROM ts_stat($$
-                    SELECT to_tsvector('simple', lower(concat_ws(' ', title_fr, title_nl, title_en,
-                        summary_fr, summary_nl, summary_en)))
-                    FROM ressources_resource
-                $$) WHERE length(word) >= 3 AND word !~ '[^[:alpha:]]'
+                SELECT word, ndoc FROM ts_stat('SELECT words FROM ressources_resource')
+                WHERE length(word) >= 3 AND word !~ '[^[:alpha:]]'
                 """
             )
             words: dict[str, tuple[int, str]] = {}
