@@ -28,23 +28,22 @@ COPY (
     SELECT to_char(c.occurred_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD'),
            to_char(c.occurred_at AT TIME ZONE 'Europe/Brussels', 'HH24:MI'),
            p.code, u.username, c.theme_id,
-           coalesce((SELECT string_agg(t.topic_id, '|' ORDER BY t.topic_id)
-                     FROM conseil_consultation_topics t WHERE t.consultation_id = c.id), ''),
+           array_to_string(ARRAY(SELECT t.topic_id FROM conseil_consultation_topics t
+                                 WHERE t.consultation_id = c.id ORDER BY t.topic_id), '|'),
            c.mode, c.language_id, c.duration_minutes,
            coalesce(c.gender_id, ''), coalesce(c.age_band_id, ''), coalesce(c.status_id, ''),
            coalesce(c.education_level_id, ''),
            CASE c.foreign_diploma WHEN true THEN 'yes' WHEN false THEN 'no' ELSE '' END,
            coalesce(c.residence_id, ''),
-           coalesce((SELECT string_agg(rp.code, '|' ORDER BY rp.code)
-                     FROM conseil_consultation_referred_partners r
-                     JOIN citedesmetiers_partner rp ON rp.id = r.partner_id
-                     WHERE r.consultation_id = c.id), ''),
+           array_to_string(ARRAY(SELECT rp.code FROM conseil_consultation_referred_partners r
+                                 JOIN citedesmetiers_partner rp ON rp.id = r.partner_id
+                                 WHERE r.consultation_id = c.id ORDER BY rp.code), '|'),
            c.referred_to_activity::int, c.referred_to_resource::int, c.follow_up::int,
-           coalesce(k.letter || lpad(k.number::text, 3, '0'), '')
+           coalesce((SELECT k.letter || lpad(k.number::text, 3, '0') FROM accueil_ticket k
+                     WHERE k.id = c.ticket_id), '')
     FROM conseil_consultation c
     JOIN citedesmetiers_partner p ON p.id = c.partner_id
     JOIN citedesmetiers_user u ON u.id = c.recorded_by_id
-    LEFT JOIN accueil_ticket k ON k.id = c.ticket_id
     WHERE c.occurred_at >= %(since)s AND c.occurred_at < %(until)s AND c.cancelled_at IS NULL
     ORDER BY c.occurred_at DESC, c.id DESC
 ) TO STDOUT WITH (FORMAT csv, DELIMITER ';')
