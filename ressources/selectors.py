@@ -138,7 +138,8 @@ SELECT matched.position, term.language, term.query, false, term.words FROM match
 
 def words_of(query: str) -> Words:
     """The words typed, read as the search reads them (one statement; none for an empty query)."""
-    tokens = _WORD.findall(query)[:MAX_WORDS]
+    found = list(_WORD.finditer(query))[:MAX_WORDS]
+    tokens = [match.group() for match in found]
     if not tokens:
         return Words(query, ())
     grams = [(start, size) for size in range(1, MAX_GRAM + 1) for start in range(len(tokens) - size + 1)]
@@ -158,8 +159,17 @@ def words_of(query: str) -> Words:
             synonyms.setdefault(gram, []).append((stem, term))
     concepts, start = [], 0
     while start < len(tokens):
-        size = next((size for size in range(MAX_GRAM, 0, -1) if (start, size) in synonyms), 1)
-        gram, text = (start, size), " ".join(tokens[start : start + size])
+        # The longest run of words that is a synonym, neither starting nor ending with a stop word.
+        size = next(
+            (
+                size
+                for size in range(MAX_GRAM, 0, -1)
+                if (start, size) in synonyms
+                and (size == 1 or not {(start, 1), (start + size - 1, 1)} & stops)
+            ),
+            1,
+        )
+        gram, text = (start, size), query[found[start].start() : found[start + size - 1].end()]
         typed = stems[gram]
         start += size
         if gram not in synonyms and gram in stops:

@@ -39,6 +39,7 @@ CENTRE_DATA = {
     "activites.registration": "reached by its secret token only, from the person's own e-mails",
     "ressources.resource": "the centre's public documentation catalogue, managed by its coordinators",
     "citedesmetiers.jobrun": "the scheduler's runs of the platform's jobs: no institution, no person",
+    "ressources.synonym": "the documentation search's synonyms, the same for everyone (issue 17)",
 }
 
 # Who sees which institution's records: written out here, independently of the code under test.
