@@ -4,6 +4,9 @@ expected resources in the first five; and the behaviours behind it, one by one."
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from citedesmetiers.roles import Role
@@ -169,3 +172,13 @@ def test_other_roles_cannot_change_the_synonyms(client, login, role):
     login(role)
     response = client.get(f"/fr/{settings.ADMIN_PATH}/ressources/synonym/add/")
     assert response.status_code in (302, 403)
+
+
+def test_the_demo_adds_its_catalogue_and_synonyms_in_bulk_once(settings):
+    settings.DEMO_ACCOUNTS_ENABLED = True
+    call_command("create_demo_accounts")
+    with CaptureQueriesContext(connection) as queries:
+        resources, _people = demo.demo_resources_create(weeks=0)
+    assert resources == Resource.objects.count() >= 250
+    assert len(queries) < 20  # in bulk: `make run` stays fast
+    assert demo.demo_resources_create(weeks=0) == (0, 0)  # once
