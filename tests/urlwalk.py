@@ -62,7 +62,7 @@ CODE_URLS = {
     "questionnaire_short": "conseil.QuestionnaireCode",
 }
 # URL names whose `token` is a row's secret token.
-TOKEN_URLS = {"activites:registration": "activites.Registration"}
+TOKEN_URLS = {"activites:registration": "activites.Registration", "accueil:ticket_phone": "accueil.Ticket"}
 # The URL arguments that name one record.
 OBJECT_KEYS = {"pk", "object_id", "id", "code", "token"}
 
