@@ -248,19 +248,38 @@ def _address_hash(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def registration_throttled(*, address: str | None, now: datetime | None = None) -> bool:
-    """Records one use of the registration form from `address`; True when it is over the hourly limit."""
-    if not address:
-        return False
-    now = now or timezone.now()
+def _over_limit(digest: str, *, limit: int, now: datetime) -> bool:
+    """Records one use under `digest` unless `limit` uses were recorded in the last hour."""
     hour_ago = now - timedelta(hours=1)
-    digest = _address_hash(address)
     RegistrationAttempt.objects.filter(at__lt=hour_ago).delete()
     recent = RegistrationAttempt.objects.filter(address_hash=digest, at__gte=hour_ago).count()
-    if recent >= settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR:
+    if recent >= limit:
         return True
     RegistrationAttempt.objects.create(address_hash=digest, at=now)
     return False
+
+
+def registration_throttled(*, address: str | None, now: datetime | None = None) -> bool:
+    """Records one use of the registration form from `address`; True when it is over the hourly limit
+    (REGISTRATIONS_PER_ADDRESS_PER_HOUR). The caller skips it on the centre's own networks."""
+    if not address:
+        return False
+    return _over_limit(
+        _address_hash(address), limit=settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR, now=now or timezone.now()
+    )
+
+
+def registration_email_throttled(*, email: str, now: datetime | None = None) -> bool:
+    """Records one registration sent for `email` (any case); True when it is over the hourly limit
+    (REGISTRATIONS_PER_EMAIL_PER_HOUR), so that nobody floods a mailbox with confirmation links."""
+    email = email.strip().lower()
+    if not email:
+        return False
+    return _over_limit(
+        _address_hash(f"email:{email}"),
+        limit=settings.REGISTRATIONS_PER_EMAIL_PER_HOUR,
+        now=now or timezone.now(),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The public agenda and registrations (no account); the organisers' pages behind their institution's wall."""
 
+import ipaddress
 from datetime import timedelta
 from itertools import groupby
 
@@ -111,6 +112,16 @@ def agenda_activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _ics_response(calendar.calendar([activity], name=activity.title), f"activity-{activity.pk}.ics")
 
 
+def _on_centre_network(address: str | None) -> bool:
+    """Whether the client is on one of the centre's own networks (CENTRE_NETWORKS), parsed as the
+    questionnaire's QUESTIONNAIRE_KIOSK_NETWORKS are."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network) for network in settings.CENTRE_NETWORKS)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
@@ -121,14 +132,20 @@ def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         retention_days=settings.REGISTRATION_RETENTION_DAYS,
     )
-    status = 200
+    status, throttled = 200, ""
     if request.method == "POST":
         if not is_open:
             messages.error(request, _("Registration for this activity is closed."))
             return redirect("activites:agenda_activity", pk=activity.pk)
-        if services.registration_throttled(address=client_address(request)):
-            form = None
-            status = 429
+        address = client_address(request)
+        if not _on_centre_network(address) and services.registration_throttled(address=address):
+            form, status, throttled = None, 429, "address"
+        elif (
+            form.is_valid()
+            and not form.cleaned_data["website"]
+            and services.registration_email_throttled(email=form.cleaned_data["email"])
+        ):
+            form, status, throttled = None, 429, "email"
         elif form.is_valid() and not form.cleaned_data["website"]:
             try:
                 services.registration_create(
@@ -149,7 +166,7 @@ def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
         "open": is_open,
         "seats_left": selectors.seats_left(activity),
         "languages": list(activity.languages.order_by("position")),
-        "throttled": status == 429,
+        "throttled": throttled,
     }
     response = render(request, "activites/agenda_activity.html", context, status=status)
     if status == 429:

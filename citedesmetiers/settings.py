@@ -334,6 +334,11 @@ REGISTRATION_CONFIRM_HOURS = env_int("REGISTRATION_CONFIRM_HOURS", 48)
 REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 30)
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = env_int("REGISTRATIONS_PER_ADDRESS_PER_HOUR", 10)
+# The centre's own networks (comma-separated CIDR, like QUESTIONNAIRE_KIOSK_NETWORKS): its 45 computers
+# and 20 tablets share one address, so the limit per client address does not apply there. The limit per
+# e-mail address applies everywhere.
+CENTRE_NETWORKS = env_list("CENTRE_NETWORKS", [])
+REGISTRATIONS_PER_EMAIL_PER_HOUR = env_int("REGISTRATIONS_PER_EMAIL_PER_HOUR", 5)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]

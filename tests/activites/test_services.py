@@ -375,3 +375,14 @@ def test_the_public_form_is_rate_limited_per_address(settings):
     assert services.registration_throttled(address="203.0.113.10") is False
     later = timezone.now() + timedelta(hours=1, minutes=1)
     assert services.registration_throttled(address="203.0.113.9", now=later) is False
+
+
+def test_one_e_mail_address_has_its_own_hourly_limit_in_any_case(settings):
+    settings.REGISTRATIONS_PER_EMAIL_PER_HOUR = 2
+    results = [
+        services.registration_email_throttled(email=email) for email in ("a@x.org", "A@X.org ", "a@x.org")
+    ]
+    assert results == [False, False, True]
+    assert services.registration_email_throttled(email="b@x.org") is False
+    later = timezone.now() + timedelta(hours=1, minutes=1)
+    assert services.registration_email_throttled(email="a@x.org", now=later) is False

@@ -175,6 +175,36 @@ def test_too_many_registrations_from_one_address_get_a_clear_429(client, setting
     assert Registration.objects.count() == 2
 
 
+def test_the_centres_own_network_is_not_limited_by_address(client, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 2
+    settings.CENTRE_NETWORKS = ["127.0.0.0/8", "10.20.0.0/16"]  # the test client comes from 127.0.0.1
+    workshop = activity(capacity=20)
+    for number in range(5):
+        assert register(client, workshop, email=f"p{number}@example.org").status_code == 302
+    assert Registration.objects.count() == 5
+
+
+def test_a_client_outside_the_centres_networks_is_limited(client, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    settings.CENTRE_NETWORKS = ["10.20.0.0/16"]
+    workshop = activity()
+    register(client, workshop, email="p1@example.org")
+    assert register(client, workshop, email="p2@example.org").status_code == 429
+
+
+def test_one_e_mail_address_is_limited_wherever_it_comes_from(client, settings):
+    settings.REGISTRATIONS_PER_EMAIL_PER_HOUR = 2
+    settings.CENTRE_NETWORKS = ["127.0.0.0/8"]
+    workshops = [activity(starts_in=timedelta(days=day)) for day in (3, 4, 5)]
+    for workshop in workshops[:2]:
+        assert register(client, workshop, email="Same@Example.org").status_code == 302
+    response = register(client, workshops[2], email="same@example.org")
+    assert response.status_code == 429
+    assert response.context["throttled"] == "email"
+    assert Registration.objects.count() == 2
+    assert register(client, workshops[2], email="other@example.org").status_code == 302
+
+
 def test_a_full_activity_offers_the_waiting_list(client):
     workshop = activity(capacity=1)
     registration(workshop)
