@@ -201,37 +201,51 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
     """The page each e-mail links to: confirm the address, see the registration, cancel it or erase it.
     Reading it changes nothing (mail scanners open links); each change is a button."""
     registration = _registration_or_404(token)
+    confirming = ""
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "confirm":
-                registration = services.registration_confirm(registration=registration)
-                if registration.status == Registration.Status.CONFIRMED:
-                    messages.success(request, _("Your seat is booked. See you there!"))
-                else:
-                    messages.info(
-                        request,
-                        _("The activity is full: you are on the waiting list. We write if a seat frees up."),
-                    )
-            elif action == "cancel":
-                services.registration_cancel(registration=registration)
-                messages.success(request, _("Your registration is cancelled."))
-            elif action == "erase":
-                services.registration_erase(registration=registration)
-                messages.success(request, _("Your first name and e-mail address are erased."))
-            else:
-                return render(request, "400.html", status=400)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("activites:registration", token=token)
+        if action in ("cancel", "erase") and request.POST.get("confirmed") != "yes":
+            # A stray tap on a phone must not give the seat away: the change asks once more.
+            confirming = action
+        else:
+            return _registration_change(request, registration, action)
     activity = registration.activity
     context = {
         "registration": registration,
         "activity": activity,
         "open": services.registration_open(activity),
         "position": selectors.waiting_position(registration),
+        "confirming": confirming,
     }
     return render(request, "activites/registration.html", context)
+
+
+def _registration_change(
+    request: HttpRequest, registration: Registration, action: str | None
+) -> HttpResponse:
+    """Applies one confirmed button of the registration page, then back to the page (Post/Redirect/Get)."""
+    token = registration.token
+    try:
+        if action == "confirm":
+            registration = services.registration_confirm(registration=registration)
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(request, _("Your seat is booked. See you there!"))
+            else:
+                messages.info(
+                    request,
+                    _("The activity is full: you are on the waiting list. We write if a seat frees up."),
+                )
+        elif action == "cancel":
+            services.registration_cancel(registration=registration)
+            messages.success(request, _("Your registration is cancelled."))
+        elif action == "erase":
+            services.registration_erase(registration=registration)
+            messages.success(request, _("Your first name and e-mail address are erased."))
+        else:
+            return render(request, "400.html", status=400)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("activites:registration", token=token)
 
 
 # --- the organisers' pages -------------------------------------------------------------------------

@@ -219,13 +219,31 @@ def test_cancel_and_erase_from_the_link(client):
     waiting = registration(workshop)
     page = reverse("activites:registration", args=[mine.token])
     assert "Zoë" in text(client.get(page))
-    client.post(page, {"action": "cancel"})
+    client.post(page, {"action": "cancel", "confirmed": "yes"})
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
-    client.post(page, {"action": "erase"})
+    client.post(page, {"action": "erase", "confirmed": "yes"})
     mine.refresh_from_db()
     assert (mine.first_name, mine.email) == ("", "")
     assert "Zoë" not in text(client.get(page))
+
+
+@pytest.mark.parametrize("action", ["cancel", "erase"])
+def test_cancelling_or_erasing_asks_for_a_confirmation_first(client, action):
+    workshop = activity(capacity=1)
+    mine = registration(workshop, first_name="Zoë")
+    page = reverse("activites:registration", args=[mine.token])
+    response = client.post(page, {"action": action})  # a stray tap
+    assert response.status_code == 200
+    assert response.context["confirming"] == action
+    body = text(response)
+    assert 'name="confirmed" value="yes"' in body
+    assert f'href="{page}"' in body  # "No, keep my registration"
+    mine.refresh_from_db()
+    assert (mine.status, mine.first_name) == (Registration.Status.CONFIRMED, "Zoë")
+    assert client.post(page, {"action": action, "confirmed": "yes"}).status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == Registration.Status.CANCELLED
 
 
 def test_an_unknown_token_or_action_is_refused_cleanly(client):
