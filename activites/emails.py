@@ -38,6 +38,8 @@ KINDS = {
     "confirmed": Kind(_("You are registered: %(title)s"), with_calendar=True),
     "waiting": Kind(_("You are on the waiting list: %(title)s")),
     "promoted": Kind(_("A seat is yours: %(title)s"), with_calendar=True),
+    "offered": Kind(_("A seat is offered to you: %(title)s")),
+    "offer_expired": Kind(_("The seat offered to you went to the next person: %(title)s")),
     "reminder": Kind(_("Reminder: %(title)s"), with_calendar=True),
     "cancelled": Kind(_("Your registration is cancelled: %(title)s")),
     "activity_cancelled": Kind(_("Cancelled: %(title)s"), with_calendar=True),

@@ -227,18 +227,26 @@ class RegistrationQuerySet(models.QuerySet):
         """Registrations holding a seat."""
         return self.filter(status=Registration.Status.CONFIRMED)
 
+    def holding(self):
+        """Registrations a seat is kept for: seated, or offered to someone from the waiting list who has
+        not answered yet."""
+        return self.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.OFFERED])
+
 
 class Registration(models.Model):
     """A person's registration: a first name or nickname, an e-mail address, their language.
 
     Pending until the address is confirmed (a seat is given at confirmation, or a place on the waiting
-    list); erased (`erased_at`, no name, no address) a few days after the activity or on request.
+    list); a seat that frees up is offered to the first person waiting and held for them until
+    `offer_expires_at` (WAITING_LIST_OFFER_HOURS), then passes to the next; erased (`erased_at`, no
+    name, no address) a few days after the activity or on request.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the e-mail confirmation")
         CONFIRMED = "confirmed", _("Registered")
         WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("A seat is offered to you")
         CANCELLED = "cancelled", _("Cancelled")
 
     activity = models.ForeignKey(
@@ -253,6 +261,8 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # The order of the waiting list: when the person joined it.
     waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    # A seat offered from the waiting list is held until then; unanswered, it goes to the next person.
+    offer_expires_at = models.DateTimeField(_("seat offered until"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     # Attendance: None until someone ticks the list (True: came; False: did not come).
@@ -270,12 +280,19 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "activity",
                 Lower("email"),
-                condition=models.Q(status__in=["pending", "confirmed", "waiting"]) & ~models.Q(email=""),
+                condition=models.Q(status__in=["pending", "confirmed", "waiting", "offered"])
+                & ~models.Q(email=""),
                 name="activites_registration_one_per_address",
             ),
         ]
         indexes = [
             models.Index(fields=["activity", "status"], name="activites_registration_status"),
+            # The scheduler looks for the offers whose time ran out.
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=models.Q(status="offered"),
+                name="activites_registration_offer",
+            ),
         ]
 
     def __str__(self):

@@ -15,9 +15,13 @@ def _local_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _seated_count():
+def _held_count():
+    """Seats given, and seats held for a person offered one from the waiting list."""
     seated = (
-        Registration.objects.filter(activity=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        Registration.objects.filter(
+            activity=OuterRef("pk"),
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.OFFERED],
+        )
         .order_by()
         .values("activity")
         .annotate(n=Count("pk"))
@@ -37,7 +41,8 @@ def agenda(
     now: datetime | None = None,
 ) -> QuerySet[Activity]:
     """The public agenda: published activities (cancelled ones too, marked) still to come from `start`
-    (today by default) to `end` included, by start time; each with its `seated` count."""
+    (today by default) to `end` included, by start time; each with its `held` count (seats given or
+    offered)."""
     now = now or timezone.now()
     activities = Activity.objects.published().filter(ends_at__gt=now)
     if start:
@@ -55,7 +60,7 @@ def agenda(
     return (
         activities.select_related("theme", "partner", "room")
         .prefetch_related(Prefetch("languages", queryset=Language.objects.order_by("position")))
-        .annotate(seated=_seated_count())
+        .annotate(held=_held_count())
         .order_by("starts_at", "pk")
     )
 
@@ -65,19 +70,20 @@ def agenda_activity_get(*, pk: int) -> Activity:
     return (
         Activity.objects.published()
         .select_related("theme", "partner", "room")
-        .annotate(seated=_seated_count())
+        .annotate(held=_held_count())
         .get(pk=pk)
     )
 
 
 def seats_left(activity: Activity) -> int | None:
-    """Free seats of an activity with registration (None: no registration, no limit to show)."""
+    """Free seats of an activity with registration: neither given nor held for someone offered one
+    from the waiting list (None: no registration, no limit to show)."""
     if activity.admission != Admission.REGISTRATION or activity.capacity is None:
         return None
-    seated = getattr(activity, "seated", None)
-    if seated is None:
-        seated = activity.registrations.seated().count()
-    return max(0, activity.capacity - seated)
+    held = getattr(activity, "held", None)
+    if held is None:
+        held = activity.registrations.holding().count()
+    return max(0, activity.capacity - held)
 
 
 def activities_managed_by(user) -> QuerySet[Activity]:
@@ -120,7 +126,10 @@ def registrations_for_attendance(activity: Activity) -> QuerySet[Registration]:
 
 
 def waiting_list(activity: Activity) -> QuerySet[Registration]:
-    return activity.registrations.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
+    """The people waiting, first come first; those offered a seat (not yet answered) first of all."""
+    return activity.registrations.filter(
+        status__in=[Registration.Status.WAITING, Registration.Status.OFFERED]
+    ).order_by("waiting_since", "pk")
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -145,7 +154,10 @@ def with_figures(activities: QuerySet[Activity]) -> QuerySet[Activity]:
         registered=Count("registrations", filter=confirmed),
         checked_in=Count("registrations", filter=confirmed & Q(registrations__attended=True)),
         no_shows=Count("registrations", filter=confirmed & Q(registrations__attended=False)),
-        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
+        waiting=Count(
+            "registrations",
+            filter=Q(registrations__status__in=[Registration.Status.WAITING, Registration.Status.OFFERED]),
+        ),
         walked_in=Coalesce(Subquery(walk_ins, output_field=IntegerField()), Value(0)),
     )
 

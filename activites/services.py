@@ -177,7 +177,7 @@ def activity_update(
         if publish:
             locked.status = Activity.Status.PUBLISHED
         _check(locked, publish=locked.status == Activity.Status.PUBLISHED)
-        seated = locked.registrations.seated().count()
+        seated = locked.registrations.holding().count()
         if locked.capacity is not None and seated > locked.capacity:
             raise ValidationError(
                 {
@@ -223,6 +223,7 @@ def activity_cancel(*, activity: Activity, user, now: datetime | None = None) ->
             status__in=[
                 Registration.Status.CONFIRMED,
                 Registration.Status.WAITING,
+                Registration.Status.OFFERED,
                 Registration.Status.PENDING,
             ]
         ).exclude(email="")
@@ -301,7 +302,12 @@ def registration_create(
         raise ValidationError(_("Registration for this activity is closed."), code="closed")
     email = email.strip()
     live = Q(activity=activity, email__iexact=email) & Q(
-        status__in=[Registration.Status.PENDING, Registration.Status.CONFIRMED, Registration.Status.WAITING]
+        status__in=[
+            Registration.Status.PENDING,
+            Registration.Status.CONFIRMED,
+            Registration.Status.WAITING,
+            Registration.Status.OFFERED,
+        ]
     )
     existing = Registration.objects.filter(live).first()
     if existing is None:
@@ -329,11 +335,14 @@ def registration_create(
 
 
 def _seats_free(activity: Activity) -> int:
-    return max(0, (activity.capacity or 0) - activity.registrations.seated().count())
+    """Seats neither given nor held for someone offered one from the waiting list."""
+    return max(0, (activity.capacity or 0) - activity.registrations.holding().count())
 
 
 def _promote(activity: Activity, *, now: datetime) -> list[Registration]:
-    """Gives the free seats to the waiting list, first come first served; the caller holds the lock."""
+    """Offers the free seats to the waiting list, first come first served: each seat is held for its
+    person WAITING_LIST_OFFER_HOURS (at most until the start), who accepts it by the link in the e-mail;
+    with 0 hours the seat is given at once. The caller holds the activity's lock."""
     if activity.status != Activity.Status.PUBLISHED or activity.starts_at <= now:
         return []
     free = _seats_free(activity)
@@ -344,12 +353,72 @@ def _promote(activity: Activity, *, now: datetime) -> list[Registration]:
             :free
         ]
     )
+    hours = settings.WAITING_LIST_OFFER_HOURS
     for registration in promoted:
-        registration.status = Registration.Status.CONFIRMED
-        registration.save(update_fields=["status"])
+        if hours > 0:
+            registration.status = Registration.Status.OFFERED
+            registration.offer_expires_at = min(now + timedelta(hours=hours), activity.starts_at)
+            kind = "offered"
+        else:
+            registration.status = Registration.Status.CONFIRMED
+            kind = "promoted"
+        registration.save(update_fields=["status", "offer_expires_at"])
         registration.activity = activity
-        email_queue(registration=registration, kind="promoted", now=now)
+        if registration.email:
+            email_queue(registration=registration, kind=kind, now=now)
     return promoted
+
+
+def registration_offer_accept(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """Takes the seat offered from the waiting list, while the offer holds; accepting again changes
+    nothing. An expired offer is refused (the seat went to the next person)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=registration.activity_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Registration.Status.OFFERED:
+            if current.status == Registration.Status.CONFIRMED:
+                return current
+            raise ValidationError(_("This seat is no longer offered to you."), code="expired")
+        if current.offer_expires_at <= now or not registration_open(activity, now=now):
+            raise ValidationError(
+                _("The time to accept this seat has passed: it goes to the next person waiting."),
+                code="expired",
+            )
+        current.status = Registration.Status.CONFIRMED
+        current.save(update_fields=["status"])
+        current.activity = activity
+        email_queue(registration=current, kind="confirmed", now=now)
+    return current
+
+
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Ends the waiting-list offers not accepted in time (the person is told) and offers their seats to
+    the next people waiting; returns the offers ended. Run by the scheduler with `send_emails`."""
+    now = now or timezone.now()
+    expired = 0
+    activity_ids = (
+        Registration.objects.filter(status=Registration.Status.OFFERED, offer_expires_at__lte=now)
+        .order_by()
+        .values_list("activity_id", flat=True)
+        .distinct()
+    )
+    for activity_id in list(activity_ids):
+        with transaction.atomic():
+            activity = Activity.objects.select_for_update().get(pk=activity_id)
+            due = Registration.objects.select_for_update().filter(
+                activity=activity, status=Registration.Status.OFFERED, offer_expires_at__lte=now
+            )
+            for registration in due:
+                registration.status = Registration.Status.CANCELLED
+                registration.cancelled_at = now
+                registration.save(update_fields=["status", "cancelled_at"])
+                registration.activity = activity
+                if registration.email and activity.starts_at > now:
+                    email_queue(registration=registration, kind="offer_expired", now=now)
+                expired += 1
+            _promote(activity, now=now)
+    return expired
 
 
 def registration_confirm(*, registration: Registration, now: datetime | None = None) -> Registration:

@@ -235,6 +235,9 @@ def _registration_change(
                     request,
                     _("The activity is full: you are on the waiting list. We write if a seat frees up."),
                 )
+        elif action == "accept":
+            services.registration_offer_accept(registration=registration)
+            messages.success(request, _("The seat is yours. See you there!"))
         elif action == "cancel":
             services.registration_cancel(registration=registration)
             messages.success(request, _("Your registration is cancelled."))

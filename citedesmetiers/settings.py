@@ -339,6 +339,9 @@ REGISTRATIONS_PER_ADDRESS_PER_HOUR = env_int("REGISTRATIONS_PER_ADDRESS_PER_HOUR
 # e-mail address applies everywhere.
 CENTRE_NETWORKS = env_list("CENTRE_NETWORKS", [])
 REGISTRATIONS_PER_EMAIL_PER_HOUR = env_int("REGISTRATIONS_PER_EMAIL_PER_HOUR", 5)
+# A seat that frees up is offered to the first person waiting and held this many hours (at most until
+# the activity starts) before it passes to the next; 0 gives it at once.
+WAITING_LIST_OFFER_HOURS = env_int("WAITING_LIST_OFFER_HOURS", 24)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]

@@ -27,7 +27,10 @@ def test_send_emails_writes_due_reminders_and_sends_the_outbox(settings):
     registration(workshop, now=timezone.now() - timedelta(days=5))
     out = StringIO()
     call_command("send_emails", stdout=out)
-    assert out.getvalue() == "E-mails: 1 reminder(s) written, 3 sent, 0 to retry.\n"
+    assert (
+        out.getvalue()
+        == "E-mails: 0 expired offer(s) passed on, 1 reminder(s) written, 3 sent, 0 to retry.\n"
+    )
     assert len(mail.outbox) == 3
 
 

@@ -147,21 +147,74 @@ def test_registering_twice_with_the_same_address_makes_one_registration():
     assert OutgoingEmail.objects.count() == 1  # the link is not sent twice within a minute
 
 
-def test_when_full_people_wait_and_a_freed_seat_goes_to_the_first_who_is_told(deliver):
+def test_when_full_people_wait_and_a_freed_seat_is_offered_to_the_first_who_is_told(deliver, settings):
+    settings.WAITING_LIST_OFFER_HOURS = 24
     workshop = activity(capacity=1)
     seated = registration(workshop, language="fr")
     first = registration(workshop, language="nl", first_name="Bram")
     second = registration(workshop, language="fr")
     assert (first.status, second.status) == (Registration.Status.WAITING, Registration.Status.WAITING)
     deliver()
-    services.registration_cancel(registration=seated)
+    now = timezone.now()
+    services.registration_cancel(registration=seated, now=now)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.status == Registration.Status.CONFIRMED
+    assert first.status == Registration.Status.OFFERED
+    assert first.offer_expires_at == now + timedelta(hours=24)
     assert second.status == Registration.Status.WAITING
-    promoted = [message for message in deliver() if message.to == [first.email]][-1]
-    assert promoted.subject.startswith("Er is een plaats voor u") or "Bram" in promoted.body
-    assert promoted.attachments  # the calendar file
+    # The seat is held: the activity stays full and counts no seat given for it yet.
+    assert selectors.seats_left(selectors.agenda_activity_get(pk=workshop.pk)) == 0
+    assert selectors.figures(workshop).registered == 0
+    offer = [message for message in deliver() if message.to == [first.email]][-1]
+    assert offer.subject.startswith("Er is een plaats voor u") or "Bram" in offer.body
+    assert first.token in offer.body  # the link that accepts it
+    assert not offer.attachments
+    accepted = services.registration_offer_accept(registration=first)
+    assert accepted.status == Registration.Status.CONFIRMED
+    assert selectors.figures(workshop).registered == 1
+    confirmed = [message for message in deliver() if message.to == [first.email]][-1]
+    assert confirmed.attachments  # the calendar file
+    # Accepting twice changes nothing.
+    assert services.registration_offer_accept(registration=first).status == Registration.Status.CONFIRMED
+
+
+def test_an_offer_not_accepted_in_time_passes_to_the_next_person(deliver, settings):
+    settings.WAITING_LIST_OFFER_HOURS = 24
+    workshop = activity(capacity=1, starts_in=timedelta(days=7))
+    seated = registration(workshop)
+    first = registration(workshop, email="first@example.org")
+    second = registration(workshop, email="second@example.org")
+    now = timezone.now()
+    services.registration_cancel(registration=seated, now=now)
+    assert services.offers_expire(now=now + timedelta(hours=23)) == 0
+    deliver()
+    assert services.offers_expire(now=now + timedelta(hours=24, minutes=1)) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Registration.Status.CANCELLED
+    assert second.status == Registration.Status.OFFERED
+    sent = {message.to[0]: message for message in deliver()}
+    assert {"first@example.org", "second@example.org"} <= set(sent)
+    with pytest.raises(ValidationError):
+        services.registration_offer_accept(registration=first, now=now + timedelta(hours=25))
+    assert selectors.seats_left(selectors.agenda_activity_get(pk=workshop.pk)) == 0
+
+
+def test_an_offer_is_held_at_most_until_the_start_and_0_hours_gives_the_seat_at_once(settings):
+    settings.WAITING_LIST_OFFER_HOURS = 24
+    workshop = activity(capacity=1, starts_in=timedelta(hours=5))
+    seated = registration(workshop)
+    waiting = registration(workshop)
+    services.registration_cancel(registration=seated)
+    waiting.refresh_from_db()
+    assert waiting.offer_expires_at == workshop.starts_at
+    settings.WAITING_LIST_OFFER_HOURS = 0
+    other = activity(capacity=1, starts_in=timedelta(days=3))
+    seated = registration(other)
+    waiting = registration(other)
+    services.registration_cancel(registration=seated)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
 
 
 def test_a_larger_capacity_gives_its_seats_to_the_waiting_list():
@@ -177,7 +230,7 @@ def test_a_larger_capacity_gives_its_seats_to_the_waiting_list():
         publish=True,
     )
     waiting.refresh_from_db()
-    assert waiting.status == Registration.Status.CONFIRMED
+    assert waiting.status == Registration.Status.OFFERED
 
 
 def test_registration_closes_when_the_activity_starts_and_is_not_offered_for_free_entry():
@@ -212,7 +265,7 @@ def test_erasing_a_registration_frees_its_seat_and_keeps_no_personal_data():
     assert (erased.first_name, erased.email, erased.status) == ("", "", Registration.Status.CANCELLED)
     assert not OutgoingEmail.objects.filter(to="zoe@example.org").exists()
     waiting.refresh_from_db()
-    assert waiting.status == Registration.Status.CONFIRMED
+    assert waiting.status == Registration.Status.OFFERED
 
 
 # --- e-mail ---------------------------------------------------------------------------------------

@@ -208,9 +208,15 @@ def test_one_e_mail_address_is_limited_wherever_it_comes_from(client, settings):
 def test_a_full_activity_offers_the_waiting_list(client):
     workshop = activity(capacity=1)
     registration(workshop)
-    assert "S'inscrire sur la liste d'attente" in text(
-        client.get(reverse("activites:agenda_activity", args=[workshop.pk]))
-    )
+    page = client.get(reverse("activites:agenda_activity", args=[workshop.pk]))
+    assert "S'inscrire sur la liste d'attente" in text(page)
+    assert page.context["seats_left"] == 0
+    assert "place restante" not in text(page)
+    with translation.override("en"):
+        english = text(client.get(reverse("activites:agenda_activity", args=[workshop.pk])))
+        agenda = text(client.get(reverse("activites:agenda")))
+    assert "Full — join the waiting list" in english
+    assert "Full — join the waiting list" in agenda
 
 
 def test_cancel_and_erase_from_the_link(client):
@@ -220,6 +226,11 @@ def test_cancel_and_erase_from_the_link(client):
     page = reverse("activites:registration", args=[mine.token])
     assert "Zoë" in text(client.get(page))
     client.post(page, {"action": "cancel", "confirmed": "yes"})
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.OFFERED
+    offered = text(client.get(reverse("activites:registration", args=[waiting.token])))
+    assert 'value="accept"' in offered
+    client.post(reverse("activites:registration", args=[waiting.token]), {"action": "accept"})
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
     client.post(page, {"action": "erase", "confirmed": "yes"})
