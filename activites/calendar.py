@@ -62,8 +62,8 @@ def _event(activity: Activity, *, stamp: datetime, brief: bool = False) -> list[
         f"LOCATION:{_escape(activity.online_url if activity.place_kind == 'online' else activity.place)}",
         f"URL:{url}",
         f"STATUS:{'CANCELLED' if activity.cancelled else 'CONFIRMED'}",
-        # A cancellation must replace the event already in people's calendars.
-        f"SEQUENCE:{1 if activity.cancelled else 0}",
+        # A change of time or place, or a cancellation, must replace the event in people's calendars.
+        f"SEQUENCE:{activity.sequence}",
         "END:VEVENT",
     ]
     return lines

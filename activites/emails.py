@@ -43,6 +43,7 @@ KINDS = {
     "reminder": Kind(_("Reminder: %(title)s"), with_calendar=True),
     "cancelled": Kind(_("Your registration is cancelled: %(title)s")),
     "activity_cancelled": Kind(_("Cancelled: %(title)s"), with_calendar=True),
+    "activity_moved": Kind(_("Changed: %(title)s"), with_calendar=True),
 }
 
 # Waiting times between attempts: 1, 2, 4 ... minutes, at most 6 hours.
@@ -67,7 +68,8 @@ def email_queue(*, registration: Registration, kind: str, now: datetime) -> Outg
         context = {
             "kind": kind,
             # The link to join online goes to people with a seat only.
-            "show_online_link": kind in ("confirmed", "promoted", "reminder"),
+            "show_online_link": kind in ("confirmed", "promoted", "reminder")
+            or (kind == "activity_moved" and registration.status == Registration.Status.CONFIRMED),
             "registration": registration,
             "activity": activity,
             "links": _links(registration),

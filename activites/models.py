@@ -106,6 +106,9 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The revision of its calendar entry (iCalendar SEQUENCE): one more at each change of time or place
+    # and at its cancellation, so that people's calendars replace the event they hold.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     title = TranslatedField("title")
     description = TranslatedField("description")

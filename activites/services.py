@@ -190,8 +190,31 @@ def activity_update(
         after = _snapshot(locked)
         changes = {name: [before[name], after[name]] for name in FIELDS if before[name] != after[name]}
         audit_record(actor=user, action="activity.update", obj=locked, changes=changes, now=now)
+        if locked.status == Activity.Status.PUBLISHED and MOVED_FIELDS & changes.keys():
+            _activity_moved(locked, now=now)
         _promote(locked, now=now)
     return locked
+
+
+# A change of one of these tells the people registered or waiting, with the updated calendar entry.
+MOVED_FIELDS = {"starts_at", "ends_at", "place_kind", "room", "address", "online_url"}
+
+
+def _activity_moved(activity: Activity, *, now: datetime) -> int:
+    """The activity changed time or place: its calendar entry gets a new revision (same UID, SEQUENCE
+    one more) and every person with a seat, a seat offered or a place on the waiting list is told in
+    their language. The caller holds the activity's lock."""
+    activity.sequence += 1
+    activity.save(update_fields=["sequence"])
+    told = activity.registrations.filter(
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.OFFERED, Registration.Status.WAITING]
+    ).exclude(email="")
+    count = 0
+    for registration in told:
+        registration.activity = activity
+        email_queue(registration=registration, kind="activity_moved", now=now)
+        count += 1
+    return count
 
 
 def activity_publish(*, activity: Activity, user, now: datetime | None = None) -> Activity:
@@ -217,7 +240,8 @@ def activity_cancel(*, activity: Activity, user, now: datetime | None = None) ->
             return locked
         locked.status = Activity.Status.CANCELLED
         locked.cancelled_at = now
-        locked.save(update_fields=["status", "cancelled_at"])
+        locked.sequence += 1
+        locked.save(update_fields=["status", "cancelled_at", "sequence"])
         audit_record(actor=user, action="activity.cancel", obj=locked, now=now)
         live = locked.registrations.filter(
             status__in=[

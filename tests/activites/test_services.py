@@ -439,3 +439,57 @@ def test_one_e_mail_address_has_its_own_hourly_limit_in_any_case(settings):
     assert services.registration_email_throttled(email="b@x.org") is False
     later = timezone.now() + timedelta(hours=1, minutes=1)
     assert services.registration_email_throttled(email="a@x.org", now=later) is False
+
+
+def _moved(workshop, **changes):
+    values = {name: getattr(workshop, name) for name in services.FIELDS} | changes
+    return services.activity_update(
+        activity=workshop, user=staff(Role.COORDINATOR), values=values, languages=["fr"], publish=True
+    )
+
+
+def test_a_moved_activity_tells_everyone_with_the_same_calendar_entry_revised(deliver):
+    from icalendar import Calendar
+
+    workshop = activity(capacity=1)
+    registration(workshop, language="fr", email="fr@example.org")
+    registration(workshop, language="nl", email="nl@example.org")  # waiting
+    pending = registration(workshop, language="fr", email="pending@example.org", confirm=False)
+    deliver()
+    first = Calendar.from_ical(services_calendar(workshop))
+    later = workshop.starts_at + timedelta(days=1)
+    moved = _moved(workshop, starts_at=later, ends_at=later + timedelta(hours=2))
+    assert moved.sequence == 1
+    sent = {
+        message.to[0]: message for message in deliver() if "fr@" in message.to[0] or "nl@" in message.to[0]
+    }
+    assert set(sent) == {"fr@example.org", "nl@example.org"}
+    assert not pending.emails.filter(kind="activity_moved").exists()  # not registered until confirmed
+    assert sent["nl@example.org"].subject.startswith(("Gewijzigd", "Changed"))
+    [(_name, ics, _type)] = sent["fr@example.org"].attachments
+    [before] = first.walk("VEVENT")
+    [after] = Calendar.from_ical(ics).walk("VEVENT")
+    assert after["UID"] == before["UID"]
+    assert (int(before["SEQUENCE"]), int(after["SEQUENCE"])) == (0, 1)
+    assert after.decoded("DTSTART") == later.replace(microsecond=0)
+
+
+def services_calendar(workshop) -> str:
+    from activites import calendar
+
+    return calendar.calendar([workshop], name="x")
+
+
+def test_a_change_of_text_only_tells_nobody_and_keeps_the_revision(deliver):
+    workshop = activity()
+    registration(workshop)
+    deliver()
+    count = len(deliver())
+    assert _moved(workshop, title_fr="Atelier CV (nouveau titre)").sequence == 0
+    assert len(deliver()) == count
+    moved = _moved(workshop, place_kind="online", address="", online_url="https://meet.example.org/cv")
+    assert moved.sequence == 1
+    assert "https://meet.example.org/cv" in deliver()[-1].body  # a person with a seat gets the link
+    services.activity_cancel(activity=moved, user=staff(Role.COORDINATOR))
+    moved.refresh_from_db()
+    assert moved.sequence == 2

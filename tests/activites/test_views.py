@@ -431,3 +431,36 @@ def test_htmx_restoring_history_gets_the_whole_page(client):
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )
     assert "<h1>" in response.content.decode()
+
+
+def test_an_organiser_moving_an_activity_tells_the_people_registered(client, deliver):
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    workshop = activity(partner="actiris")
+    registration(workshop, email="nl@example.org", language="nl")
+    deliver()
+    data = form_data(
+        title_fr=workshop.title_fr, title_nl=workshop.title_nl, start_time="14:00", end_time="16:00"
+    )
+    data.pop("repeat_weeks")
+    assert client.post(reverse("activites:activity_edit", args=[workshop.pk]), data).status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.sequence == 1
+    message = deliver()[-1]
+    assert message.to == ["nl@example.org"]
+    assert "SEQUENCE:1" in message.attachments[0][1]
+
+
+def test_nobody_else_can_move_an_activity(client, deliver):
+    workshop = activity(partner="actiris")
+    registration(workshop)
+    deliver()
+    data = form_data(start_time="14:00", end_time="16:00")
+    data.pop("repeat_weeks")
+    url = reverse("activites:activity_edit", args=[workshop.pk])
+    assert client.post(url, data)["Location"].startswith(reverse("login"))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER, partner=Partner.objects.get(code="vdab-brussel")))
+    assert client.post(url, data).status_code == 404
+    client.force_login(staff(Role.ADVISER))
+    assert client.post(url, data).status_code == 404
+    workshop.refresh_from_db()
+    assert workshop.sequence == 0
