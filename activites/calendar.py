@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -89,3 +90,40 @@ def calendar(
         lines.extend(_event(activity, stamp=now, brief=brief))
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def webcal(url: str) -> str:
+    """A feed's https address as a `webcal://` link, which calendar apps open as a subscription."""
+    return "webcal://" + url.split("://", 1)[-1]
+
+
+def _public_place(activity: Activity) -> str:
+    # The link to join online goes to people with a seat only (in their e-mails), never in a public link.
+    return str(activity.place)
+
+
+def google_link(activity: Activity, *, page_url: str) -> str:
+    """A link that opens Google Calendar with the activity filled in (the person saves it)."""
+    query = {
+        "action": "TEMPLATE",
+        "text": str(activity.title),
+        "dates": f"{_utc(activity.starts_at)}/{_utc(activity.ends_at)}",
+        "details": page_url,
+        "location": _public_place(activity),
+        "ctz": settings.TIME_ZONE,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_link(activity: Activity, *, page_url: str) -> str:
+    """A link that opens Outlook on the web with the activity filled in (the person saves it)."""
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": str(activity.title),
+        "startdt": activity.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": activity.ends_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "body": page_url,
+        "location": _public_place(activity),
+    }
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)

@@ -63,14 +63,20 @@ def agenda(request: HttpRequest) -> HttpResponse:
         for activity in items:
             activity.seats_left = selectors.seats_left(activity)
     query = query_without(request, "page")
+    feed_url = reverse("activites:agenda_feed") + (
+        f"?{query_without(request, 'page', 'start', 'end')}" if query else ""
+    )
+    # A subscription: webcal:// opens the calendar app; the https address is for pasting in one.
+    feed_https = request.build_absolute_uri(feed_url)
     context = {
         "form": form,
         "page": page,
         "days": days,
         "filtered": bool(chosen),
         "query": query,
-        "feed_url": reverse("activites:agenda_feed")
-        + (f"?{query_without(request, 'page', 'start', 'end')}" if query else ""),
+        "feed_url": feed_url,
+        "feed_https": feed_https,
+        "feed_webcal": calendar.webcal(feed_https),
     }
     # A swap of the results only; the whole page for a plain request and for htmx restoring history.
     fragment = bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
@@ -160,10 +166,13 @@ def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("activites:agenda_registered", pk=activity.pk)
         elif form.is_valid():
             return redirect("activites:agenda_registered", pk=activity.pk)  # a robot: say nothing more
+    page_url = request.build_absolute_uri(reverse("activites:agenda_activity", args=[activity.pk]))
     context = {
         "activity": activity,
         "form": form,
         "open": is_open,
+        "google_link": calendar.google_link(activity, page_url=page_url),
+        "outlook_link": calendar.outlook_link(activity, page_url=page_url),
         "seats_left": selectors.seats_left(activity),
         "languages": list(activity.languages.order_by("position")),
         "throttled": throttled,

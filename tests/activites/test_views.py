@@ -1,7 +1,7 @@
 """The public agenda (anonymous), registration pages, and the organisers' pages by role and institution."""
 
 import html
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -464,3 +464,34 @@ def test_nobody_else_can_move_an_activity(client, deliver):
     assert client.post(url, data).status_code == 404
     workshop.refresh_from_db()
     assert workshop.sequence == 0
+
+
+def test_the_agenda_offers_a_real_subscription_and_each_activity_google_and_outlook_links(client):
+    from urllib.parse import parse_qs, urlsplit
+
+    workshop = activity(title_fr="Atelier CV", address="Rue Royale 2, 1000 Bruxelles")
+    agenda = client.get(reverse("activites:agenda"), {"theme": "choisir"})
+    feed = reverse("activites:agenda_feed") + "?theme=choisir"
+    assert agenda.context["feed_webcal"] == f"webcal://testserver{feed}"
+    assert agenda.context["feed_https"] == f"https://testserver{feed}"  # tests run behind HTTPS
+    assert f'href="webcal://testserver{feed}"' in text(agenda)
+    page = client.get(reverse("activites:agenda_activity", args=[workshop.pk]))
+    google = parse_qs(urlsplit(page.context["google_link"]).query)
+    start = workshop.starts_at.astimezone(UTC)
+    assert google["text"] == ["Atelier CV"]
+    assert google["dates"][0].startswith(start.strftime("%Y%m%dT%H%M%SZ/"))
+    assert google["location"] == ["Rue Royale 2, 1000 Bruxelles"]
+    outlook = parse_qs(urlsplit(page.context["outlook_link"]).query)
+    assert outlook["startdt"] == [start.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert outlook["body"] == [
+        f"https://testserver{reverse('activites:agenda_activity', args=[workshop.pk])}"
+    ]
+    body = text(page)
+    assert "calendar.google.com" in body
+    assert "outlook.live.com" in body
+
+
+def test_public_calendar_links_never_hold_the_link_to_join_online(client):
+    online = activity(place_kind="online", address="", online_url="https://meet.example.org/secret")
+    page = client.get(reverse("activites:agenda_activity", args=[online.pk]))
+    assert "meet.example.org" not in page.context["google_link"] + page.context["outlook_link"]
