@@ -51,7 +51,7 @@ $(VENV)/.synced: $(BIN)/uv pyproject.toml uv.lock
 install: $(VENV)/.synced $(COMPILED)
 
 run: install
-	@CDM_MODE=demo $(WITH_DB) sh -c '\
+	@CDM_MODE=demo SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(WITH_DB) sh -c '\
 		$(MANAGE) migrate --noinput && \
 		$(MANAGE) collectstatic --noinput --verbosity 0 && \
 		$(MANAGE) create_demo_accounts && \
@@ -62,7 +62,7 @@ run: install
 		exec $(BIN)/gunicorn -c python:citedesmetiers.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
 
 dev: install
-	@CDM_MODE=dev DEBUG=true $(WITH_DB) sh -c '\
+	@CDM_MODE=dev DEBUG=true SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(WITH_DB) sh -c '\
 		$(MANAGE) migrate --noinput && \
 		$(MANAGE) create_demo_accounts && \
 		$(MANAGE) create_demo_activities && \

@@ -11,6 +11,8 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -113,10 +115,17 @@ def _send_in_thread() -> None:
         close_old_connections()
 
 
+def sender(language: str) -> str:
+    """DEFAULT_FROM_EMAIL's address under the centre's name in `language` (Beroepenpunt in Dutch)."""
+    name = settings.SITE_NAMES.get(language) or settings.SITE_NAMES[settings.LANGUAGE_CODE]
+    return str(Address(display_name=name, addr_spec=parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+
+
 def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
     # One line, whatever the title held: a line break in a header would refuse the message for ever.
     subject = one_line(email.subject)
-    message = EmailMultiAlternatives(subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    language = email.registration.language if email.registration_id else settings.LANGUAGE_CODE
+    message = EmailMultiAlternatives(subject, email.body_text, sender(language), [email.to])
     message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
         message.attach("activity.ics", email.calendar, "text/calendar; charset=utf-8; method=PUBLISH")

@@ -493,3 +493,24 @@ def test_a_change_of_text_only_tells_nobody_and_keeps_the_revision(deliver):
     services.activity_cancel(activity=moved, user=staff(Role.COORDINATOR))
     moved.refresh_from_db()
     assert moved.sequence == 2
+
+
+def test_e_mails_come_from_the_centres_name_in_the_persons_language(deliver):
+    workshop = activity()
+    registration(workshop, language="nl", email="nl@example.org", confirm=False)
+    registration(workshop, language="fr", email="fr@example.org", confirm=False)
+    sent = {message.to[0]: message for message in deliver()}
+    assert sent["nl@example.org"].from_email == "Beroepenpunt <noreply@citedesmetiers.brussels>"
+    assert "Beroepenpunt" in sent["nl@example.org"].message()["From"]
+    assert sent["fr@example.org"].from_email == "Cité des métiers <noreply@citedesmetiers.brussels>"
+
+
+def test_links_in_e_mails_and_calendar_files_use_the_address_the_app_is_served_on(deliver, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    workshop = activity(capacity=3)
+    person = registration(workshop, email="alex@example.org")
+    [*_, confirmed] = deliver()
+    assert f"http://127.0.0.1:8101/fr/inscription/{person.token}/" in confirmed.body
+    ics = confirmed.attachments[0][1]
+    assert f"URL:http://127.0.0.1:8101/fr/agenda/{workshop.pk}/" in ics
+    assert "8000" not in confirmed.body + ics
