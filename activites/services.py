@@ -608,9 +608,13 @@ def attendance_mark(
 def walk_in_add(
     *, activity: Activity, key: uuid.UUID, user, count: int = 1, now: datetime | None = None
 ) -> capture.Captured:
-    """Counts people who came without registering: once per key, whatever is sent twice."""
+    """Counts people who came without registering: once per key, whatever is sent twice. Not on a
+    free-entry session, where everyone comes without registering: its headcount alone counts them (a
+    walk-in there would count the same person twice)."""
     now = now or timezone.now()
     _attendance_check(activity, now=now)
+    if activity.admission == Admission.FREE:
+        raise ValidationError(_("Free entry: record the headcount only."), code="free_entry")
     return capture.capture(
         WalkIn,
         key=key,

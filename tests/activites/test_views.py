@@ -495,3 +495,37 @@ def test_public_calendar_links_never_hold_the_link_to_join_online(client):
     online = activity(place_kind="online", address="", online_url="https://meet.example.org/secret")
     page = client.get(reverse("activites:agenda_activity", args=[online.pk]))
     assert "meet.example.org" not in page.context["google_link"] + page.context["outlook_link"]
+
+
+def test_the_door_tablet_offers_the_headcount_only_on_a_free_entry_session(client):
+    fair = activity(admission="free", capacity=None, starts_in=timedelta(minutes=20), partner="actiris")
+    url = reverse("activites:activity_attendance", args=[fair.pk])
+    assert client.get(url)["Location"].startswith(reverse("login"))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER, partner=Partner.objects.get(code="vdab-brussel")))
+    assert client.get(url).status_code == 404
+    client.force_login(staff(Role.ADVISER))
+    assert client.post(url, {"action": "headcount", "headcount": "12"}).status_code == 404
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    with translation.override("en"):
+        url = reverse("activites:activity_attendance", args=[fair.pk])
+        page = text(client.get(url))
+    assert 'id="headcount-record"' in page
+    assert 'id="walk-in"' not in page
+    assert 'id="attendance-close"' not in page
+    for wording in ("Checked in", "did not come", "Did not come", "+1 walk-in"):
+        assert wording not in page
+    client.post(url, {"action": "walk_in", "key": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"})
+    assert not WalkIn.objects.exists()
+    assert client.post(url, {"action": "headcount", "headcount": "12"}).status_code == 302
+    fair.refresh_from_db()
+    assert fair.headcount == 12
+
+
+def test_a_session_with_registration_keeps_its_check_in_list_and_walk_ins(client):
+    workshop = activity(starts_in=timedelta(minutes=20))
+    registration(workshop, first_name="Alex", now=timezone.now() - timedelta(days=1))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    page = text(client.get(reverse("activites:activity_attendance", args=[workshop.pk])))
+    assert 'id="walk-in"' in page
+    assert 'id="attendance-close"' in page
+    assert 'id="headcount-record"' not in page
