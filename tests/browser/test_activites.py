@@ -109,7 +109,9 @@ def test_a_person_finds_an_activity_and_registers_in_dutch(page, mailoutbox):
     filter_by_theme(page, "nl", "travailler")
     expect(results).to_have_count(2)
     expect(page.locator("#agenda-results")).not_to_contain_text("Workshop cv")
-    expect(results.filter(has_text="Jobdating horeca")).to_contain_text(tr("nl", "Full: waiting list"))
+    expect(results.filter(has_text="Jobdating horeca")).to_contain_text(
+        tr("nl", "Full — join the waiting list")
+    )
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Infosessie studentenjob").click()
