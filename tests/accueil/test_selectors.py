@@ -60,26 +60,88 @@ def test_days_follow_brussels_time_across_the_daylight_saving_change(reception):
     assert autumn_end.astimezone(UTC) - autumn_start.astimezone(UTC) == timedelta(hours=25)
 
 
-def test_queue_lengths_and_estimates_from_the_pace_of_calls(reception):
-    day = date(2026, 5, 4)
+def on_duty_adviser(day, languages=("fr",), desk="4"):
     adviser = staff(Role.ADVISER)
-    adviser.languages.set(["fr"])
-    for minute in range(6):  # six people for 'choisir' in French from 9:00
+    adviser.languages.set(languages)
+    services.duty_start(adviser=adviser, desk=desk, now=at(day, 8, 55))
+    return adviser
+
+
+def test_queue_lengths_and_honest_estimates_from_advisers_on_duty(reception):
+    day = date(2026, 5, 4)
+    for minute in range(4):  # four people for 'choisir' in French from 9:00
         record(reception, at(day, 9, minute))
     record(reception, at(day, 9, 10), theme="travailler", language="nl")
-    for minute in (20, 35):  # two calls in the last hour for 'choisir'
-        ticket = services.ticket_call_next(adviser=adviser, now=at(day, 9, minute))
-        services.ticket_walked_away(ticket=ticket, adviser=adviser, now=at(day, 9, minute + 1))
 
     assert selectors.queue_lengths(day=day) == [
         {"theme": "choisir", "language": "fr", "waiting": 4},
         {"theme": "travailler", "language": "nl", "waiting": 1},
     ]
+    # Nobody on duty: no estimate anywhere.
     groups = {(g.theme, g.language): g for g in selectors.wait_estimates(day=day, now=at(day, 10))}
-    # 2 calls in 60 minutes: 4 people wait 4 / (2/60) = 120 minutes.
-    assert groups["choisir", "fr"].estimate_minutes == 120
-    assert groups["travailler", "nl"].estimate_minutes is None  # no call yet: no estimate
+    assert groups["choisir", "fr"].estimate_minutes is None
     assert groups["choisir", "fr"].waiting == 4
+
+    first = on_duty_adviser(day)
+    # One adviser, no consultation ended yet: 4 people × the default 20 minutes.
+    groups = {(g.theme, g.language): g for g in selectors.wait_estimates(day=day, now=at(day, 10))}
+    assert timedelta(minutes=20) == selectors.DEFAULT_SERVICE
+    assert groups["choisir", "fr"].estimate_minutes == 80
+    assert groups["choisir", "fr"].advisers == 1
+    assert groups["travailler", "nl"].estimate_minutes is None  # nobody on duty speaks Dutch
+
+    # A 10-minute consultation sets the pace; a walk-away does not.
+    ticket = services.ticket_call_next(adviser=first, now=at(day, 9, 20))
+    services.ticket_start(ticket=ticket, adviser=first, now=at(day, 9, 21))
+    services.ticket_end(ticket=ticket, adviser=first, now=at(day, 9, 31))
+    ticket = services.ticket_call_next(adviser=first, now=at(day, 9, 32))
+    services.ticket_walked_away(ticket=ticket, adviser=first, now=at(day, 9, 33))
+    assert selectors.service_time(day=day) == timedelta(minutes=10)
+    on_duty_adviser(day, languages=("fr", "nl"), desk="5")
+    groups = {(g.theme, g.language): g for g in selectors.wait_estimates(day=day, now=at(day, 10))}
+    # Two people left for two advisers at 10 minutes each: 10 minutes for the last of them.
+    assert groups["choisir", "fr"].estimate_minutes == 10
+    # Only one adviser speaks Dutch, and would call the two French speakers (older tickets) first: 3 × 10.
+    assert groups["travailler", "nl"].estimate_minutes == 30
+    assert groups["travailler", "nl"].advisers == 1
+
+
+def test_no_estimate_where_nobody_on_duty_speaks_the_language(reception):
+    day = date(2026, 5, 4)
+    on_duty_adviser(day, languages=("fr", "nl"))
+    record(reception, at(day, 9), language="ar")
+    record(reception, at(day, 9, 1))
+    groups = {(g.theme, g.language): g for g in selectors.wait_estimates(day=day, now=at(day, 10))}
+    assert groups["choisir", "ar"].estimate_minutes is None  # "ask at reception", not "≈ 15 min"
+    assert groups["choisir", "ar"].advisers == 0
+    # The Arabic speaker is nobody's to call: the French one is not behind them.
+    assert groups["choisir", "fr"].estimate_minutes == 20
+
+
+def test_three_people_after_the_first_call_wait_a_sensible_time(reception):
+    day = date(2026, 5, 4)
+    adviser = on_duty_adviser(day)
+    for minute in range(4):
+        record(reception, at(day, 9, minute))
+    services.ticket_call_next(adviser=adviser, now=at(day, 9, 20))  # the day's first call
+    groups = selectors.wait_estimates(day=day, now=at(day, 9, 21))
+    # Was 180 minutes (3 people ÷ 1 call in the last hour); now 3 × the default consultation.
+    assert [(g.waiting, g.estimate_minutes, g.capped) for g in groups] == [(3, 60, False)]
+    for minute in range(10):
+        record(reception, at(day, 9, 30 + minute))
+    (group,) = selectors.wait_estimates(day=day, now=at(day, 9, 45))
+    assert (group.waiting, group.estimate_minutes, group.capped) == (13, selectors.WAIT_CAP_MINUTES, True)
+
+
+def test_wait_estimates_cost_five_queries_whatever_the_queue(reception, django_assert_num_queries):
+    day = date(2026, 5, 4)
+    on_duty_adviser(day, languages=("fr", "nl"))
+    on_duty_adviser(day, languages=("fr",), desk="6")
+    for minute in range(12):
+        record(reception, at(day, 9, minute), language=("fr", "nl", "ar")[minute % 3])
+    with django_assert_num_queries(5):
+        groups = selectors.wait_estimates(day=day, now=at(day, 10))
+    assert sum(g.waiting for g in groups) == 12
 
 
 def test_the_waiting_room_shows_the_latest_calls_first(reception):

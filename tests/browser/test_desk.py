@@ -5,6 +5,8 @@ import re
 import time
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from accueil import services
@@ -213,9 +215,12 @@ def test_an_adviser_calls_serves_and_ends(page):
     adviser.languages.set(["fr"])
     sign_in(page, adviser, PASSWORD)
     page.goto("/fr/file-d-attente/")
-    page.get_by_label("Votre bureau").fill("5")
-    page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator("#queue-panel")).to_contain_text("Bureau enregistré.")
+    # Issue 16: setting the desk puts the adviser on duty (the waiting room's estimates count them).
+    with translation.override("fr"):
+        page.get_by_label(gettext("I'm on duty at desk")).fill("5")
+        page.get_by_role("button", name=gettext("Go on duty")).click()
+        on_duty = gettext("You are on duty at desk %(desk)s.") % {"desk": "5"}
+    expect(page.locator("#queue-panel")).to_contain_text(on_duty)
     page.get_by_role("button", name="Appeler la personne suivante").click()
     expect(page.locator("#queue-panel")).to_contain_text("Vous avez appelé T001.")
     assert axe_violations(page) == []
@@ -236,9 +241,9 @@ def test_the_waiting_room_screen_updates_itself(page, path):
     adviser.languages.set(["fr", "nl"])
     services.ticket_call_next(adviser=adviser, desk="2")
     page.goto(path)
-    expect(page.locator(".called-list .latest")).to_contain_text(first.ticket.label)
+    expect(page.locator(".wr-calls .wr-latest")).to_contain_text(first.ticket.label)  # issue 16's screen
     assert axe_violations(page) == []
     services.ticket_end(ticket=services.ticket_start(ticket=first.ticket, adviser=adviser), adviser=adviser)
     services.ticket_call_next(adviser=adviser, desk="2")
-    expect(page.locator(".called-list .latest")).to_contain_text("A002", timeout=8000)
+    expect(page.locator(".wr-calls .wr-latest")).to_contain_text("A002", timeout=8000)
     expect(page.locator("[data-board-announcement]")).to_have_text(re.compile("A002"), timeout=8000)
