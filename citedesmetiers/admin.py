@@ -1,20 +1,26 @@
 """The back office: Django's admin under settings.ADMIN_PATH, opened by a permission, not `is_staff`."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from citedesmetiers import forms, roles, services
+from citedesmetiers import forms, roles, selectors, services
 from citedesmetiers.models import (
+    WEEKDAYS,
     AgeBand,
+    CentreInfo,
     Channel,
+    Closure,
     EducationLevel,
     Gender,
     JobRun,
@@ -44,6 +50,18 @@ class BackOffice(admin.AdminSite):
             raise PermissionDenied
         # One sign-in page for the whole site, with its throttling.
         return redirect_to_login(request.GET.get("next") or request.get_full_path(), reverse("login"))
+
+    def admin_view(self, view, cacheable=False):
+        checked = super().admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def without_nul(request, *args, **kwargs):
+            # The lists' filters and search reach the database as typed, and PostgreSQL refuses a NUL byte.
+            if any("\x00" in text for name, values in request.GET.lists() for text in [name, *values]):
+                raise BadRequest("a NUL byte in the query string")
+            return checked(request, *args, **kwargs)
+
+        return without_nul
 
 
 backoffice = BackOffice(name="admin")
@@ -197,3 +215,66 @@ class JobRunAdmin(ReadOnlyAdmin):
     @admin.display(description=_("outcome"))
     def outcome(self, obj):
         return {True: _("succeeded"), False: _("failed"), None: _("running or cut off")}[obj.succeeded]
+
+
+# --- The centre's practical information (issue 17) -------------------------------------------------
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 1
+    fields = ["first_day", "last_day", "reason_fr", "reason_nl", "reason_en"]
+
+
+@admin.register(CentreInfo, site=backoffice)
+class CentreInfoAdmin(admin.ModelAdmin):
+    """One row, edited in place: the list goes straight to it; never added twice, never deleted."""
+
+    inlines = [ClosureInline]
+    list_display = ["__str__", "address_fr", "phone", "email", "is_demo"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (_("Address"), {"fields": ["address_fr", "address_nl", "address_en", "map_url"]}),
+        (_("Contact"), {"fields": ["phone", "email"]}),
+        (
+            _("Opening hours"),
+            {
+                "fields": [(f"{day}_opens", f"{day}_closes") for day in WEEKDAYS],
+                "description": _("Leave both times empty on the days the centre is closed."),
+            },
+        ),
+        (
+            _("Accessibility"),
+            {
+                "fields": [
+                    "access_fr",
+                    "access_nl",
+                    "access_en",
+                    "transport_fr",
+                    "transport_nl",
+                    "transport_en",
+                ]
+            },
+        ),
+        (_("Demo"), {"fields": ["is_demo"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not CentreInfo.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        info = CentreInfo.objects.first()
+        if info is not None and self.has_view_or_change_permission(request, info):
+            return redirect(reverse("admin:citedesmetiers_centreinfo_change", args=[info.pk]))
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1  # the single row (a database constraint)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        selectors.reference_cache_clear()  # every page's footer shows the change at once

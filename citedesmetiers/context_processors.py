@@ -33,6 +33,7 @@ def site(request):
         "site_name": settings.SITE_NAMES.get(current, settings.SITE_NAMES["fr"]),
         # Computed once, and only by pages that show the switcher: fragments never do.
         "language_links": SimpleLazyObject(language_links),
+        **centre(request),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -40,3 +41,19 @@ def site(request):
         context["session_remaining"] = remaining.seconds
         context["session_warning"] = settings.SESSION_WARNING_SECONDS
     return context
+
+
+def centre(request):
+    """The centre's practical information for the footer and the home page, with today's status
+    (Europe/Brussels); read only by the pages that show it, from the selectors' one-minute cache."""
+    from django.utils import timezone
+
+    from citedesmetiers import selectors
+
+    def practical():
+        info = selectors.centre_info()
+        if info is None:
+            return None
+        return {"info": info, "today": selectors.centre_day(info, on=timezone.localdate())}
+
+    return {"centre": SimpleLazyObject(practical)}

@@ -150,8 +150,13 @@ class ListFilters(forms.Form):
 
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     kind = forms.ChoiceField(label=_("Type"), required=False)
+    # "Everyone" is the empty choice (no filter): the audience of that name is not offered a second time.
     audience = forms.ChoiceField(
-        label=_("For"), required=False, choices=with_everything(Audience.choices, _("Everyone"))
+        label=_("For"),
+        required=False,
+        choices=with_everything(
+            [(code, label) for code, label in Audience.choices if code != Audience.EVERYONE], _("Everyone")
+        ),
     )
     language = forms.ChoiceField(label=_("Language"), required=False)
     kinds: list = []  # the subclass's types

@@ -13,8 +13,19 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
+class TranslatedText(str):
+    """A staff-entered text that knows its language (`lang`), so that a page can mark a fallback
+    (French on an English page) with `lang="fr"`: `{{ text|fallback_lang }}` in templates."""
+
+    def __new__(cls, value: str = "", lang: str = ""):
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+
 class TranslatedField:
-    """Reads `<name>_<language>` for the active language, falling back to French, Dutch, English."""
+    """Reads `<name>_<language>` for the active language, falling back to French, Dutch, English; the
+    value is a `TranslatedText` carrying the language it was found in."""
 
     def __init__(self, name: str):
         self.name = name
@@ -26,7 +37,7 @@ class TranslatedField:
         for code in (language, "fr", "nl", "en"):
             value = getattr(instance, f"{self.name}_{code}", "")
             if value:
-                return value
+                return TranslatedText(value, code)
         return ""
 
 
@@ -368,3 +379,106 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# --- The centre's practical information (issue 17) -------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class CentreInfo(models.Model):
+    """The centre's practical information, one row: address, opening hours per weekday, phone, e-mail,
+    accessibility and a map link, edited by coordinators in the back office and shown on every page."""
+
+    address_fr = models.CharField(_("address (French)"), max_length=200)
+    address_nl = models.CharField(_("address (Dutch)"), max_length=200)
+    address_en = models.CharField(_("address (English)"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    map_url = models.URLField(_("map link"), blank=True)
+    access_fr = models.TextField(_("accessibility (French)"), blank=True)
+    access_nl = models.TextField(_("accessibility (Dutch)"), blank=True)
+    access_en = models.TextField(_("accessibility (English)"), blank=True)
+    transport_fr = models.TextField(_("public transport (French)"), blank=True)
+    transport_nl = models.TextField(_("public transport (Dutch)"), blank=True)
+    transport_en = models.TextField(_("public transport (English)"), blank=True)
+    # One opening range per weekday; both empty: closed that day.
+    monday_opens = models.TimeField(_("Monday: opens"), null=True, blank=True)
+    monday_closes = models.TimeField(_("Monday: closes"), null=True, blank=True)
+    tuesday_opens = models.TimeField(_("Tuesday: opens"), null=True, blank=True)
+    tuesday_closes = models.TimeField(_("Tuesday: closes"), null=True, blank=True)
+    wednesday_opens = models.TimeField(_("Wednesday: opens"), null=True, blank=True)
+    wednesday_closes = models.TimeField(_("Wednesday: closes"), null=True, blank=True)
+    thursday_opens = models.TimeField(_("Thursday: opens"), null=True, blank=True)
+    thursday_closes = models.TimeField(_("Thursday: closes"), null=True, blank=True)
+    friday_opens = models.TimeField(_("Friday: opens"), null=True, blank=True)
+    friday_closes = models.TimeField(_("Friday: closes"), null=True, blank=True)
+    saturday_opens = models.TimeField(_("Saturday: opens"), null=True, blank=True)
+    saturday_closes = models.TimeField(_("Saturday: closes"), null=True, blank=True)
+    sunday_opens = models.TimeField(_("Sunday: opens"), null=True, blank=True)
+    sunday_closes = models.TimeField(_("Sunday: closes"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("demo values"),
+        default=False,
+        help_text=_("Set by the demo data: untick once the information has been checked."),
+    )
+
+    address = TranslatedField("address")
+    access = TranslatedField("access")
+    transport = TranslatedField("transport")
+
+    class Meta:
+        verbose_name = _("practical information")
+        verbose_name_plural = _("practical information")
+        constraints = [
+            # One centre, one row.
+            models.CheckConstraint(condition=models.Q(id=1), name="citedesmetiers_centreinfo_single"),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{day}_opens__isnull": True, f"{day}_closes__isnull": True})
+                    | models.Q(
+                        **{
+                            f"{day}_opens__isnull": False,
+                            f"{day}_closes__gt": models.F(f"{day}_opens"),
+                        }
+                    ),
+                    name=f"citedesmetiers_centreinfo_{day}_range",
+                    violation_error_message=_(
+                        "Give a day both its opening and closing times, closing after opening, or "
+                        "leave both empty when the centre is closed."
+                    ),
+                )
+                for day in WEEKDAYS
+            ],
+        ]
+
+    def __str__(self):
+        return str(_("Practical information"))
+
+
+class Closure(models.Model):
+    """An exceptional closure of the centre (public holiday, staff day...), from one day to another."""
+
+    centre = models.ForeignKey(CentreInfo, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("to (included)"))
+    reason_fr = models.CharField(_("reason (French)"), max_length=120)
+    reason_nl = models.CharField(_("reason (Dutch)"), max_length=120)
+    reason_en = models.CharField(_("reason (English)"), max_length=120, blank=True)
+
+    reason = TranslatedField("reason")
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("exceptional closure")
+        verbose_name_plural = _("exceptional closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="citedesmetiers_closure_range",
+                violation_error_message=_("A closure ends on or after its first day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_day:%Y-%m-%d} – {self.last_day:%Y-%m-%d} {self.reason}"

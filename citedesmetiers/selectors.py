@@ -268,3 +268,102 @@ def _record_type(label: str) -> str:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
         return label
+
+
+# --- The centre's practical information (issue 17) -------------------------------------------------
+
+from datetime import time as Clock  # noqa: E402 (this block's own import; `time` is the module above)
+
+
+@dataclass(frozen=True)
+class OpeningDay:
+    """One weekday of the opening hours: its name in the active language, and its range (or none)."""
+
+    weekday: int  # 0 = Monday
+    opens: Clock | None
+    closes: Clock | None
+
+    @property
+    def name(self) -> str:
+        from django.utils.dates import WEEKDAYS
+
+        return str(WEEKDAYS[self.weekday])
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    """Whether the centre is open on a day: its hours, or the reason of an exceptional closure."""
+
+    day: date
+    opens: Clock | None = None
+    closes: Clock | None = None
+    closure: object = None  # a Closure
+
+    @property
+    def is_open(self) -> bool:
+        return self.closure is None and self.opens is not None
+
+
+def centre_info(*, today: date | None = None):
+    """The centre's practical information (models.CentreInfo) with `week` (seven OpeningDay) and
+    `upcoming_closures` (those that end today or later, in order): one query, kept a minute in this
+    process like the reference rows (the back office clears it); None when not entered yet."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+    from django.db.models.functions import JSONObject
+
+    from citedesmetiers.models import WEEKDAYS, CentreInfo, Closure
+
+    today = today or timezone.localdate()
+    now = time.monotonic()
+    cached = _reference_cache.get(CentreInfo)
+    if cached is not None and now - cached[0] < REFERENCE_TTL and cached[1][0] == today:
+        return cached[1][1]
+    closures = Closure.objects.filter(centre=OuterRef("pk"), last_day__gte=today).order_by("first_day")
+    fields = ["id", "first_day", "last_day", "reason_fr", "reason_nl", "reason_en"]
+    info = (
+        CentreInfo.objects.annotate(
+            upcoming=ArraySubquery(closures.values(json=JSONObject(**{name: name for name in fields})))
+        )
+        .order_by("pk")
+        .first()
+    )
+    if info is not None:
+        info.week = [
+            OpeningDay(number, getattr(info, f"{day}_opens"), getattr(info, f"{day}_closes"))
+            for number, day in enumerate(WEEKDAYS)
+        ]
+        info.upcoming_closures = [
+            Closure(
+                centre_id=info.pk,
+                **{
+                    **row,
+                    "first_day": date.fromisoformat(row["first_day"]),
+                    "last_day": date.fromisoformat(row["last_day"]),
+                },
+            )
+            for row in info.upcoming
+        ]
+    _reference_cache[CentreInfo] = (now, (today, info))
+    return info
+
+
+def centre_day(info, *, on: date) -> DayStatus:
+    """The centre's status on a day (Europe/Brussels): an exceptional closure first, else its hours."""
+    for closure in info.upcoming_closures:
+        if closure.first_day <= on <= closure.last_day:
+            return DayStatus(day=on, closure=closure)
+    opening = info.week[on.weekday()]
+    return DayStatus(day=on, opens=opening.opens, closes=opening.closes)
+
+
+def centre_address(language: str) -> str:
+    """The centre's street address in one line, in `language` (fr, nl, en; falling back to French), for
+    the LOCATION of the calendar entries of activities held at the centre; "" if not entered yet."""
+    from django.utils import translation
+
+    info = centre_info()
+    if info is None:
+        return ""
+    with translation.override(language):
+        return str(info.address)

@@ -40,6 +40,7 @@ CENTRE_DATA = {
     "ressources.resource": "the centre's public documentation catalogue, managed by its coordinators",
     "citedesmetiers.jobrun": "the scheduler's runs of the platform's jobs: no institution, no person",
     "ressources.synonym": "the documentation search's synonyms, the same for everyone (issue 17)",
+    "citedesmetiers.centreinfo": "the centre's address and opening hours, public on every page (issue 17)",
 }
 
 # Who sees which institution's records: written out here, independently of the code under test.

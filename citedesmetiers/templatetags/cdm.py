@@ -16,3 +16,19 @@ def qr(data: str, scale: int = 5):
         scale=int(scale), dark="#1b1f2a", light="#ffffff", border=2, svgclass="qr", omitsize=True
     )
     return mark_safe(svg)  # noqa: S308 (segno encodes the text, never includes it)  # nosec B308 B703
+
+
+# --- The language of a staff-entered text that fell back (issue 17) --------------------------------
+
+
+@register.filter
+def fallback_lang(text) -> str:
+    """` lang="fr"` when a translated text (models.TranslatedText) is not in the page's language, to be
+    written inside the opening tag that holds it; nothing otherwise."""
+    from django.utils.html import format_html
+    from django.utils.translation import get_language
+
+    lang = getattr(text, "lang", "")
+    if lang and lang != (get_language() or "fr")[:2]:
+        return format_html(' lang="{}"', lang)
+    return ""
