@@ -78,6 +78,7 @@ def email_queue(*, registration: Registration, kind: str, now: datetime) -> Outg
             "site_name": settings.SITE_NAMES[registration.language],
             "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
             "retention_days": settings.REGISTRATION_RETENTION_DAYS,
+            "offer_hours": settings.WAITING_LIST_OFFER_HOURS,
         }
         subject = str(spec.subject) % {"title": activity.title}
         body_text = render_to_string("activites/email/message.txt", context)

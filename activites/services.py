@@ -438,7 +438,8 @@ def offers_expire(*, now: datetime | None = None) -> int:
                 registration.cancelled_at = now
                 registration.save(update_fields=["status", "cancelled_at"])
                 registration.activity = activity
-                if registration.email and activity.starts_at > now:
+                held = activity.status == Activity.Status.PUBLISHED and activity.starts_at > now
+                if registration.email and held:
                     email_queue(registration=registration, kind="offer_expired", now=now)
                 expired += 1
             _promote(activity, now=now)

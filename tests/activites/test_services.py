@@ -516,3 +516,26 @@ def test_links_in_e_mails_and_calendar_files_use_the_address_the_app_is_served_o
     ics = confirmed.attachments[0][1]
     assert f"URL:http://127.0.0.1:8101/fr/agenda/{workshop.pk}/" in ics
     assert "8000" not in confirmed.body + ics
+
+
+def test_the_waiting_list_e_mail_says_how_long_an_offer_is_held(deliver, settings):
+    settings.WAITING_LIST_OFFER_HOURS = 24
+    workshop = activity(capacity=1)
+    registration(workshop)
+    registration(workshop, email="waiting@example.org", language="en")
+    [waiting] = [message for message in deliver() if message.to == ["waiting@example.org"]][-1:]
+    assert "hold it for you 24 hours" in waiting.body
+
+
+def test_offers_of_a_cancelled_activity_end_without_telling_of_a_next_person(deliver, settings):
+    settings.WAITING_LIST_OFFER_HOURS = 24
+    workshop = activity(capacity=1)
+    seated = registration(workshop)
+    offered = registration(workshop, email="offered@example.org")
+    services.registration_cancel(registration=seated)
+    services.activity_cancel(activity=workshop, user=staff(Role.COORDINATOR))
+    deliver()
+    assert services.offers_expire(now=timezone.now() + timedelta(days=2)) == 1
+    offered.refresh_from_db()
+    assert offered.status == Registration.Status.CANCELLED
+    assert not offered.emails.filter(kind="offer_expired").exists()
