@@ -51,7 +51,10 @@ def jobs() -> list[Job]:
         Job(
             "send_emails",
             timedelta(minutes=2),
-            _("writes the reminders that are due and sends the registration e-mails, retrying refused ones"),
+            _(
+                "ends the waiting-list offers not accepted in time, writes the reminders that are due and "
+                "sends the registration e-mails, retrying refused ones"
+            ),
         ),
         Job(
             "close_queue",
