@@ -1,5 +1,8 @@
 """Facts about an incoming request that several apps need."""
 
+import ipaddress
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -21,3 +24,13 @@ def client_address(request: HttpRequest) -> str | None:
         if forwarded:
             return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def on_networks(request: HttpRequest, networks: Iterable[str]) -> bool:
+    """Whether the client (client_address) is on one of `networks` (CIDR strings, as the settings
+    QUESTIONNAIRE_KIOSK_NETWORKS and RECEPTION_KIOSK_NETWORKS list them). No address: False."""
+    try:
+        address = ipaddress.ip_address(client_address(request) or "")
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(network) for network in networks)

@@ -297,6 +297,13 @@ QUESTIONNAIRE_CODE_DAYS = env_int("QUESTIONNAIRE_CODE_DAYS", 7)
 QUESTIONNAIRE_KIOSK_NETWORKS = env_list(
     "QUESTIONNAIRE_KIOSK_NETWORKS", ["127.0.0.0/8", "::1/128"] if LOCAL_MODE else []
 )
+# The self-service kiosk at the entrance answers only from these networks (comma-separated CIDR, like
+# QUESTIONNAIRE_KIOSK_NETWORKS), and issues at most this many tickets a minute per kiosk address (more:
+# "please ask at reception").
+RECEPTION_KIOSK_NETWORKS = env_list(
+    "RECEPTION_KIOSK_NETWORKS", ["127.0.0.0/8", "::1/128"] if LOCAL_MODE else []
+)
+RECEPTION_KIOSK_TICKETS_PER_MINUTE = env_int("RECEPTION_KIOSK_TICKETS_PER_MINUTE", 6)
 
 # The public address of the site, for the links in e-mails and calendar files.
 SITE_URL = os.environ.get(

@@ -1,6 +1,5 @@
 """Consultations (behind the wall of each institution) and the anonymous questionnaire."""
 
-import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from citedesmetiers import capture
 from citedesmetiers.exports import csv_streamed
 from citedesmetiers.models import Language, Theme
-from citedesmetiers.requests import client_address, query_without
+from citedesmetiers.requests import on_networks, query_without
 from citedesmetiers.selectors import audit_history, reference_rows
 from conseil import selectors, services
 from conseil.forms import (
@@ -314,11 +313,7 @@ def questionnaire_thanks(request: HttpRequest) -> HttpResponse:
 
 
 def _on_kiosk_network(request: HttpRequest) -> bool:
-    try:
-        address = ipaddress.ip_address(client_address(request) or "")
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(network) for network in settings.QUESTIONNAIRE_KIOSK_NETWORKS)
+    return on_networks(request, settings.QUESTIONNAIRE_KIOSK_NETWORKS)
 
 
 @login_not_required

@@ -64,6 +64,7 @@ def pytest_collection_modifyitems(items):
 # The data migrations whose rows every test expects (each has an idempotent `load(apps, schema_editor)`).
 REFERENCE_DATA = [
     "citedesmetiers.migrations.0002_reference_data",
+    "citedesmetiers.migrations.0008_kiosk_channel",
     "conseil.migrations.0002_topics",
     "ressources.migrations.0002_help_topics",
 ]

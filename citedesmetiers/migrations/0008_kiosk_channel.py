@@ -10,6 +10,10 @@ def add_kiosk(apps, schema_editor):
     Channel.objects.get_or_create(code="kiosk", defaults={**KIOSK, "position": position + 1})
 
 
+# The tests' reseed (tests/conftest.py, REFERENCE_DATA) puts the row back after a transactional test.
+load = add_kiosk
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("citedesmetiers", "0007_audit_of_an_institution"),
