@@ -144,7 +144,7 @@ def test_run_scheduler_once_and_its_list():
     lines = out.getvalue().splitlines()
     assert [line.split()[0] for line in lines] == COMMANDS
     assert lines[0].startswith("send_emails          every 2 min    last ")
-    assert "succeeded: writes the reminders" in lines[0]
+    assert "succeeded: ends the waiting-list offers" in lines[0]
     assert "every 1 h" in lines[2]
 
 
