@@ -1,6 +1,5 @@
 """The public agenda and registrations (no account); the organisers' pages behind their institution's wall."""
 
-import ipaddress
 from datetime import timedelta
 from itertools import groupby
 
@@ -29,7 +28,7 @@ from activites.models import Activity, Admission, Registration
 from citedesmetiers import capture
 from citedesmetiers.forms import add_service_errors
 from citedesmetiers.models import Partner
-from citedesmetiers.requests import client_address, query_without
+from citedesmetiers.requests import client_address, on_networks, query_without
 from citedesmetiers.selectors import audit_history
 
 AGENDA_PAGE_SIZE = 30
@@ -118,16 +117,6 @@ def agenda_activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _ics_response(calendar.calendar([activity], name=activity.title), f"activity-{activity.pk}.ics")
 
 
-def _on_centre_network(address: str | None) -> bool:
-    """Whether the client is on one of the centre's own networks (CENTRE_NETWORKS), parsed as the
-    questionnaire's QUESTIONNAIRE_KIOSK_NETWORKS are."""
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(network) for network in settings.CENTRE_NETWORKS)
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
@@ -143,8 +132,10 @@ def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
         if not is_open:
             messages.error(request, _("Registration for this activity is closed."))
             return redirect("activites:agenda_activity", pk=activity.pk)
-        address = client_address(request)
-        if not _on_centre_network(address) and services.registration_throttled(address=address):
+        # The centre's own computers and tablets share one address: its networks are not limited by it.
+        if not on_networks(request, settings.CENTRE_NETWORKS) and services.registration_throttled(
+            address=client_address(request)
+        ):
             form, status, throttled = None, 429, "address"
         elif (
             form.is_valid()
