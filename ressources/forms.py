@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import dates
 from citedesmetiers.capture import CaptureFields
 from citedesmetiers.forms import CodeField, ListFilters
 from citedesmetiers.models import Audience, Language, Theme
@@ -163,3 +164,11 @@ class DigitalHelpForm(CaptureFields):
 
 class UndoForm(forms.Form):
     key = forms.UUIDField()
+
+
+class FiguresPeriodForm(forms.Form):
+    """The days of the space's figures: both optional (the last 8 weeks unless given), within the days a
+    figure may be asked for (citedesmetiers.dates)."""
+
+    start = dates.BoundedDateField(label=_("From"), required=False)
+    end = dates.BoundedDateField(label=_("To"), required=False)

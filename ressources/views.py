@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS as WEEKDAYS_NAMES
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from ressources.files import file_type_of
 from ressources.forms import (
     CatalogueSearchForm,
     DigitalHelpForm,
+    FiguresPeriodForm,
     OccupancySweepForm,
     ResourceForm,
     SpaceEntryForm,
@@ -424,8 +424,18 @@ WEEKDAYS = range(1, 8)
 
 
 def _period(request: HttpRequest, today) -> tuple:
-    start = parse_date(request.GET.get("start", "")) or today - timedelta(weeks=8)
-    end = parse_date(request.GET.get("end", "")) or today
+    """The days asked for (the last 8 weeks unless given; in either order); dates that are not dates or
+    outside the days a figure may be asked for keep the last 8 weeks, with a message saying why."""
+    form = FiguresPeriodForm(request.GET)
+    if not form.is_valid():
+        reasons = " ".join(
+            _("%(field)s: %(errors)s") % {"field": form.fields[name].label, "errors": " ".join(errors)}
+            for name, errors in form.errors.items()
+        )
+        messages.error(request, _("%(reasons)s The last 8 weeks are shown instead.") % {"reasons": reasons})
+        return today - timedelta(weeks=8), today
+    start = form.cleaned_data["start"] or today - timedelta(weeks=8)
+    end = form.cleaned_data["end"] or today
     if end < start:
         start, end = end, start
     return start, end

@@ -1,7 +1,6 @@
 """The director's dashboard, the printable annual report and its exports, and the director's texts and
 online figures. The director and coordinators see the whole centre; a partner lead, their institution."""
 
-import contextlib
 from datetime import timedelta
 
 from django.contrib import messages
@@ -39,8 +38,10 @@ def _period(request: HttpRequest) -> tuple[periods.Period, PeriodForm]:
     chosen = periods.default(today=today)
     slug = request.GET.get("period", "")
     if slug:
-        with contextlib.suppress(ValueError):  # an unknown period: the default one
+        try:
             chosen = periods.parse(slug)
+        except ValueError:  # an unknown period (an old link, a typo, year 1 or 9999): the default one
+            messages.error(request, _unknown_period(chosen))
         return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
     if "year" in request.GET:
         form = PeriodForm(request.GET, today=today)
@@ -48,6 +49,19 @@ def _period(request: HttpRequest) -> tuple[periods.Period, PeriodForm]:
             return form.period(), form
         return chosen, form
     return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
+
+
+def _period_unknown(request: HttpRequest) -> bool:
+    """Whether `?period=` names no period the figures can show."""
+    slug = request.GET.get("period", "")
+    try:
+        return bool(slug) and not periods.parse(slug)
+    except ValueError:
+        return True
+
+
+def _unknown_period(shown: periods.Period) -> str:
+    return _("The figures cannot show this period: here are those of %(period)s.") % {"period": shown.label}
 
 
 @require_GET
@@ -95,6 +109,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     """The annual report as a printable page, in the language asked for (French, Dutch or English)."""
     scope = _scope(request)
     period, _form = _period(request)
+    if _period_unknown(request):  # the dashboard says so, with the figures it shows instead
+        return redirect(f"{_dashboard_url()}?period={period.slug}")
     language = _language(request)
     with translation.override(language):
         context = report.report_context(period, scope=scope, output=report.PUBLICATION)
@@ -106,6 +122,9 @@ def export(request: HttpRequest) -> HttpResponse:
     """The report of a period as a file: PDF, XLSX, CSV, JSON or HTML, in a language."""
     scope = _scope(request)
     period, _form = _period(request)
+    if _period_unknown(request):
+        # The dashboard says so, with the figures it shows instead: a file of other days would mislead.
+        return redirect(f"{_dashboard_url()}?period={period.slug}")
     format_name = request.GET.get("format", "")
     if format_name not in exports.EXPORTS:
         format_name = "xlsx"

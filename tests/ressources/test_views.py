@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -10,7 +11,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from citedesmetiers.roles import Role
 from ressources import selectors
@@ -322,3 +323,40 @@ def test_the_figures_page_for_the_director_and_not_for_reception(client):
     assert response.status_code == 200
     client.force_login(staff(Role.RECEPTION_AGENT))
     assert client.get(url("space_figures")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "9999-12-31"},
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+        {"start": "2024-02-30"},
+        {"end": "-1"},
+        {"start": "a\x00b"},
+        {"start": ["2026-01-01", "99999"]},
+    ],
+)
+def test_the_figures_keep_the_last_8_weeks_for_dates_they_cannot_show_and_say_why(client, query):
+    client.force_login(staff(Role.DIRECTOR))
+    with translation.override("en"):
+        response = client.get(url("space_figures"), query)
+    assert response.status_code == 200
+    today = timezone.localdate()
+    assert (response.context["start"], response.context["end"]) == (today - timedelta(weeks=8), today)
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "The last 8 weeks are shown instead." in shown
+
+
+def test_the_figures_take_any_days_from_2000_to_2100_in_either_order(client):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("space_figures"), {"start": "2100-12-31", "end": "2000-01-01"})
+    assert response.status_code == 200
+    assert (response.context["start"], response.context["end"]) == (date(2000, 1, 1), date(2100, 12, 31))
+    assert not list(response.context["messages"])
+
+
+@pytest.mark.parametrize("words", ["' OR 1=1 --", '"a phrase" OR cv', "-stage électricité"])
+def test_a_search_with_web_syntax_is_searched_as_typed(client, words):
+    resource(title_fr="Métiers de l'électricité", summary_fr="Électricien : études et débouchés.")
+    assert client.get(url("catalogue"), {"q": words}).status_code == 200

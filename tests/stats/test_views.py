@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
+from stats import periods
 from stats.models import OnlineFigures, ReportText
 from tests.factories import staff
 
@@ -242,6 +243,29 @@ def test_a_partner_lead_sees_their_institutions_queue_only(client, march):
 )
 def test_extreme_periods_get_the_default_or_a_message_never_an_error(client, query):
     client.force_login(staff(Role.DIRECTOR))
-    for name in ("dashboard", "report"):
-        assert client.get(url(name, **query)).status_code == 200, (name, query)
-    assert client.get(url("export", format="csv", **query)).status_code == 200
+    assert client.get(url("dashboard", **query)).status_code == 200, query
+    # The report and its files are never of other days than those asked for: back to the dashboard,
+    # which says why, when the period is unknown.
+    for name, extra in (("report", {}), ("export", {"format": "csv"})):
+        response = client.get(url(name, **query, **extra))
+        assert response.status_code in (200, 302), (name, query)
+        if response.status_code == 302:
+            assert response.url.startswith(url("dashboard")), (name, query)
+
+
+@pytest.mark.parametrize("period", ["0001", "9999", "9999-12", "2024-13"])
+def test_an_unknown_period_shows_the_default_one_and_says_so(client, period):
+    client.force_login(staff(Role.DIRECTOR))
+    with translation.override("en"):
+        dashboard = reverse("stats:dashboard")
+        response = client.get(dashboard, {"period": period})
+        assert response.status_code == 200
+        shown = [str(item) for item in response.context["messages"]]
+        assert any(
+            text.startswith("The figures cannot show this period: here are those of") for text in shown
+        )
+        assert response.context["comparison"].asked == periods.default()
+        for name, extra in (("stats:export", {"format": "csv"}), ("stats:report", {})):
+            answer = client.get(reverse(name), {"period": period, **extra})
+            assert answer.status_code == 302, name
+            assert answer.url.startswith(dashboard), name
