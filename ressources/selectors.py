@@ -340,6 +340,8 @@ def catalogue_search(*, query: str, **filters) -> Search:
     when they hold several, `suggestion` offers the likeliest. Call it inside `text_search_plan()`."""
     words = words_of(query)
     search, reached = _counted(words, filters)
+    if not reached:  # words with a search syntax (OR, -word, "a phrase") are searched as typed
+        return search
     unknown = [
         concept
         for concept, count in zip(words.concepts, reached, strict=True)

@@ -141,3 +141,15 @@ def test_a_form_sent_after_expiry_returns_to_its_page_after_signing_in(client, l
     expire(client, settings)
     response = client.post(reverse("session_keepalive"), headers={"Referer": "https://elsewhere.example/x"})
     assert response.url == f"{reverse('login')}?next={reverse('staff_home')}"
+
+
+@pytest.mark.parametrize(
+    "target", ["0000-00-00", "staff_home", "https://evil.example/", "a\x00b", "ｓｔａｆｆ"]
+)
+def test_staying_signed_in_with_a_return_address_that_is_no_path_of_the_site_goes_home(
+    client, login, settings, target
+):
+    login(Role.COORDINATOR)
+    response = client.post(reverse("session_keepalive"), {"next": target})
+    assert response.status_code == 302
+    assert response.url == reverse(settings.LOGIN_REDIRECT_URL)
