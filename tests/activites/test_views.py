@@ -529,3 +529,21 @@ def test_a_session_with_registration_keeps_its_check_in_list_and_walk_ins(client
     assert 'id="walk-in"' in page
     assert 'id="attendance-close"' in page
     assert 'id="headcount-record"' not in page
+
+
+# --- the agenda's dates (issue 15: never a 500 for a day it cannot show) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "query", [{"end": "9999-12-31"}, {"start": "0001-01-01"}, {"start": "2024-02-30"}, {"end": "-1"}]
+)
+def test_the_agenda_answers_a_date_it_cannot_show_with_the_forms_message(client, query):
+    coming = activity()
+    with translation.override("fr"):
+        response = client.get(reverse("activites:agenda"), query)
+        feed = client.get(reverse("activites:agenda_feed"), query)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Indiquez une date entre" in page or "Saisissez une date valide" in page
+    assert coming.title_fr in page  # the agenda as without the date
+    assert feed.status_code == 200

@@ -97,3 +97,11 @@ def test_roles_cannot_be_edited_in_the_back_office(client, django_user_model):
     assert client.get(reverse("admin:auth_group_add")).status_code == 403
     page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
     assert 'name="permissions"' not in page
+
+
+def test_a_nul_byte_in_a_back_office_list_filter_is_refused_not_an_error(client, login):
+    login(Role.DIRECTOR)
+    url = reverse("admin:citedesmetiers_partner_changelist")
+    assert client.get(url, {"themes__code__exact": "a\x00b"}).status_code == 400
+    assert client.get(url, {"q": "\x00"}).status_code == 400
+    assert client.get(url, {"themes__code__exact": "bouger"}).status_code == 200
