@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accueil.models import Orientation, Visit
+from accueil.models import KIOSK_CHANNEL, Orientation, Priority, Visit
 from citedesmetiers import dates
 from citedesmetiers.capture import CaptureFields
 from citedesmetiers.forms import CodeField, code_choices
@@ -34,7 +34,8 @@ class VisitForm(CaptureFields):
         label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect
     )
     language = CodeField(Language, label=_("Language"), widget=forms.RadioSelect)
-    channel = CodeField(Channel, label=_("Channel"), widget=forms.RadioSelect)
+    # The kiosk records its own visits: the desk never enters one under its channel.
+    channel = CodeField(Channel, label=_("Channel"), widget=forms.RadioSelect, exclude=(KIOSK_CHANNEL,))
     count = _reset_after_capture(
         forms.IntegerField(
             label=_("Number of people"),
@@ -102,3 +103,41 @@ class DeskForm(forms.Form):
     """The desk an adviser calls people to, as the waiting-room screen shows it."""
 
     desk = forms.CharField(label=_("Your desk"), max_length=20)
+
+
+class KioskForm(forms.Form):
+    """A ticket asked for at the self-service kiosk: the key minted with the page, and the theme tapped.
+    The language is the page's; nothing about the person is asked."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    theme = CodeField(Theme, label=_("Theme"))
+
+
+# --- reception's hand on the queue (README, "The walk-in queue") ------------------------------------
+
+
+class TicketTransferForm(forms.Form):
+    """Another theme and/or institution for a waiting ticket (empty institution: any)."""
+
+    theme = CodeField(Theme, label=_("Theme"))
+    partner = forms.ChoiceField(label=_("Institution asked for"), choices=_partners, required=False)
+
+    def clean_partner(self):
+        return int(self.cleaned_data["partner"]) if self.cleaned_data.get("partner") else None
+
+
+class TicketPriorityForm(forms.Form):
+    """A priority reason code for a waiting ticket (a code only: nothing else about the person)."""
+
+    reason = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+
+
+# --- the coordinators' entries list ------------------------------------------------------------------
+
+
+class EntriesDayForm(forms.Form):
+    """The day whose entries are listed (today when none is given), within the days a list may show."""
+
+    date = dates.BoundedDateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -98,6 +98,10 @@ class TicketStatus(models.TextChoices):
 
 
 OPEN_STATUSES = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
+# The channels of a person present in the centre: the desk's "on site" and the self-service kiosk at the
+# entrance. Their visits are on-site visits in every figure, and get a queue ticket for individual advice.
+KIOSK_CHANNEL = "kiosk"
+ON_SITE_CHANNELS = ("on_site", KIOSK_CHANNEL)
 
 
 class Priority(models.TextChoices):
@@ -165,7 +169,10 @@ class Ticket(models.Model):
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
-        permissions = [("serve_ticket", _("Can call and serve people waiting in the queue"))]
+        permissions = [
+            ("serve_ticket", _("Can call and serve people waiting in the queue")),
+            ("manage_ticket", _("Can transfer, give priority to and cancel tickets waiting in the queue")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["service_date", "number"], name="accueil_ticket_number_unique"),
             models.CheckConstraint(

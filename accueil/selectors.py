@@ -24,8 +24,6 @@ from django.utils import timezone
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers.selectors import computed_groupings
 
-# Calls in this window give the pace of the queue for the waiting-room estimates.
-PACE_WINDOW = timedelta(minutes=60)
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
 QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
 
@@ -171,32 +169,82 @@ def queue_overview(*, day: date) -> QuerySet[Ticket]:
     )
 
 
+# The typical consultation before the day's first one has ended (README, "The waiting-room screen").
+DEFAULT_SERVICE = timedelta(minutes=20)
+# A consultation shorter than this (a ticket ended by mistake) does not set the pace.
+MIN_SERVICE = timedelta(minutes=5)
+# Longer estimates are shown as "more than WAIT_CAP_MINUTES": nobody can promise further ahead.
+WAIT_CAP_MINUTES = 90
+
+
 @dataclass(frozen=True)
 class WaitingGroup:
+    """People waiting for one theme and language, asking for one institution (None: any); the estimate
+    is the wait of the group's last person in minutes (rounded up to 5; WAIT_CAP_MINUTES at most, then
+    `capped`), None when nobody on duty can take them ("ask at reception")."""
+
     theme: str
     language: str
     waiting: int
     estimate_minutes: int | None
+    partner: int | None = None
+    advisers: int = 0
+    capped: bool = False
 
 
-def wait_estimates(*, day: date, now: datetime) -> list[WaitingGroup]:
-    """For each theme and language with people waiting: how many, and an estimated wait in minutes
-    (rounded up to 5) from the pace of calls for that theme in the last hour; None before any call."""
-    lengths = queue_lengths(day=day)
-    pace = dict(
-        Ticket.objects.filter(service_date=day, called_at__gte=now - PACE_WINDOW)
-        .values_list("theme")
-        .annotate(calls=Count("id"))
-        .order_by()
+def service_time(*, day: date) -> timedelta:
+    """The typical consultation of `day`: the median of its ended consultations (served→ended, or
+    called→ended when the consultation was not started on the queue page), at least MIN_SERVICE;
+    DEFAULT_SERVICE before the first has ended. Walk-aways, cancelled and unserved tickets are left out.
+    One query."""
+    duration = ExpressionWrapper(
+        F("ended_at") - Coalesce("served_at", "called_at"), output_field=DurationField()
     )
+    median = Ticket.objects.filter(
+        service_date=day, status=TicketStatus.DONE, ended_at__isnull=False, called_at__isnull=False
+    ).aggregate(median=Percentile(duration, 0.5))["median"]
+    if median is None:
+        return DEFAULT_SERVICE
+    return max(median, MIN_SERVICE)
+
+
+def wait_estimates(*, day: date, now: datetime | None = None) -> list[WaitingGroup]:
+    """For each theme, language and institution asked for (None: any) with people waiting: how many, and
+    an honest estimate of the wait of its last person. The advisers on duty who can take the group
+    share the people they would call up to that person (everyone waiting they can take, called first
+    by QUEUE_ORDER); the estimate is those people ÷ those advisers × the day's typical consultation
+    (service_time), rounded up to 5 minutes, at least 5, at most WAIT_CAP_MINUTES. No adviser on duty for
+    the group: no estimate (None). Five queries. `now` is accepted for symmetry."""
+    waiting = list(
+        Ticket.objects.filter(service_date=day, status=TicketStatus.WAITING)
+        .order_by(*QUEUE_ORDER)
+        .values_list("theme_id", "language_id", "partner_id")
+    )
+    if not waiting:
+        return []
+    duties = on_duty(day=day)
+    service = service_time(day=day).total_seconds() / 60
+    counts: dict[tuple, int] = {}
+    last: dict[tuple, int] = {}
+    for index, group in enumerate(waiting):
+        counts[group] = counts.get(group, 0) + 1
+        last[group] = index
     groups = []
-    for row in lengths:
-        calls_per_minute = pace.get(row["theme"], 0) / (PACE_WINDOW.total_seconds() / 60)
-        estimate = None
-        if calls_per_minute:
-            estimate = max(5, 5 * math.ceil(row["waiting"] / calls_per_minute / 5))
-        groups.append(WaitingGroup(row["theme"], row["language"], row["waiting"], estimate))
-    return groups
+    for group, count in counts.items():
+        theme, language, partner = group
+        covering = [d for d in duties if d.covers(theme=theme, language=language, partner=partner)]
+        estimate, capped = None, False
+        if covering:
+            people = sum(
+                1
+                for other in waiting[: last[group] + 1]
+                if any(d.covers(theme=other[0], language=other[1], partner=other[2]) for d in covering)
+            )
+            minutes = max(5, 5 * math.ceil(people / len(covering) * service / 5))
+            capped = minutes > WAIT_CAP_MINUTES
+            estimate = min(minutes, WAIT_CAP_MINUTES)
+        groups.append(WaitingGroup(theme, language, count, estimate, partner, len(covering), capped))
+    return sorted(groups, key=lambda g: (g.theme, g.language, g.partner or 0))
 
 
 def called_tickets(*, day: date, limit: int = 6) -> list[Ticket]:
@@ -249,7 +297,9 @@ def ticket_times(*, start: date, end: date, by: Sequence[str] = (), partner=None
     institution (`tickets_of_partner`). Per group: tickets, called, served, walked_away, not_served,
     long_waits (called after more than LONG_WAIT), and waiting (issued to first call, over the tickets
     called) and service (start to end of the consultation) times as timedeltas: mean, median and 90th
-    percentile (waiting); "institution" groups by INSTITUTION. Cancelled tickets are left out."""
+    percentile (waiting); "institution" groups by INSTITUTION. Cancelled tickets are left out; a
+    transferred ticket counts under its final theme and institution (what it was called for), with its
+    first time of issue; a priority ticket counts like any other."""
     unknown = set(by) - set(GROUPINGS)
     if unknown:
         raise ValueError(f"unknown grouping: {sorted(unknown)}")
@@ -334,3 +384,49 @@ def ticket_position(*, ticket: Ticket, now: datetime | None = None) -> int:
     if ticket.partner_id is not None:
         ahead = ahead.filter(Q(partner__isnull=True) | Q(partner_id=ticket.partner_id))
     return ahead.count()
+
+
+# --- reception's view of the queue (README, "The walk-in queue") ------------------------------------
+
+
+def waiting_uncovered(*, day: date, duties: list[OnDuty]) -> list[dict]:
+    """The people waiting on `day` whom nobody in `duties` can take, by theme, language and institution
+    asked for (None: any), in the order they would be called: {theme, language, partner, labels}. One
+    query."""
+    rows = (
+        Ticket.objects.filter(service_date=day, status=TicketStatus.WAITING)
+        .order_by(*QUEUE_ORDER)
+        .values_list("theme_id", "language_id", "partner_id", "letter", "theme__letter", "number")
+    )
+    groups: dict[tuple, dict] = {}
+    for theme, language, partner, letter, theme_letter, number in rows:
+        if covered(duties, theme=theme, language=language, partner=partner):
+            continue
+        group = groups.setdefault(
+            (theme, language, partner),
+            {"theme": theme, "language": language, "partner": partner, "labels": []},
+        )
+        group["labels"].append(f"{letter or theme_letter}{number:03d}")
+    return list(groups.values())
+
+
+def queue_day_counts(*, day: date) -> dict:
+    """Reception's hand on the queue of `day`: tickets cancelled, given priority (still holding it) and
+    transferred (at least once, from the audit trail). Two queries."""
+    from citedesmetiers.models import AuditEntry
+
+    tickets = Ticket.objects.filter(service_date=day)
+    counts = tickets.aggregate(
+        cancelled=Count("id", filter=Q(status=TicketStatus.CANCELLED)),
+        priority=Count("id", filter=~Q(priority="")),
+    )
+    start, end = day_bounds(day)
+    transferred = (
+        AuditEntry.objects.filter(
+            action="ticket.transfer", object_type="accueil.ticket", at__gte=start, at__lt=end
+        )
+        .values("object_id")
+        .distinct()
+        .count()
+    )
+    return {**counts, "transferred": transferred}

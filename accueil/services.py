@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accueil import selectors
 from accueil.models import (
+    ON_SITE_CHANNELS,
     OPEN_STATUSES,
     Duty,
     Orientation,
@@ -22,7 +23,7 @@ from accueil.models import (
     Visit,
 )
 from citedesmetiers import capture
-from citedesmetiers.models import Theme
+from citedesmetiers.models import Partner, Theme
 from citedesmetiers.selectors import reference_rows
 from citedesmetiers.services import audit_record
 
@@ -91,7 +92,7 @@ def _needs_ticket(visit: Visit, *, now: datetime) -> bool:
     late = now - visit.occurred_at > timedelta(minutes=settings.TICKET_MAX_DELAY_MINUTES)
     return (
         visit.orientation == Orientation.ADVICE
-        and visit.channel_id == "on_site"
+        and visit.channel_id in ON_SITE_CHANNELS
         and not late
         and timezone.localdate(visit.occurred_at) == timezone.localdate(now)
     )
@@ -345,10 +346,21 @@ def ticket_transfer(
     """Moves a waiting ticket to another theme and/or institution (None: any), keeping its number,
     letter and time of issue, hence its place in the queue; audited."""
     now = now or timezone.now()
+    letters = {row.code: row.letter for row in reference_rows(Theme)}
+    if theme not in letters:
+        raise ValidationError(_("Unknown theme."))
+    if partner is not None and not Partner.objects.filter(pk=partner, active=True, themes=theme).exists():
+        raise ValidationError(_("That institution does not advise on that theme."))
     ticket = _waiting_ticket(ticket)
+    if (ticket.theme_id, ticket.partner_id) == (theme, partner):
+        raise ValidationError(
+            _("Ticket %(ticket)s is already in that theme and institution.") % {"ticket": ticket.label}
+        )
     before = {"theme_id": ticket.theme_id, "partner_id": ticket.partner_id}
+    # The number printed keeps the letter of the theme it was issued for.
+    ticket.letter = ticket.letter or letters.get(ticket.theme_id, "")
     ticket.theme_id, ticket.partner_id = theme, partner
-    ticket.save(update_fields=["theme", "partner"])
+    ticket.save(update_fields=["theme", "partner", "letter"])
     return _ticket_audit(ticket, user, "ticket.transfer", before, now)
 
 
@@ -376,3 +388,41 @@ def ticket_cancel(*, ticket: Ticket, user, now: datetime | None = None) -> Ticke
     ticket.status, ticket.ended_at = TicketStatus.CANCELLED, now
     ticket.save(update_fields=["status", "ended_at"])
     return _ticket_audit(ticket, user, "ticket.cancel", before, now)
+
+
+# --- the self-service kiosk (README, "The self-service kiosk") -------------------------------------
+
+KIOSK_USERNAME = "kiosk"
+
+
+def kiosk_user():
+    """The system account that records the kiosk's visits (they need an author): created on first use,
+    with an unusable password, no group and `is_active=False`, so nobody can ever sign in with it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    user = User.objects.filter(username__iexact=KIOSK_USERNAME).first()
+    if user is None:
+        user, _created = User.objects.get_or_create(
+            username=KIOSK_USERNAME,
+            defaults={"is_active": False, "password": make_password(None), "first_name": "Kiosk"},
+        )
+    return user
+
+
+def kiosk_throttled(*, address: str | None, now: datetime | None = None) -> bool:
+    """Counts one ticket asked for at the kiosk at `address`; True when that address already asked for
+    RECEPTION_KIOSK_TICKETS_PER_MINUTE in this minute (counted in the cache, per server process with the
+    default local-memory cache)."""
+    from django.core.cache import cache
+
+    now = now or timezone.now()
+    key = f"accueil:kiosk:{address or '-'}:{now.replace(second=0, microsecond=0).isoformat()}"
+    cache.add(key, 0, timeout=120)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between the two calls: this is the first
+        cache.set(key, 1, timeout=120)
+        used = 1
+    return used > settings.RECEPTION_KIOSK_TICKETS_PER_MINUTE

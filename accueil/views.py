@@ -2,6 +2,7 @@
 
 import math
 import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,8 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,10 +21,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accueil import selectors, services
-from accueil.forms import DeskForm, UndoForm, VisitCorrectionForm, VisitForm
-from accueil.models import Orientation, Ticket, TicketStatus, Visit
+from accueil.forms import (
+    DeskForm,
+    EntriesDayForm,
+    KioskForm,
+    TicketPriorityForm,
+    TicketTransferForm,
+    UndoForm,
+    VisitCorrectionForm,
+    VisitForm,
+)
+from accueil.models import KIOSK_CHANNEL, Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers import capture
-from citedesmetiers.models import Channel, Language, Theme
+from citedesmetiers.models import Channel, Language, Partner, Theme
+from citedesmetiers.requests import client_address, on_networks
 from citedesmetiers.selectors import audit_history, reference_rows
 
 # The languages offered as big buttons at the desk; the others sit behind "other languages".
@@ -82,7 +92,7 @@ def _desk_context(request: HttpRequest, form: VisitForm, now) -> dict:
     languages = reference_rows(Language)
     themes = reference_rows(Theme)
     shortcuts = theme_shortcuts(themes)
-    channels = reference_rows(Channel)
+    channels = [row for row in reference_rows(Channel) if row.code != KIOSK_CHANNEL]
     return {
         "form": form,
         "themes": [(theme, shortcuts[theme.code]) for theme in themes],
@@ -246,8 +256,11 @@ def ticket_print(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("accueil.change_visit", raise_exception=True)
 @require_GET
 def entries(request: HttpRequest) -> HttpResponse:
-    """Every entry of a day, cancelled ones included, for coordinators to check and correct."""
-    day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    """Every entry of a day, cancelled ones included, for coordinators to check and correct; a day that
+    is not a date or outside the days a list may show keeps today's entries, with the form's message."""
+    today = timezone.localdate()
+    form = EntriesDayForm(request.GET if request.GET.get("date") else None, initial={"date": today})
+    day = (form.cleaned_data["date"] if form.is_valid() else None) or today
     start, end = selectors.day_bounds(day)
     visits = (
         Visit.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
@@ -256,7 +269,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(visits, 100).get_page(request.GET.get("page"))
     context = {"day": day, "page": page, "counts": selectors.visit_counts(day=day), "query": f"date={day}"}
-    return render(request, "accueil/entry_list.html", context)
+    return render(request, "accueil/entry_list.html", context | {"form": form})
 
 
 @permission_required("accueil.change_visit", raise_exception=True)
@@ -302,6 +315,10 @@ def _queue_context(request: HttpRequest) -> dict:
     user = request.user
     context = {"desk_form": DeskForm(initial={"desk": request.session.get(SESSION_DESK, "")})}
     if user.has_perm("accueil.serve_ticket"):
+        duty = _open_duty(user, today)
+        if duty is not None and duty.desk:
+            context["desk_form"] = DeskForm(initial={"desk": duty.desk})
+        context["duty"] = duty
         waiting = selectors.tickets_for_adviser(adviser=user, day=today)
         waiting, waiting_count = _first(
             waiting.select_related("theme", "language", "partner").order_by(*selectors.QUEUE_ORDER)
@@ -316,8 +333,7 @@ def _queue_context(request: HttpRequest) -> dict:
             partner_themes=list(user.partner.themes.all()) if user.partner_id else [],
         )
     if user.has_perm("accueil.view_ticket"):
-        overview, overview_count = _first(selectors.queue_overview(day=today))
-        context.update(overview=overview, overview_more=overview_count - len(overview))
+        context.update(_overview_context(user, today))
     return context
 
 
@@ -344,6 +360,9 @@ def _queue_response(request: HttpRequest, message: str | None = None, level=mess
 @vary_on_headers("HX-Request")
 def queue_call(request: HttpRequest) -> HttpResponse:
     """'Call next': the oldest person waiting whom this adviser can take."""
+    # Calling someone puts the adviser on duty (at the session's desk) if they were not.
+    if _open_duty(request.user, timezone.localdate()) is None:
+        services.duty_start(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
     try:
         ticket = services.ticket_call_next(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
     except ValidationError as error:
@@ -383,38 +402,70 @@ def queue_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def queue_desk(request: HttpRequest) -> HttpResponse:
-    """Sets the desk this adviser calls people to, for this session."""
+    """The "I'm on duty at desk …" form: sets the desk this adviser calls people to, for this session,
+    and puts them on duty there (counted in the waiting room's estimates; README, "The walk-in queue")."""
     form = DeskForm(request.POST)
     if form.is_valid():
-        request.session[SESSION_DESK] = form.cleaned_data["desk"].strip()
-        return _queue_response(request, _("Desk saved."))
+        desk = form.cleaned_data["desk"].strip()
+        request.session[SESSION_DESK] = desk
+        services.duty_start(adviser=request.user, desk=desk)
+        return _queue_response(
+            request, _("You are on duty at desk %(desk)s.") % {"desk": desk}, messages.SUCCESS
+        )
     return _queue_response(request, _("Give your desk a short name or number."), messages.ERROR)
+
+
+def _board_themes(estimates) -> list[dict]:
+    """The waiting groups by theme (the screen's rows), each with its languages (the chips): people,
+    the longest estimate among the institutions asked for, and whether some of them have none ("ask at
+    reception"); all none: ask only."""
+    themes = {theme.code: theme for theme in reference_rows(Theme)}
+    languages = {language.code: language for language in reference_rows(Language)}
+    rows: dict[str, dict] = {}
+    for group in estimates:
+        row = rows.setdefault(group.theme, {"theme": themes.get(group.theme), "waiting": 0, "languages": {}})
+        row["waiting"] += group.waiting
+        chip = row["languages"].setdefault(
+            group.language,
+            {
+                "language": languages.get(group.language),
+                "waiting": 0,
+                "minutes": None,
+                "capped": False,
+                "ask": False,
+            },
+        )
+        chip["waiting"] += group.waiting
+        if group.estimate_minutes is None:
+            chip["ask"] = True
+        elif chip["minutes"] is None or group.estimate_minutes >= chip["minutes"]:
+            chip["minutes"], chip["capped"] = group.estimate_minutes, chip["capped"] or group.capped
+    order = {code: index for index, code in enumerate(themes)}
+    result = []
+    for code in sorted(rows, key=lambda code: order.get(code, len(order))):
+        row = rows[code]
+        row["languages"] = sorted(row["languages"].values(), key=lambda chip: -chip["waiting"])
+        result.append(row)
+    return [row for row in result if row["theme"] is not None]
 
 
 @login_not_required
 @require_GET
 @vary_on_headers("HX-Request")
 def waiting_room(request: HttpRequest) -> HttpResponse:
-    """The public screen of the waiting area: numbers called and where, people waiting, estimates.
+    """The public screen of the waiting area (a TV, README "The waiting-room screen"): numbers called and
+    where, people waiting by theme and language, honest estimates or "ask at reception".
 
     No sign-in and nothing about anyone: ticket numbers, desks and counts only."""
     now = timezone.now()
     today = timezone.localdate(now)
-    themes = {theme.code: theme for theme in Theme.objects.all()}
-    languages = {language.code: language for language in Language.objects.all()}
-    groups = [
-        {
-            "theme": themes[group.theme],
-            "language": languages[group.language],
-            "waiting": group.waiting,
-            "estimate_minutes": group.estimate_minutes,
-        }
-        for group in selectors.wait_estimates(day=today, now=now)
-    ]
+    called = selectors.called_tickets(day=today)
     context = {
-        "called": selectors.called_tickets(day=today),
-        "groups": groups,
+        "latest": called[0] if called else None,
+        "called": called,
+        "themes": _board_themes(selectors.wait_estimates(day=today, now=now)),
         "board_languages": BOARD_LANGUAGES,
+        "cap_minutes": selectors.WAIT_CAP_MINUTES,
         "now": now,
     }
     template = "accueil/partials/waiting_room_board.html" if request.htmx else "accueil/waiting_room.html"
@@ -524,3 +575,310 @@ def ticket_phone(request: HttpRequest, token: str) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# --- The self-service kiosk (README, "The self-service kiosk") -------------------------------------
+# A touch screen at the entrance: language, then theme, then a ticket on screen and on the receipt
+# printer. Public (no sign-in) but answering only from the kiosk networks (RECEPTION_KIOSK_NETWORKS);
+# its visits are recorded under the system account services.kiosk_user().
+KIOSK_LANGUAGES = ["fr", "nl", "en"]
+# The theme page goes back to the start when nobody touches it for this long; the ticket, after this.
+KIOSK_IDLE_SECONDS = 60
+KIOSK_TICKET_SECONDS = 20
+# A kiosk ticket's page can be shown again (a reload, a resend) for this long after it was issued.
+KIOSK_TICKET_MINUTES = 10
+
+
+def _kiosk_refused(request: HttpRequest) -> HttpResponse | None:
+    """The kiosk's pages answer on the kiosk networks only; elsewhere, a page that says so (403)."""
+    if on_networks(request, settings.RECEPTION_KIOSK_NETWORKS):
+        return None
+    return render(request, "accueil/kiosk_refused.html", status=403)
+
+
+def _kiosk_context(**context) -> dict:
+    with translation.override("fr"):
+        home = reverse("accueil:kiosk")
+    return {"kiosk_home": home, **context}
+
+
+def _kiosk_ticket_url(key) -> str:
+    return f"{reverse('accueil:kiosk_ticket')}?key={key}"
+
+
+@login_not_required
+@require_GET
+@never_cache
+def kiosk(request: HttpRequest) -> HttpResponse:
+    """The kiosk's start: the visitor chooses their language (each button in its own language)."""
+    refused = _kiosk_refused(request)
+    if refused:
+        return refused
+    names = dict(settings.LANGUAGES)
+    languages = []
+    for code in KIOSK_LANGUAGES:
+        with translation.override(code):
+            languages.append(
+                {
+                    "code": code,
+                    "name": names[code],
+                    "url": reverse("accueil:kiosk_themes"),
+                    "welcome": _("Welcome"),
+                    "choose": _("Touch your language"),
+                }
+            )
+    return render(request, "accueil/kiosk.html", _kiosk_context(languages=languages))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def kiosk_themes(request: HttpRequest) -> HttpResponse:
+    """The kiosk's themes, in the chosen language (the page's); a tap records a visit (channel kiosk,
+    individual advice, that theme and language) and issues its ticket, once per key: a double tap or a
+    resend after a network cut gives the same ticket. Too many tickets a minute: "ask at reception"."""
+    refused = _kiosk_refused(request)
+    if refused:
+        return refused
+    language = get_language() if get_language() in KIOSK_LANGUAGES else settings.LANGUAGE_CODE
+    if request.method == "POST":
+        form = KioskForm(request.POST)
+        if form.is_valid():
+            key = form.cleaned_data["key"]
+            if Visit.objects.filter(key=key).exists():  # a resend: the ticket already issued
+                return redirect(_kiosk_ticket_url(key))
+            now = timezone.now()
+            if services.kiosk_throttled(address=client_address(request), now=now):
+                context = _kiosk_context(idle_seconds=KIOSK_TICKET_SECONDS)
+                return render(request, "accueil/kiosk_busy.html", context, status=429)
+            services.visit_create(
+                key=key,
+                user=services.kiosk_user(),
+                occurred_at=now,  # the visitor is in front of the kiosk as the server gets the tap
+                theme=form.cleaned_data["theme"],
+                orientation=Orientation.ADVICE,
+                language=language,
+                channel=KIOSK_CHANNEL,
+                now=now,
+            )
+            return redirect(_kiosk_ticket_url(key))
+        status = 400
+    else:
+        form = KioskForm(initial={"key": capture.new_key()})
+        status = 200
+    context = _kiosk_context(form=form, themes=reference_rows(Theme), idle_seconds=KIOSK_IDLE_SECONDS)
+    return render(request, "accueil/kiosk_themes.html", context, status=status)
+
+
+@login_not_required
+@require_GET
+@never_cache
+def kiosk_ticket(request: HttpRequest) -> HttpResponse:
+    """The ticket just issued at the kiosk (by its capture key, for a few minutes): its number, what to
+    do next, the phone page's QR code; printed at once on the receipt printer (Chromium in
+    --kiosk-printing mode); back to the start after KIOSK_TICKET_SECONDS or "Done"."""
+    refused = _kiosk_refused(request)
+    if refused:
+        return refused
+    form = UndoForm(request.GET)
+    ticket = None
+    if form.is_valid():
+        since = timezone.now() - timedelta(minutes=KIOSK_TICKET_MINUTES)
+        ticket = (
+            Ticket.objects.select_related("theme", "language")
+            .filter(
+                visit__key=form.cleaned_data["key"],
+                visit__channel_id=KIOSK_CHANNEL,
+                visit__recorded_at__gte=since,
+            )
+            .first()
+        )
+    if ticket is None:
+        return redirect("accueil:kiosk")
+    context = _kiosk_context(ticket=ticket, idle_seconds=KIOSK_TICKET_SECONDS)
+    return render(request, "accueil/kiosk_ticket.html", context)
+
+
+# --- The adviser's "on duty" switch (README, "The walk-in queue") -----------------------------------
+
+
+def _open_duty(user, day) -> Duty | None:
+    """The adviser's duty open today, if any."""
+    return Duty.objects.filter(adviser=user, service_date=day, ended_at__isnull=True).first()
+
+
+@permission_required("accueil.serve_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_duty(request: HttpRequest) -> HttpResponse:
+    """The adviser goes on duty (at the session's desk) or off duty ("on": "0"): the waiting room's
+    estimates count advisers on duty only."""
+    if request.POST.get("on") == "0":
+        services.duty_end(adviser=request.user)
+        return _queue_response(request, _("You are off duty."))
+    desk = request.session.get(SESSION_DESK, "")
+    if not desk:
+        return _queue_response(request, _("Give your desk a short name or number."), messages.ERROR)
+    services.duty_start(adviser=request.user, desk=desk)
+    return _queue_response(request, _("You are on duty at desk %(desk)s.") % {"desk": desk}, messages.SUCCESS)
+
+
+# --- Reception's hand on the queue: who waits how long, who nobody can take, transfer, priority and
+# cancel (README, "The walk-in queue"). Reception agents and coordinators (accueil.manage_ticket).
+
+
+def _overview_context(user, today) -> dict:
+    """Everyone in today's queue with the minutes each has waited (until called, or until now); for
+    those who manage tickets, whom nobody on duty can take (a flag per row and one alert per group)."""
+    now = timezone.now()
+    overview, overview_count = _first(selectors.queue_overview(day=today))
+    for ticket in overview:
+        ticket.minutes_waited = max(
+            0, int(((ticket.called_at or now) - ticket.issued_at).total_seconds() // 60)
+        )
+    context = {"overview": overview, "overview_more": overview_count - len(overview)}
+    if not user.has_perm("accueil.manage_ticket"):
+        return context
+    duties = selectors.on_duty(day=today)
+    for ticket in overview:
+        ticket.uncovered = ticket.status == TicketStatus.WAITING and not selectors.covered(
+            duties, theme=ticket.theme_id, language=ticket.language_id, partner=ticket.partner_id
+        )
+    themes = {row.code: row.label for row in reference_rows(Theme)}
+    languages = {row.code: row.label for row in reference_rows(Language)}
+    partners = {row.pk: row.name for row in reference_rows(Partner)}
+    alerts = []
+    for group in selectors.waiting_uncovered(day=today, duties=duties):
+        names = [
+            languages.get(group["language"], group["language"]),
+            themes.get(group["theme"], group["theme"]),
+        ]
+        if group["partner"] is not None:
+            names.append(partners.get(group["partner"], "?"))
+        alerts.append({"names": " / ".join(names), "labels": group["labels"]})
+    context.update(manage=True, uncovered=alerts, day_counts=selectors.queue_day_counts(day=today))
+    return context
+
+
+def _managed_ticket(request: HttpRequest, pk: int) -> Ticket:
+    """A ticket of today's queue (404 for any other day's)."""
+    return get_object_or_404(
+        Ticket.objects.select_related("theme", "language", "partner"),
+        pk=pk,
+        service_date=timezone.localdate(),
+    )
+
+
+def _manage_fragment(request: HttpRequest, ticket: Ticket, *, confirm_cancel: bool = False) -> HttpResponse:
+    """The panel of one waiting ticket's actions: alone for htmx, else within the queue page."""
+    context = {
+        "ticket": ticket,
+        "confirm_cancel": confirm_cancel,
+        "transfer_form": TicketTransferForm(
+            initial={"theme": ticket.theme_id, "partner": ticket.partner_id or ""}
+        ),
+        "priority_form": TicketPriorityForm(initial={"reason": ticket.priority}),
+        "undo_minutes": settings.CAPTURE_UNDO_MINUTES,
+    }
+    if request.htmx:
+        return render(request, "accueil/partials/ticket_manage.html", context)
+    return render(request, "accueil/queue.html", {**_queue_context(request), "managed": context})
+
+
+def _manage_result(request: HttpRequest, ticket: Ticket, action) -> HttpResponse:
+    """Runs `action` (a service call that returns the message to show); a ticket no longer waiting, or
+    a refused change, gives its reason as a warning."""
+    try:
+        message = action()
+    except ValidationError as error:
+        return _queue_response(request, error.messages[0], messages.WARNING)
+    return _queue_response(request, message, messages.SUCCESS)
+
+
+@permission_required("accueil.manage_ticket", raise_exception=True)
+@require_GET
+@vary_on_headers("HX-Request")
+def queue_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The actions on one waiting ticket: transfer, priority, cancel (`?step=cancel`: its confirmation)."""
+    ticket = _managed_ticket(request, pk)
+    if ticket.status != TicketStatus.WAITING:
+        message = _("Ticket %(ticket)s is no longer waiting.") % {"ticket": ticket.label}
+        response = _queue_response(request, message, messages.WARNING)
+        # The link asked for the actions' box: the whole panel, with the message, replaces the panel.
+        response["HX-Retarget"] = "#queue-panel"
+        return response
+    return _manage_fragment(request, ticket, confirm_cancel=request.GET.get("step") == "cancel")
+
+
+@permission_required("accueil.manage_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves a waiting ticket to another theme and/or institution; its number and place stay."""
+    ticket = _managed_ticket(request, pk)
+    form = TicketTransferForm(request.POST)
+    if not form.is_valid():
+        return _queue_response(
+            request, _("Choose a theme and an institution from the lists."), messages.ERROR
+        )
+
+    def transfer():
+        moved = services.ticket_transfer(
+            ticket=ticket,
+            user=request.user,
+            theme=form.cleaned_data["theme"],
+            partner=form.cleaned_data["partner"],
+        )
+        moved = _managed_ticket(request, moved.pk)
+        where = moved.theme.label + (f" · {moved.partner.name}" if moved.partner else "")
+        return _(
+            "%(ticket)s now waits for %(where)s, in the same place in the queue. Its number stays "
+            "%(ticket)s: the person keeps their printed ticket."
+        ) % {"ticket": moved.label, "where": where}
+
+    return _manage_result(request, ticket, transfer)
+
+
+@permission_required("accueil.manage_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    """Gives a waiting ticket priority for a reason code (or takes it back)."""
+    ticket = _managed_ticket(request, pk)
+    form = TicketPriorityForm(request.POST)
+    if not form.is_valid():
+        return _queue_response(request, _("Choose a reason from the list."), messages.ERROR)
+
+    def prioritise():
+        done = services.ticket_prioritise(
+            ticket=ticket, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        if not done.priority:
+            return _("%(ticket)s no longer has priority.") % {"ticket": done.label}
+        return _("%(ticket)s has priority (%(reason)s): called before the others an adviser can take.") % {
+            "ticket": done.label,
+            "reason": done.get_priority_display(),
+        }
+
+    return _manage_result(request, ticket, prioritise)
+
+
+@permission_required("accueil.manage_ticket", raise_exception=True)
+@require_POST
+@vary_on_headers("HX-Request")
+def queue_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancels a waiting ticket once confirmed (`confirm=1`); without it, asks for the confirmation."""
+    ticket = _managed_ticket(request, pk)
+    if request.POST.get("confirm") != "1":
+        if ticket.status != TicketStatus.WAITING:
+            message = _("Ticket %(ticket)s is no longer waiting.") % {"ticket": ticket.label}
+            return _queue_response(request, message, messages.WARNING)
+        return _manage_fragment(request, ticket, confirm_cancel=True)
+
+    def cancel():
+        done = services.ticket_cancel(ticket=ticket, user=request.user)
+        return _("%(ticket)s is cancelled and out of the queue. The visit stays counted.") % {
+            "ticket": done.label
+        }
+
+    return _manage_result(request, ticket, cancel)

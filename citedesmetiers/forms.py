@@ -12,11 +12,12 @@ from citedesmetiers.models import Audience, Language, Theme, User
 from citedesmetiers.selectors import ACTIONS, audit_record_types, reference_rows
 
 
-def code_choices(model, *, blank: bool = False):
-    """The (code, label) choices of a reference table, made when a form is shown (a callable)."""
+def code_choices(model, *, blank: bool = False, exclude: tuple = ()):
+    """The (code, label) choices of a reference table, made when a form is shown (a callable); the codes
+    in `exclude` are not offered."""
 
     def choices():
-        rows = [(row.code, row.label) for row in reference_rows(model)]
+        rows = [(row.code, row.label) for row in reference_rows(model) if row.code not in exclude]
         return [("", "—"), *rows] if blank else rows
 
     return choices
@@ -24,14 +25,16 @@ def code_choices(model, *, blank: bool = False):
 
 class CodeField(forms.ChoiceField):
     """A code of a reference table: offered with its labels, checked against the cached codes
-    (without building the labelled list: the desk validates one on every tap)."""
+    (without building the labelled list: the desk validates one on every tap); the codes in `exclude`
+    are neither offered nor accepted."""
 
-    def __init__(self, model, *, blank: bool = False, **kwargs):
+    def __init__(self, model, *, blank: bool = False, exclude: tuple = (), **kwargs):
         self.model = model
-        super().__init__(choices=code_choices(model, blank=blank), **kwargs)
+        self.exclude = exclude
+        super().__init__(choices=code_choices(model, blank=blank, exclude=exclude), **kwargs)
 
     def valid_value(self, value) -> bool:
-        return any(row.code == value for row in reference_rows(self.model))
+        return value not in self.exclude and any(row.code == value for row in reference_rows(self.model))
 
 
 class LoginForm(AuthenticationForm):

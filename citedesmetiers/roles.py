@@ -81,6 +81,7 @@ PERMISSIONS: dict[Role, list[str]] = {
     Role.RECEPTION_AGENT: [
         "accueil.add_visit",
         "accueil.view_ticket",
+        "accueil.manage_ticket",
         "conseil.add_questionnairecode",
         "ressources.report_broken_link",
     ],
@@ -119,6 +120,7 @@ PERMISSIONS: dict[Role, list[str]] = {
         "accueil.view_visit",
         "accueil.change_visit",
         "accueil.view_ticket",
+        "accueil.manage_ticket",
         "citedesmetiers.view_auditentry",
         "conseil.view_all_consultations",
         "conseil.add_questionnairecode",
@@ -152,6 +154,13 @@ PERMISSIONS: dict[Role, list[str]] = {
         "ressources.add_synonym",
         "ressources.change_synonym",
         "ressources.delete_synonym",
+        # The centre's practical information and its closures (issue 17).
+        "citedesmetiers.view_centreinfo",
+        "citedesmetiers.change_centreinfo",
+        "citedesmetiers.view_closure",
+        "citedesmetiers.add_closure",
+        "citedesmetiers.change_closure",
+        "citedesmetiers.delete_closure",
         "stats.view_figures",
     ],
     Role.DIRECTOR: [

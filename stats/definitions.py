@@ -8,15 +8,19 @@ FIGURES = {
     "contacts.total": (
         _("People in contact with the centre"),
         _(
-            "People who came to the centre and were logged at the reception desk (whatever they were "
-            "directed to), plus the participants of collective activities who came straight to an "
-            "activity (see that figure). A group counts each of its members. Entries undone by their "
-            "author are left out. Remote contacts (e-mail, phone, other) are counted apart."
+            "People who came to the centre and were logged at the reception desk or took a ticket at the "
+            "self-service kiosk (whatever they were directed to), plus the participants of collective "
+            "activities who came straight to an activity (see that figure). A group counts each of its "
+            "members. Entries undone by their author are left out. Remote contacts (e-mail, phone, other) "
+            "are counted apart."
         ),
     ),
     "contacts.on_site_visits": (
         _("Visits logged at the reception desk"),
-        _("People who came to the centre in person, as logged by the reception agents."),
+        _(
+            "People who came to the centre in person, as logged by the reception agents or by the "
+            "self-service kiosk at the entrance (a ticket for individual advice)."
+        ),
     ),
     "contacts.direct_participants": (
         _("Participants who came straight to an activity"),

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accueil.models import Orientation
+from accueil.models import ON_SITE_CHANNELS, Orientation
 from accueil.selectors import ticket_times, visit_sums
 from activites.models import Kind
 from activites.selectors import activity_rows
@@ -24,7 +24,6 @@ from ressources.selectors import entries_total, help_by_topic, occupancy_by_hour
 from stats.models import OnlineFigures, OnlineMonth
 from stats.periods import Period
 
-ON_SITE = "on_site"
 # The age groups published since 2018, rebuilt from the fine bands recorded.
 AGE_GROUPS = {
     "under-25": ("under-18", "18-24"),
@@ -115,11 +114,15 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
     the services delivered by mode, with the rhythm of the visits by month, weekday and hour."""
     since, until = period.since, period.until
     oriented = _by(
-        visit_sums(start=since, end=until, by=["orientation"], channels=[ON_SITE]), "orientation", "people"
+        visit_sums(start=since, end=until, by=["orientation"], channels=ON_SITE_CHANNELS),
+        "orientation",
+        "people",
     )
-    # Every channel but the desk's own is a remote contact: e-mail, phone, and "other" (a letter, a chat).
+    # Every channel but the on-site ones (the desk's, the kiosk's) is a remote contact: e-mail, phone, and
+    # "other" (a letter, a chat).
     remote = _by(visit_sums(start=since, end=until, by=["channel"]), "channel", "people")
-    remote.pop(ON_SITE, None)
+    for channel in ON_SITE_CHANNELS:
+        remote.pop(channel, None)
     on_site = sum(oriented.values())  # every on-site visit is directed somewhere
     directed = oriented.get(Orientation.ACTIVITY, 0)
     # Over the whole period, never below zero: see the definition of contacts.direct_participants.
@@ -141,13 +144,17 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
         "services_total": sum(by_mode.values()),
         "services_by_mode": by_mode,
         "by_theme": _by(
-            visit_sums(start=since, end=until, by=["theme"], channels=[ON_SITE]), "theme", "people"
+            visit_sums(start=since, end=until, by=["theme"], channels=ON_SITE_CHANNELS), "theme", "people"
         ),
-        "by_month": _months(visit_sums(start=since, end=until, by=["month"], channels=[ON_SITE]), "people"),
+        "by_month": _months(
+            visit_sums(start=since, end=until, by=["month"], channels=ON_SITE_CHANNELS), "people"
+        ),
         "by_weekday": _by(
-            visit_sums(start=since, end=until, by=["weekday"], channels=[ON_SITE]), "weekday", "people"
+            visit_sums(start=since, end=until, by=["weekday"], channels=ON_SITE_CHANNELS), "weekday", "people"
         ),
-        "by_hour": _by(visit_sums(start=since, end=until, by=["hour"], channels=[ON_SITE]), "hour", "people"),
+        "by_hour": _by(
+            visit_sums(start=since, end=until, by=["hour"], channels=ON_SITE_CHANNELS), "hour", "people"
+        ),
     }
 
 
@@ -514,7 +521,7 @@ def theme_by_month(period: Period, *, theme: str, scope: Scope | None = None) ->
         lambda: {"visits": 0, "sessions": 0, "activities": 0, "participants": 0}
     )
     if scope.centre:
-        for row in visit_sums(start=since, end=until, by=["theme", "month"], channels=[ON_SITE]):
+        for row in visit_sums(start=since, end=until, by=["theme", "month"], channels=ON_SITE_CHANNELS):
             if row["theme"] == theme:
                 months[row["month"].strftime("%Y-%m")]["visits"] += row["people"]
     for row in consultation_sums(_consultations(scope), start=since, end=until, by=["theme", "month"]):

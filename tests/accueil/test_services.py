@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from accueil import services
-from accueil.models import Ticket, TicketStatus, Visit
+from accueil.models import Priority, Ticket, TicketStatus, Visit
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.roles import Role
 from tests.factories import staff
@@ -250,3 +250,142 @@ def test_closing_the_queue_ends_leftover_tickets_as_not_served(reception, advise
     assert services.queue_close(now=MONDAY_10.replace(hour=18, minute=5)) == 1
     today.refresh_from_db()
     assert today.status == TicketStatus.NOT_SERVED
+
+
+# --- reception's hand on the queue: transfer, priority, cancel (issue 16) ---------------------------
+
+
+def test_a_transfer_keeps_the_number_letter_and_place_and_is_audited(reception, adviser):
+    first = record(reception, theme="apprendre").entry.ticket  # A001, Actiris does not advise on it
+    second = record(reception, theme="choisir", now=MONDAY_10 + timedelta(minutes=1)).entry.ticket
+    moved = services.ticket_transfer(
+        ticket=first, user=reception, theme="choisir", now=MONDAY_10 + timedelta(minutes=4)
+    )
+    assert (moved.theme_id, moved.label, moved.issued_at) == ("choisir", "A001", MONDAY_10)
+    # Its place is its time of issue: the adviser now calls it before the later C002.
+    assert services.ticket_call_next(adviser=adviser, now=MONDAY_10 + timedelta(minutes=5)) == first
+    second.refresh_from_db()
+    assert second.status == TicketStatus.WAITING
+    audit = AuditEntry.objects.get(action="ticket.transfer")
+    assert (audit.actor, audit.object_id) == (reception, str(first.pk))
+    assert audit.changes == {"theme_id": ["apprendre", "choisir"]}
+
+
+def test_a_transfer_to_an_institution_that_does_not_offer_the_theme_is_refused(reception):
+    from citedesmetiers.models import Partner
+
+    ticket = record(reception, theme="choisir").entry.ticket
+    actiris = Partner.objects.get(code="actiris")
+    elsewhere = Partner.objects.filter(active=True).exclude(themes="choisir").first()
+    with pytest.raises(ValidationError, match="does not advise"):
+        services.ticket_transfer(ticket=ticket, user=reception, theme="choisir", partner=elsewhere.pk)
+    with pytest.raises(ValidationError, match="Unknown theme"):
+        services.ticket_transfer(ticket=ticket, user=reception, theme="nothing")
+    with pytest.raises(ValidationError, match="already"):
+        services.ticket_transfer(ticket=ticket, user=reception, theme="choisir")
+    services.ticket_transfer(ticket=ticket, user=reception, theme="choisir", partner=actiris.pk)
+    ticket.refresh_from_db()
+    assert ticket.partner == actiris
+    assert AuditEntry.objects.filter(action="ticket.transfer").count() == 1
+
+
+def test_a_transfer_of_a_ticket_without_a_stored_letter_keeps_the_printed_one(reception):
+    ticket = record(reception, theme="travailler").entry.ticket
+    Ticket.objects.filter(pk=ticket.pk).update(letter="")  # issued before letters were stored
+    moved = services.ticket_transfer(ticket=ticket, user=reception, theme="choisir")
+    assert moved.label == "T001"
+
+
+def test_priority_tickets_are_called_first_and_need_a_reason_code(reception, adviser):
+    first = record(reception).entry.ticket
+    second = record(reception, now=MONDAY_10 + timedelta(minutes=1)).entry.ticket
+    third = record(reception, now=MONDAY_10 + timedelta(minutes=2)).entry.ticket
+    with pytest.raises(ValidationError, match="Unknown reason"):
+        services.ticket_prioritise(ticket=third, user=reception, reason="she is nice")
+    services.ticket_prioritise(ticket=third, user=reception, reason=Priority.PREGNANCY)
+    services.ticket_prioritise(ticket=second, user=reception, reason=Priority.REDUCED_MOBILITY)
+    assert services.ticket_call_next(adviser=adviser, now=MONDAY_10 + timedelta(minutes=5)) == second
+    services.ticket_walked_away(ticket=second, adviser=adviser, now=MONDAY_10 + timedelta(minutes=7))
+    assert services.ticket_call_next(adviser=adviser, now=MONDAY_10 + timedelta(minutes=8)) == third
+    services.ticket_walked_away(ticket=third, adviser=adviser, now=MONDAY_10 + timedelta(minutes=9))
+    assert services.ticket_call_next(adviser=adviser, now=MONDAY_10 + timedelta(minutes=10)) == first
+    audit = AuditEntry.objects.filter(action="ticket.priority").order_by("id").first()
+    assert audit.changes == {"priority": ["", "pregnancy"]}
+
+
+def test_priority_can_be_taken_back(reception):
+    ticket = record(reception).entry.ticket
+    services.ticket_prioritise(ticket=ticket, user=reception, reason=Priority.WITH_CHILD)
+    services.ticket_prioritise(ticket=ticket, user=reception, reason=Priority.NONE)
+    ticket.refresh_from_db()
+    assert ticket.priority == ""
+    assert AuditEntry.objects.filter(action="ticket.priority").count() == 2
+
+
+def test_cancel_takes_a_waiting_ticket_out_keeps_the_visit_and_is_audited(reception, adviser):
+    entry = record(reception).entry
+    later = MONDAY_10 + timedelta(minutes=12)
+    cancelled = services.ticket_cancel(ticket=entry.ticket, user=reception, now=later)
+    assert (cancelled.status, cancelled.ended_at) == (TicketStatus.CANCELLED, later)
+    assert Visit.objects.filter(pk=entry.pk, cancelled_at__isnull=True).exists()
+    assert services.ticket_call_next(adviser=adviser, now=later) is None
+    audit = AuditEntry.objects.get(action="ticket.cancel")
+    assert (audit.actor, audit.changes) == (reception, {"status": ["waiting", "cancelled"]})
+
+
+@pytest.mark.parametrize("action", ["transfer", "priority", "cancel"])
+def test_a_ticket_no_longer_waiting_cannot_be_managed(reception, adviser, action):
+    ticket = record(reception).entry.ticket
+    services.ticket_call_next(adviser=adviser, now=MONDAY_10 + timedelta(minutes=1))
+    manage = {
+        "transfer": lambda: services.ticket_transfer(ticket=ticket, user=reception, theme="travailler"),
+        "priority": lambda: services.ticket_prioritise(ticket=ticket, user=reception, reason="mobility"),
+        "cancel": lambda: services.ticket_cancel(ticket=ticket, user=reception),
+    }[action]
+    with pytest.raises(ValidationError, match="C001 is no longer waiting"):
+        manage()
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.theme_id, ticket.priority) == (TicketStatus.CALLED, "choisir", "")
+    assert not AuditEntry.objects.filter(action__startswith="ticket.").exists()
+
+
+def test_cancel_transfer_and_priority_keep_the_queue_figures_exact(reception, adviser):
+    """ticket_times recounted from the raw rows: a cancelled ticket counts nowhere, a transferred one
+    under its final theme, a priority one like any other."""
+    from statistics import mean, median
+
+    from accueil.selectors import ticket_times
+
+    at = lambda minutes: MONDAY_10 + timedelta(minutes=minutes)  # noqa: E731
+    served = record(reception).entry.ticket  # C001
+    moved = record(reception, theme="apprendre", now=at(1)).entry.ticket  # A002 → choisir
+    cancelled = record(reception, now=at(2)).entry.ticket  # C003
+    gone = record(reception, now=at(3)).entry.ticket  # C004, walks away
+    urgent = record(reception, now=at(4)).entry.ticket  # C005, priority
+    services.ticket_transfer(ticket=moved, user=reception, theme="choisir", now=at(5))
+    services.ticket_cancel(ticket=cancelled, user=reception, now=at(6))
+    services.ticket_prioritise(ticket=urgent, user=reception, reason=Priority.REDUCED_MOBILITY, now=at(6))
+    # Called in this order: the priority first, then by time of issue.
+    steps = [(urgent, 10, 12, 30), (served, 31, 32, 50), (moved, 51, 52, 60), (gone, 61, None, 63)]
+    for ticket, called, started, ended in steps:
+        assert services.ticket_call_next(adviser=adviser, now=at(called)) == ticket
+        if started is None:
+            services.ticket_walked_away(ticket=ticket, adviser=adviser, now=at(ended))
+        else:
+            services.ticket_start(ticket=ticket, adviser=adviser, now=at(started))
+            services.ticket_end(ticket=ticket, adviser=adviser, now=at(ended))
+
+    rows = list(Ticket.objects.exclude(status=TicketStatus.CANCELLED))
+    day = MONDAY_10.date()
+    [total] = ticket_times(start=day, end=day)
+    waits = [(t.called_at - t.issued_at) for t in rows if t.called_at]
+    services_ = [(t.ended_at - t.served_at) for t in rows if t.served_at and t.ended_at]
+    assert (total["tickets"], total["called"], total["served"], total["walked_away"]) == (4, 4, 3, 1)
+    assert total["waiting_mean"] == sum(waits, timedelta()) / len(waits)
+    assert total["waiting_median"] == median(waits)
+    assert total["service_mean"] == sum(services_, timedelta()) / len(services_)
+    assert total["service_count"] == 3
+    assert total["waiting_mean"] == timedelta(minutes=mean([6, 31, 50, 58]))
+    by_theme = {row["theme"]: row for row in ticket_times(start=day, end=day, by=["theme"])}
+    assert set(by_theme) == {"choisir"}  # the transferred ticket counts under its final theme
+    assert by_theme["choisir"]["tickets"] == 4

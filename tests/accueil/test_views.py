@@ -105,6 +105,13 @@ def test_a_resent_entry_is_recorded_once_and_said_so(client, login):
     assert Visit.objects.count() == 1
 
 
+def test_the_desk_does_not_offer_the_kiosks_channel(client, login):
+    login(Role.RECEPTION_AGENT)
+    page = client.get(reverse("accueil:desk")).content.decode()
+    assert 'id="channel-on_site"' in page
+    assert 'value="kiosk"' not in page
+
+
 def test_channel_language_and_orientation_stay_on_the_device(client, login, settings):
     login(Role.RECEPTION_AGENT)
     client.post(reverse("accueil:desk"), entry(channel="phone", language="nl", orientation="information"))
@@ -158,6 +165,7 @@ def test_an_entry_kept_offline_carries_the_time_of_its_tap(client, login):
         ({"theme": "general"}, "Pour un conseil individuel, choisissez"),
         ({"count": "0"}, "Nombre de personnes"),
         ({"language": "xx"}, "Langue"),
+        ({"channel": "kiosk"}, "Canal"),  # the kiosk records its own visits
         ({"keyed_date": "2026-01-01"}, "date et son heure"),
         ({"queued_at": (timezone.now() + timedelta(hours=1)).isoformat()}, "dans le futur"),
         ({"keyed_date": "2020-01-01", "keyed_time": "10:00"}, "plus de 31 jours"),
@@ -390,3 +398,268 @@ def test_other_roles_are_refused(client, login, role, method, name):
     login(role)
     response = getattr(client, method)(reverse(name), {"key": str(uuid.uuid4()), "desk": "1"}, headers=HX)
     assert response.status_code == 403
+
+
+# --- the adviser's "on duty" switch and the waiting room's honest waits (issue 16) -------------------
+
+
+def test_an_adviser_goes_on_and_off_duty_with_or_without_javascript(client, adviser):
+    from accueil.models import Duty
+
+    response = client.get(reverse("accueil:queue"))
+    assert reverse("accueil:queue_duty") not in response.content.decode()  # off duty: no "go off duty"
+    response = client.post(reverse("accueil:queue_desk"), {"desk": "4"})
+    assert response.status_code == 302  # without JavaScript: back to the queue page
+    duty = Duty.objects.get(adviser=adviser, ended_at__isnull=True)
+    assert duty.desk == "4"
+    page = client.get(reverse("accueil:queue")).content.decode()
+    assert reverse("accueil:queue_duty") in page
+    assert 'value="4"' in page
+    fragment = client.post(reverse("accueil:queue_desk"), {"desk": "5"}, headers=HX).content.decode()
+    assert fragment.lstrip().startswith('<div id="queue-panel"')
+    assert Duty.objects.get(adviser=adviser, ended_at__isnull=True).desk == "5"  # the desk moved
+    fragment = client.post(reverse("accueil:queue_duty"), {"on": "0"}, headers=HX).content.decode()
+    assert not Duty.objects.filter(adviser=adviser, ended_at__isnull=True).exists()
+    assert reverse("accueil:queue_duty") not in fragment
+    # Back on duty at the session's desk, without JavaScript.
+    assert client.post(reverse("accueil:queue_duty"), {"on": "1"}).status_code == 302
+    assert Duty.objects.get(adviser=adviser, ended_at__isnull=True).desk == "5"
+
+
+def test_calling_the_next_person_puts_the_adviser_on_duty(client, adviser):
+    from accueil.models import Duty
+
+    visit(theme="travailler")
+    client.post(reverse("accueil:queue_call"), headers=HX)
+    assert Duty.objects.filter(adviser=adviser, ended_at__isnull=True).count() == 1
+    client.post(reverse("accueil:queue_call"), headers=HX)  # already on duty: still one duty
+    assert Duty.objects.filter(adviser=adviser).count() == 1
+
+
+def test_only_advisers_go_on_duty(client, login):
+    login(Role.RECEPTION_AGENT)
+    assert client.post(reverse("accueil:queue_duty"), {"on": "1"}, headers=HX).status_code == 403
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_waiting_room_says_ask_at_reception_where_nobody_on_duty_can_serve(client, language):
+    from accueil import services
+
+    reception = staff(Role.RECEPTION_AGENT, first_name="Nadia", last_name="Secret")
+    for _ in range(3):
+        visit(user=reception, theme="travailler")
+    visit(user=reception, theme="travailler", language="ar")
+    on_duty = staff(Role.ADVISER, first_name="Sarah", last_name="Hidden")
+    on_duty.languages.set(["fr", "nl"])
+    services.duty_start(adviser=on_duty, desk="4")
+    with translation.override(language):
+        url = reverse("accueil:waiting_room")
+    page = client.get(url).content.decode()  # anonymous
+    # One row for the theme, its languages as chips: French with an estimate, Arabic "ask at reception".
+    assert page.count('class="wr-theme ') == 1
+    assert re.search(
+        r'lang="fr">Français</span>\s*<strong class="wr-chip-people">3</strong>\s*'
+        r'<span class="wr-chip-wait">≈ 60 min</span>',
+        page,
+    )
+    arabic = page[page.index('lang="ar"') :]
+    arabic = arabic[: arabic.index("</li>")]
+    assert "wr-chip-wait" not in arabic
+    assert '<span lang="fr" class="wr-l wr-l-fr">Demandez' in arabic or "Ask at reception" in arabic
+    # French and Dutch side by side, the same size, on either address; English smaller.
+    assert 'lang="fr" class="wr-l wr-l-fr">' in page
+    assert 'lang="nl" class="wr-l wr-l-nl">' in page
+    assert page.index('lang="fr" class="wr-l wr-l-fr">') < page.index('lang="nl" class="wr-l wr-l-nl">')
+    for secret in ("Secret", "Hidden", "Nadia", "Sarah"):
+        assert secret not in page
+    assert "data-call-overlay" in page
+    assert "waiting_room.js" in page
+    assert "aria-live" in page
+
+
+# --- reception's hand on the queue: minutes waited, coverage alerts, transfer, priority, cancel ------
+
+
+@pytest.fixture
+def english_urls():
+    """These tests read the English source strings: the pages in /en/."""
+    translation.activate("en")
+
+
+def manage_url(name, ticket):
+    return reverse(f"accueil:{name}", args=[ticket.pk])
+
+
+@pytest.mark.parametrize("role", [Role.RECEPTION_AGENT, Role.COORDINATOR])
+def test_reception_sees_minutes_waited_priority_and_who_nobody_on_duty_can_take(
+    client, login, english_urls, role
+):
+    from accueil import services
+
+    now = timezone.now()
+    arabic = visit(theme="travailler", language="ar", now=now - timedelta(minutes=17)).ticket
+    french = visit(theme="travailler", now=now - timedelta(minutes=3)).ticket
+    on_duty = staff(Role.ADVISER)
+    on_duty.languages.set(["fr"])
+    services.duty_start(adviser=on_duty, desk="4")
+    user = login(role)
+    services.ticket_prioritise(ticket=french, user=user, reason="mobility")
+    page = client.get(reverse("accueil:queue"), headers=HX).content.decode()
+    assert "17 min" in page
+    assert "3 min" in page
+    assert "Priority" in page
+    alert = f"Nobody on duty for Arabic / Work — ask an adviser. Waiting: {arabic.label}."
+    assert alert in " ".join(page.split())
+    assert page.count("Nobody on duty</span>") == 1  # only the Arabic ticket's row
+    assert "Today: 0 cancelled · 0 transferred · 1 with priority." in " ".join(page.split())
+    assert manage_url("queue_manage", arabic) in page
+
+
+def test_advisers_see_the_queue_but_not_the_actions(client, adviser, english_urls):
+    ticket = visit(theme="travailler").ticket
+    page = client.get(reverse("accueil:queue")).content.decode()
+    assert ticket.label in page
+    assert manage_url("queue_manage", ticket) not in page
+    assert "ask an adviser" not in page
+
+
+@pytest.mark.parametrize("role", [Role.RECEPTION_AGENT, Role.COORDINATOR])
+def test_reception_transfers_a_ticket_keeping_its_number(client, login, english_urls, role):
+    ticket = visit(theme="apprendre").ticket
+    login(role)
+    form = client.get(manage_url("queue_manage", ticket), headers=HX).content.decode()
+    assert form.lstrip().startswith('<section id="ticket-manage"')
+    response = client.post(
+        manage_url("queue_transfer", ticket), {"theme": "choisir", "partner": ""}, headers=HX
+    )
+    page = response.content.decode()
+    assert f"{ticket.label} now waits for Choo" in page
+    assert f"Its number stays {ticket.label}" in page
+    ticket.refresh_from_db()
+    assert (ticket.theme_id, ticket.label) == ("choisir", "A001")
+    assert AuditEntry.objects.filter(action="ticket.transfer", object_id=str(ticket.pk)).exists()
+
+
+def test_reception_gives_priority_with_a_reason_code_only(client, login, english_urls):
+    ticket = visit().ticket
+    login(Role.RECEPTION_AGENT)
+    response = client.post(manage_url("queue_priority", ticket), {"reason": "pregnancy"})
+    assert response.status_code == 302
+    assert "has priority (Pregnancy)" in client.get(response.url).content.decode()
+    ticket.refresh_from_db()
+    assert ticket.priority == "pregnancy"
+    refused = client.post(manage_url("queue_priority", ticket), {"reason": "a nice lady"}, headers=HX)
+    assert "Choose a reason from the list." in refused.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.priority == "pregnancy"
+
+
+def test_cancelling_asks_for_a_confirmation_first(client, login, english_urls):
+    ticket = visit().ticket
+    login(Role.RECEPTION_AGENT)
+    step = client.get(manage_url("queue_manage", ticket) + "?step=cancel").content.decode()
+    assert f"Yes, cancel {ticket.label}" in step
+    assert "<h1" in step  # the whole page, without JavaScript
+    asked = client.post(manage_url("queue_cancel", ticket), headers=HX).content.decode()
+    assert f"Yes, cancel {ticket.label}" in asked
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING
+    response = client.post(manage_url("queue_cancel", ticket), {"confirm": "1"})
+    assert response.status_code == 302
+    assert f"{ticket.label} is cancelled" in client.get(response.url).content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CANCELLED
+    assert AuditEntry.objects.filter(action="ticket.cancel", object_id=str(ticket.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("queue_transfer", {"theme": "travailler"}),
+        ("queue_priority", {"reason": "child"}),
+        ("queue_cancel", {"confirm": "1"}),
+        ("queue_cancel", {}),
+    ],
+)
+def test_a_ticket_no_longer_waiting_gets_a_message_not_an_error(client, login, english_urls, name, data):
+    from accueil import services
+
+    ticket = visit().ticket
+    services.ticket_cancel(ticket=ticket, user=staff(Role.RECEPTION_AGENT))
+    login(Role.RECEPTION_AGENT)
+    response = client.post(manage_url(name, ticket), data, headers=HX)
+    assert response.status_code == 200
+    assert f"Ticket {ticket.label} is no longer waiting." in response.content.decode()
+    shown = client.get(manage_url("queue_manage", ticket), follow=True)
+    assert f"Ticket {ticket.label} is no longer waiting." in shown.content.decode()
+    swapped = client.get(manage_url("queue_manage", ticket), headers=HX)
+    assert swapped["HX-Retarget"] == "#queue-panel"
+    assert f"Ticket {ticket.label} is no longer waiting." in swapped.content.decode()
+
+
+@pytest.mark.parametrize("name", ["queue_transfer", "queue_priority", "queue_cancel"])
+def test_managing_tickets_is_for_reception_and_coordinators_only(client, login, name):
+    ticket = visit().ticket
+    data = {"theme": "travailler", "reason": "child", "confirm": "1"}
+    anonymous = client.post(manage_url(name, ticket), data)
+    assert anonymous.status_code == 302
+    assert "next=" in anonymous.url
+    for role in (Role.ADVISER, Role.PARTNER_LEAD, Role.DIGITAL_STEWARD, Role.DIRECTOR):
+        login(role)
+        assert client.post(manage_url(name, ticket), data).status_code == 403
+        assert client.get(manage_url("queue_manage", ticket)).status_code == 403
+    login(Role.RECEPTION_AGENT)
+    assert client.get(manage_url(name, ticket)).status_code == 405
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.theme_id, ticket.priority) == (TicketStatus.WAITING, "choisir", "")
+
+
+def test_a_ticket_of_another_day_is_not_found(client, login):
+    ticket = visit(now=timezone.now() - timedelta(days=1)).ticket
+    login(Role.RECEPTION_AGENT)
+    assert client.get(manage_url("queue_manage", ticket)).status_code == 404
+
+
+def test_receptions_panel_costs_the_same_whatever_the_queue(client, login, django_assert_max_num_queries):
+    """Polled every 10 s on reception's screen: listed up to QUEUE_LISTED, alerts in one query."""
+    for index in range(QUEUE_LISTED + 5):
+        visit(theme=["travailler", "apprendre"][index % 2], language=["fr", "ar"][index % 3 == 0])
+    login(Role.RECEPTION_AGENT)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("accueil:queue"), headers=HX)
+    assert response.status_code == 200
+
+
+# --- the entries list's day (issue 15: never a 500 for a day it cannot show) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("9999-12-31", "Indiquez une date entre"),
+        ("0001-01-01", "Indiquez une date entre"),
+        ("2101-01-01", "Indiquez une date entre"),
+        ("2024-02-30", "Saisissez une date valide"),
+        ("a\x00b", "Saisissez une date valide"),
+    ],
+)
+def test_the_entries_list_shows_today_for_a_day_it_cannot_show_and_says_why(client, login, day, message):
+    today_visit = visit()
+    login(Role.COORDINATOR)
+    with translation.override("fr"):
+        response = client.get(reverse("accueil:entries"), {"date": day})
+    assert response.status_code == 200
+    assert response.context["day"] == timezone.localdate()
+    page = response.content.decode()
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    assert reverse("accueil:entry_correct", args=[today_visit.pk]) in page
+
+
+def test_the_entries_list_shows_any_day_from_2000_to_2100(client, login):
+    login(Role.COORDINATOR)
+    for day in ("2000-01-01", "2100-12-31"):
+        response = client.get(reverse("accueil:entries"), {"date": day})
+        assert response.status_code == 200
+        assert response.context["day"].isoformat() == day
+        assert 'aria-invalid="true"' not in response.content.decode()

@@ -133,7 +133,8 @@ def test_coded_vocabularies():
     assert list(Gender.objects.values_list("code", flat=True)) == ["woman", "man", "other", "undisclosed"]
     assert Status.objects.filter(code__in=["job_seeker_registered", "employee", "retired"]).count() == 3
     assert EducationLevel.objects.count() == 6
-    assert list(Channel.objects.values_list("code", flat=True)) == ["on_site", "phone", "email", "other"]
+    channels = ["on_site", "phone", "email", "other", "kiosk"]
+    assert list(Channel.objects.values_list("code", flat=True)) == channels
     assert set(Language.objects.values_list("code", flat=True)) >= {"fr", "nl", "en", "ar", "uk"}
     assert Language.objects.get(code="uk").endonym == "Українська"
 

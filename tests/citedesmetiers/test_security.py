@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 EXTRA_PATHS = ["/healthz", "/readyz", "/", "/fr/no-such-page/", "/static/css/site.css"]
 # Responses that hold nothing private and may be cached: static files, theme colours, probes.
 SHAREABLE = re.compile(r"^/(static/|themes\.css|healthz|readyz)")
+PHONE_PAGE = re.compile(r"^/(fr|nl|en)/ticket/[^/]+/$")
 
 
 def assert_security_headers(response, path):
@@ -25,7 +26,9 @@ def assert_security_headers(response, path):
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff", where
-    assert response["Referrer-Policy"] == "same-origin", where
+    # The phone page's address is its only key: it is never sent on, even to the site itself.
+    referrer = "no-referrer" if PHONE_PAGE.match(path) else "same-origin"
+    assert response["Referrer-Policy"] == referrer, where
     assert response["Cross-Origin-Opener-Policy"] == "same-origin", where
     assert response["X-Frame-Options"] == "DENY", where
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload", where
@@ -112,6 +115,11 @@ PUBLIC = {
     "theme_stylesheet",
     "session_status",
     "accueil:waiting_room",
+    "accueil:ticket_phone",  # a person's own ticket on their phone, by its unguessable key
+    # The self-service kiosk at the entrance: answers on the kiosk networks only (403 elsewhere).
+    "accueil:kiosk",
+    "accueil:kiosk_themes",
+    "accueil:kiosk_ticket",
     # The anonymous questionnaire: a person answers on their own phone or on the exit tablet.
     "questionnaire_short",
     "conseil:questionnaire",
