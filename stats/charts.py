@@ -32,7 +32,8 @@ INK = "#1B1F2A"
 INK_SOFT = "#4A5163"
 GRID = "#D5D9E2"
 PAPER = "#FFFFFF"
-FONT_FAMILY = "system-ui, sans-serif"
+# The report's typeface where the page has it (static/stats/report.css), the system's elsewhere.
+FONT_FAMILY = "'Source Sans 3', system-ui, sans-serif"
 FONT_SIZE = 13
 SMALL_SIZE = 12
 TITLE_SIZE = 15

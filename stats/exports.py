@@ -13,6 +13,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -282,18 +283,51 @@ class ExportUnavailable(Exception):
     """This machine cannot produce the format (WeasyPrint without its Pango library, for the PDF)."""
 
 
+def _css_string(text: str) -> str:
+    """A CSS string of any text: every character but letters, digits and spaces as a CSS escape."""
+    escaped = "".join(char if char.isalnum() or char == " " else f"\\{ord(char):x} " for char in text)
+    return f'"{escaped}"'
+
+
+def _page_number_css() -> str:
+    """The CSS `content` of a page's number in the active language ("Page 3 of 21"), the numbers as the
+    page counters."""
+    marks = {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    pieces = _("Page %(page)s of %(pages)s") % marks
+    parts = [
+        f"counter({piece})" if index % 2 else _css_string(piece)
+        for index, piece in enumerate(pieces.split("\x00"))
+        if piece
+    ]
+    return " ".join(parts)
+
+
 def _pdf(period: Period, scope: Scope, language: str) -> bytes:
+    """The printable report as an A4 PDF, tagged for accessibility (PDF/UA-1), its typeface embedded."""
     try:
         from weasyprint import HTML
     except OSError as missing:  # the Python package is there, the system's Pango is not
         raise ExportUnavailable("PDF") from missing
 
     context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
-    stylesheet = Path(finders.find("stats/report.css")).read_text()
-    page = render_to_string(
-        "stats/report_print.html", context | {"standalone": True, "for_pdf": True, "report_css": stylesheet}
+    stylesheet = Path(finders.find("stats/report.css"))
+    colours = [(theme.code, theme.colour) for theme in context["themes"]]
+    # The themes' colours are data (citedesmetiers.views.theme_stylesheet for the web page), checked as
+    # #RRGGBB by the database: safe to write into CSS.
+    themes = "".join(f".theme-{code} {{ --theme-colour: {colour}; }}\n" for code, colour in colours)
+    css = (
+        stylesheet.read_text()
+        + themes
+        + f"@page {{ @bottom-center {{ content: {_page_number_css()}; }} }}\n"
+        + "@page cover { @bottom-center { content: none; } }\n"
     )
-    return HTML(string=page).write_pdf()
+    page = render_to_string(
+        "stats/report_print.html",
+        context | {"standalone": True, "for_pdf": True, "report_css": mark_safe(css)},  # noqa: S308 (our CSS, the texts escaped)
+    )
+    # The stylesheet's fonts (url(../vendor/...)) are found next to it.
+    document = HTML(string=page, base_url=stylesheet.parent.as_uri() + "/")
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 EXPORTS = {

@@ -5,7 +5,7 @@ the director's texts and the partners."""
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from citedesmetiers.selectors import partner_list
+from citedesmetiers.selectors import partner_list, theme_list
 from stats import charts as chart
 from stats import definitions, periods, publication, selectors
 from stats.models import ReportText
@@ -15,6 +15,9 @@ from stats.tables import Report, Side, Table, key_figures, queue_tables, report_
 from stats.templatetags.figures import figure_text
 
 PUBLICATION, INTERNAL = "publication", "internal"
+
+# The centre's name in each of its languages: a name, never translated (English readers get both).
+CENTRE_NAMES = {"fr": "Cité des métiers de Bruxelles", "nl": "Beroepenpunt Brussel"}
 
 
 def figures(period: Period, *, scope: Scope | None = None, today=None) -> dict:
@@ -118,6 +121,31 @@ def charts(report: Report, by_key: dict[str, Table], gender: dict) -> dict:
     return made
 
 
+def centre_names(language: str) -> list[tuple[str, str]]:
+    """The centre's names as (language, name), the edition's own language first."""
+    return sorted(CENTRE_NAMES.items(), key=lambda item: item[0] != language)
+
+
+def contents(*, centre: bool, queue: bool, team: bool) -> list[tuple[str, str]]:
+    """The report's chapters as (anchor, heading) in the order the printable report shows them: its
+    table of contents (the headings are the template's own, in the active language)."""
+    chapters = []
+    if centre:
+        chapters += [
+            ("preamble-title", _("Preamble")),
+            ("highlights-title", _("The year's highlights")),
+            ("concept-title", _("The concept")),
+            ("services-title", _("The services")),
+        ]
+    chapters += [("partners-title", _("The partners")), ("figures-title", _("The figures"))]
+    if queue:
+        chapters.append(("queue-title", _("The walk-in queue")))
+    if team:
+        chapters.append(("team-title", _("The team")))
+    chapters.append(("definitions-title", _("Definitions and methods")))
+    return chapters
+
+
 def report_context(period: Period, *, scope: Scope | None = None, output: str = INTERNAL, today=None) -> dict:
     """Everything the dashboard, the printable report and the PDF show, in the active language."""
     scope = scope or Scope()
@@ -127,6 +155,10 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
     headline = key_figures(report)
     gender = next((row for row in headline if row.code == "gender.women_pct"), None)
     current = report.current.figures
+    partners = list(partner_list()) if scope.centre else [scope.partner]
+    promoters = [partner for partner in (partners if scope.centre else partner_list()) if partner.promoter]
+    waiting = queue_tables(report)
+    language = translation.get_language()
     return {
         "period": period,
         "comparison": report.comparison,
@@ -139,13 +171,17 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
         "key_figures": headline,
         "tables": all_tables,
         "tables_by_key": by_key,
-        "queue_tables": queue_tables(report),
+        "queue_tables": waiting,
         "charts": charts(report, by_key, {"women": gender.value, "men": gender.extra[0]} if gender else {}),
         "missing_attendance": current["activities"]["missing_attendance"],
         "text": ReportText.objects.filter(year=period.start.year).first(),
-        "partners": partner_list() if scope.centre else [scope.partner],
+        "partners": partners,
+        "promoters": promoters,
+        "themes": list(theme_list()),
+        "centre_names": centre_names(language),
+        "contents": contents(centre=scope.centre, queue=bool(waiting), team="team" in by_key),
         "generated_at": timezone.now(),
-        "language": translation.get_language(),
+        "language": language,
         "definitions": [(definitions.label(key), definitions.definition(key)) for key in definitions.FIGURES],
         "opening_day": formats.date_format(periods.OPENING_DAY, "DATE_FORMAT"),
         "small_counts_note": publication.small_counts_note(),

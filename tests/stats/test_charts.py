@@ -55,7 +55,7 @@ def assert_accessible(svg: str, prefix: str) -> ET.Element:
     assert root.get("width") == "100%"
     assert re.fullmatch(r"0 0 \d+ \d+", root.get("viewBox"))
     assert root.get("height") == root.get("viewBox").split()[3]
-    assert root.get("font-family") == "system-ui, sans-serif"
+    assert root.get("font-family") == "'Source Sans 3', system-ui, sans-serif"
     ids = [element.get("id") for element in root.iter() if element.get("id") is not None]
     assert len(ids) == len(set(ids))
     assert all(identifier.startswith(f"{prefix}-") for identifier in ids)
