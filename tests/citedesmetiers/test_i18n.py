@@ -117,3 +117,14 @@ def test_the_home_page_is_written_in_its_language(client, language, words):
     page = client.get(f"/{language}/").content.decode().replace("&#x27;", "'")
     for word in words:
         assert word in page
+
+
+def test_dutch_says_status_everywhere_never_statuut():
+    # Issue 17: the registration's "Statuut" read as a legal statute; one word for status in every place.
+    catalog = polib.pofile(str(BASE_DIR / "citedesmetiers/locale/nl/LC_MESSAGES/django.po"))
+    texts = [entry.msgstr for entry in catalog] + [
+        text for entry in catalog for text in entry.msgstr_plural.values()
+    ]
+    assert [text for text in texts if re.search(r"\bstatu(ut|ten)\b", text, re.IGNORECASE)] == []
+    with translation.override("nl"):
+        assert translation.gettext("Status") == "Status"
