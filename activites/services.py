@@ -504,9 +504,12 @@ def registration_erase(*, registration: Registration, now: datetime | None = Non
     return registration
 
 
-def _erase(registrations, *, now: datetime) -> int:
-    OutgoingEmail.objects.filter(registration__in=registrations).delete()
-    return registrations.filter(erased_at__isnull=True).update(first_name="", email="", erased_at=now)
+def _erase(registrations, *, now: datetime) -> tuple[int, int]:
+    """Erases these registrations' name and address and deletes their e-mails; returns how many
+    registrations were erased and how many e-mails deleted."""
+    emails, _ = OutgoingEmail.objects.filter(registration__in=registrations).delete()
+    erased = registrations.filter(erased_at__isnull=True).update(first_name="", email="", erased_at=now)
+    return erased, emails
 
 
 @dataclass(frozen=True)
@@ -519,23 +522,27 @@ class Purged:
 def registrations_purge(*, now: datetime | None = None) -> Purged:
     """Deletes registrations never confirmed after REGISTRATION_CONFIRM_HOURS; erases the name and address
     of registrations REGISTRATION_RETENTION_DAYS after their activity (the counts stay); deletes sent
-    e-mails after the same delay."""
+    e-mails after the same delay. `emails` counts every e-mail row deleted, the erased people's too."""
     now = now or timezone.now()
     with transaction.atomic():
         stale = Registration.objects.filter(
             status=Registration.Status.PENDING,
             created_at__lt=now - timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS),
         )
-        OutgoingEmail.objects.filter(registration__in=stale).delete()
-        unconfirmed, _ = stale.delete()
+        # Every e-mail row deleted is counted: those of the registrations deleted or erased, and the
+        # sent ones past the delay (a registration's are deleted first, so none goes by cascade unseen).
+        stale_emails, _ = OutgoingEmail.objects.filter(registration__in=stale).delete()
+        _total, deleted = stale.delete()
+        unconfirmed = deleted.get(Registration._meta.label, 0)
         past = Registration.objects.filter(
             activity__ends_at__lt=now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS),
             erased_at__isnull=True,
         )
-        erased = _erase(past, now=now)
-        emails, _ = OutgoingEmail.objects.filter(
+        erased, erased_emails = _erase(past, now=now)
+        old_emails, _ = OutgoingEmail.objects.filter(
             sent_at__lt=now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
         ).delete()
+        emails = stale_emails + deleted.get(OutgoingEmail._meta.label, 0) + erased_emails + old_emails
         RegistrationAttempt.objects.filter(at__lt=now - timedelta(hours=1)).delete()
     return Purged(unconfirmed=unconfirmed, erased=erased, emails=emails)
 

@@ -17,8 +17,17 @@ def test_purge_registrations_prints_one_line():
     registration(workshop, confirm=False, now=timezone.now() - timedelta(days=3))
     out = StringIO()
     call_command("purge_registrations", stdout=out)
-    assert out.getvalue().startswith("Registrations purged: 1 unconfirmed deleted")
+    assert out.getvalue() == "Registrations purged: 1 unconfirmed deleted, 0 erased, 1 e-mail deleted.\n"
     assert not Registration.objects.exists()
+
+
+def test_purge_registrations_prints_the_e_mails_of_the_people_it_erased():
+    now = timezone.now()
+    past = activity(starts_in=timedelta(days=1), now=now - timedelta(days=40))
+    registration(past, now=now - timedelta(days=40))
+    out = StringIO()
+    call_command("purge_registrations", stdout=out)
+    assert out.getvalue() == "Registrations purged: 0 unconfirmed deleted, 1 erased, 2 e-mails deleted.\n"
 
 
 def test_send_emails_writes_due_reminders_and_sends_the_outbox(settings):

@@ -354,6 +354,21 @@ def test_the_purge_deletes_unconfirmed_registrations_after_48_hours_and_erases_p
     assert not OutgoingEmail.objects.filter(to="kept@example.org").exists()
 
 
+def test_the_purge_counts_every_e_mail_it_deletes(settings, deliver):
+    settings.REGISTRATION_RETENTION_DAYS = 30
+    now = timezone.now()
+    past = activity(starts_in=timedelta(days=1), now=now - timedelta(days=40))
+    for _ in range(3):
+        registration(past, now=now - timedelta(days=40))  # "confirm your address" and "registered"
+    registration(activity(now=now), confirm=False, now=now - timedelta(hours=49))  # its link only
+    deliver()  # sent or not, a person's e-mails go with their data
+    before = OutgoingEmail.objects.count()
+    purged = services.registrations_purge(now=now)
+    assert (purged.unconfirmed, purged.erased) == (1, 3)
+    assert purged.emails == before - OutgoingEmail.objects.count() == 7
+    assert services.registrations_purge(now=now).emails == 0
+
+
 # --- attendance and figures -------------------------------------------------------------------------
 
 
