@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from activites.models import Activity
+from activites.models import Activity, PlaceKind
+from citedesmetiers.selectors import centre_address
 
 
 def _escape(text: str) -> str:
@@ -47,11 +48,25 @@ FEED_DESCRIPTION = 1000
 FEED_SIZE = 500
 
 
+def _location(activity: Activity) -> str:
+    """Where the activity is held, as a calendar reads it: a room of the centre with the centre's street
+    address (in the active language), so that a phone's calendar can show the way; an outside address
+    as typed; "Online" for an online one."""
+    place = str(activity.place)
+    if activity.place_kind == PlaceKind.ROOM:
+        address = centre_address((translation.get_language() or "fr")[:2])
+        if address:
+            return f"{place}, {address}"
+    return place
+
+
 def _event(activity: Activity, *, stamp: datetime, brief: bool = False) -> list[str]:
     url = settings.SITE_URL + reverse("activites:agenda_activity", args=[activity.pk])
     description = Truncator(activity.description).chars(FEED_DESCRIPTION) if brief else activity.description
     if activity.online_url:
         description = f"{description}\n\n{activity.online_url}".strip()
+    # The calendar file goes to people with a seat too: an online activity's place is its link.
+    location = activity.online_url if activity.place_kind == PlaceKind.ONLINE else _location(activity)
     lines = [
         "BEGIN:VEVENT",
         f"UID:activity-{activity.pk}@{_host()}",
@@ -60,7 +75,7 @@ def _event(activity: Activity, *, stamp: datetime, brief: bool = False) -> list[
         f"DTEND:{_utc(activity.ends_at)}",
         f"SUMMARY:{_escape(activity.title)}",
         f"DESCRIPTION:{_escape(description)}",
-        f"LOCATION:{_escape(activity.online_url if activity.place_kind == 'online' else activity.place)}",
+        f"LOCATION:{_escape(location)}",
         f"URL:{url}",
         f"STATUS:{'CANCELLED' if activity.cancelled else 'CONFIRMED'}",
         # A change of time or place, or a cancellation, must replace the event in people's calendars.
@@ -99,7 +114,7 @@ def webcal(url: str) -> str:
 
 def _public_place(activity: Activity) -> str:
     # The link to join online goes to people with a seat only (in their e-mails), never in a public link.
-    return str(activity.place)
+    return _location(activity)
 
 
 def google_link(activity: Activity, *, page_url: str) -> str:

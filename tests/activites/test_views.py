@@ -87,6 +87,47 @@ def test_the_activity_page_and_its_calendar_file(client):
     assert str(event["LOCATION"]) == "Rue Royale 2, 1000 Bruxelles"
 
 
+@pytest.fixture
+def centre():
+    """The centre's practical information of the demo migration (a transactional test before may have
+    emptied the table), read afresh."""
+    import importlib
+
+    from django.apps import apps
+
+    from citedesmetiers.models import CentreInfo
+    from citedesmetiers.selectors import reference_cache_clear
+
+    CentreInfo.objects.all().delete()
+    importlib.import_module("citedesmetiers.migrations.0010_practical_information_demo").load(apps, None)
+    reference_cache_clear()
+    yield
+    reference_cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("language", "address"),
+    [
+        ("fr", "Avenue de l'Astronomie 14, 1210 Saint-Josse-ten-Noode"),
+        ("nl", "Sterrenkundelaan 14, 1210 Sint-Joost-ten-Node"),
+    ],
+)
+def test_the_calendar_file_of_an_activity_at_the_centre_gives_its_street_address(
+    client, centre, language, address
+):
+    workshop = activity(room="activites")
+    with translation.override(language):
+        response = client.get(reverse("activites:agenda_activity_ics", args=[workshop.pk]))
+        page = client.get(reverse("activites:agenda_activity", args=[workshop.pk]))
+        feed = client.get(reverse("activites:agenda_feed"))
+        room = str(workshop.room)
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["LOCATION"]) == f"{room}, {address}"
+    [in_feed] = Calendar.from_ical(feed.content).walk("VEVENT")
+    assert str(in_feed["LOCATION"]) == f"{room}, {address}"
+    assert address in page.context["google_link"].replace("+", " ").replace("%27", "'").replace("%2C", ",")
+
+
 def test_a_draft_has_no_public_page(client):
     draft = activity(publish=False)
     assert client.get(reverse("activites:agenda_activity", args=[draft.pk])).status_code == 404
