@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from activites.models import Activity, Admission, Kind, PlaceKind
 from citedesmetiers import dates, limits
@@ -194,9 +195,12 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, retention_days: int = 30, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].help_text = _(
+        self.fields["consent"].help_text = ngettext(
             "The centre keeps your first name and e-mail address to manage this registration and erases them "
-            "%(days)d days after the activity. You can cancel or erase your registration at any time."
+            "%(days)d day after the activity. You can cancel or erase your registration at any time.",
+            "The centre keeps your first name and e-mail address to manage this registration and erases them "
+            "%(days)d days after the activity. You can cancel or erase your registration at any time.",
+            retention_days,
         ) % {"days": retention_days}
 
 

@@ -1,8 +1,8 @@
 """Collective activities, the registrations of the public, attendance at the door, and the e-mail outbox.
 
 A registration holds the only personal data of the product (a first name or nickname and an e-mail
-address). They are erased a few days after the activity (`purge_registrations`) while the row, its
-language and its attendance stay, so that every count survives the purge.
+address). They are erased REGISTRATION_RETENTION_DAYS after the activity (`purge_registrations`) while
+the row, its language and its attendance stay, so that every count survives the purge.
 """
 
 import secrets
@@ -242,7 +242,7 @@ class Registration(models.Model):
     Pending until the address is confirmed (a seat is given at confirmation, or a place on the waiting
     list); a seat that frees up is offered to the first person waiting and held for them until
     `offer_expires_at` (WAITING_LIST_OFFER_HOURS), then passes to the next; erased (`erased_at`, no
-    name, no address) a few days after the activity or on request.
+    name, no address) REGISTRATION_RETENTION_DAYS after the activity or on request.
     """
 
     class Status(models.TextChoices):

@@ -216,6 +216,7 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
         "open": services.registration_open(activity),
         "position": selectors.waiting_position(registration),
         "confirming": confirming,
+        "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     return render(request, "activites/registration.html", context)
 

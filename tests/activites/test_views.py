@@ -298,6 +298,37 @@ def test_cancelling_or_erasing_asks_for_a_confirmation_first(client, action):
     assert mine.status == Registration.Status.CANCELLED
 
 
+@pytest.mark.parametrize(
+    ("language", "days", "said"),
+    [
+        ("fr", 30, "30 jours après l'activité"),
+        ("nl", 30, "30 dagen na de activiteit"),
+        ("fr", 1, "1 jour après"),
+    ],
+)
+def test_the_form_and_the_registration_page_say_the_purges_number_of_days(
+    client, settings, language, days, said
+):
+    settings.REGISTRATION_RETENTION_DAYS = days
+    workshop = activity()
+    mine = registration(workshop)
+    with translation.override(language):
+        form = text(client.get(reverse("activites:agenda_activity", args=[workshop.pk])))
+        page = text(client.get(reverse("activites:registration", args=[mine.token])))
+    for body in (form, page):
+        assert said in body
+        assert "quelques jours" not in body
+        assert "enkele dagen" not in body
+
+
+def test_the_dutch_registration_page_says_status(client):
+    mine = registration(activity())
+    with translation.override("nl"):
+        page = text(client.get(reverse("activites:registration", args=[mine.token])))
+    assert "<dt>Status</dt>" in page
+    assert "tatuut" not in page
+
+
 def test_an_unknown_token_or_action_is_refused_cleanly(client):
     registration(activity())
     assert client.get(reverse("activites:registration", args=["nope"])).status_code == 404
