@@ -486,6 +486,22 @@ def test_the_check_in_page_ticks_counts_walk_ins_once_and_records_a_headcount(cl
     assert client.post(url, {"action": "came", "registration": 999999}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"), [("fr", "Personnes inscrites"), ("nl", "Ingeschreven personen")]
+)
+def test_the_lists_of_people_registered_have_a_plural_heading(client, language, heading):
+    workshop = activity(starts_in=timedelta(minutes=20))
+    registration(workshop, first_name="Alex", now=timezone.now() - timedelta(days=1))
+    client.force_login(staff(Role.COORDINATOR))
+    with translation.override(language):
+        detail = text(client.get(reverse("activites:activity", args=[workshop.pk])))
+        check_in = text(client.get(reverse("activites:activity_attendance", args=[workshop.pk])))
+    singular = "Inscrit·e" if language == "fr" else "Ingeschreven"
+    for page in (detail, check_in):
+        assert f">{heading}</h2>" in page
+        assert f">{singular}</h2>" not in page
+
+
 def test_the_check_in_page_waits_for_the_day(client):
     workshop = activity(starts_in=timedelta(days=3))
     client.force_login(staff(Role.COORDINATOR))
