@@ -87,13 +87,18 @@ def tab_to(page, target, limit: int = 40) -> None:
     pytest.fail(f"{target} is never reached with Tab")
 
 
-def figure(page, label: str):
-    """The value of one figure of the check-in list."""
+def figure_of(page, label: str, where: str = ""):
+    """The value of one figure of the page (of `where`, a selector, if given)."""
     return (
-        page.locator("#attendance .figures > div")
+        page.locator(f"{where} .figures > div".strip())
         .filter(has=page.get_by_text(label, exact=True))
         .locator("dd")
     )
+
+
+def figure(page, label: str):
+    """The value of one figure of the check-in list."""
+    return figure_of(page, label, "#attendance")
 
 
 @pytest.mark.parametrize("browser_locale", ["nl-BE"])
@@ -381,3 +386,32 @@ def test_a_headcount_far_above_the_room_asks_for_a_confirmation_in_french(page):
     expect(figure(page, tr("fr", "Headcount"))).to_have_text("45")
     fair.refresh_from_db()
     assert fair.headcount == 45
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_attendance_not_recorded_stays_in_its_box_on_a_tablet(page, language, tmp_path):
+    """The organiser's figures on a 1024×768 tablet (issue 17: "présences non enregistrées" overflowed)."""
+    now = timezone.now()
+    past = activity(starts_in=timedelta(days=2), now=now - timedelta(days=5), title_fr="Atelier oublié")
+    sign_in(page, staff(Role.COORDINATOR), PASSWORD)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(url(language, "activity", past.pk))
+    participants = figure_of(page, tr(language, "Participants"))
+    expect(participants).to_have_text(tr(language, "attendance not recorded"))
+    page.screenshot(path=tmp_path / f"figures-1024-{language}.png", full_page=True)  # to look at
+    # Every label and value wraps between its words inside its box: even with no break inside a word
+    # allowed, none is wider than its box.
+    overflowing = page.locator(".figures dt, .figures dd").evaluate_all(
+        """elements => elements.filter(element => {
+            element.style.overflowWrap = "normal";
+            const box = element.parentElement.getBoundingClientRect();
+            const style = getComputedStyle(element.parentElement);
+            const room = box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            const wide = element.scrollWidth > Math.ceil(room);
+            element.style.overflowWrap = "";
+            return wide;
+        }).map(element => element.textContent)"""
+    )
+    assert overflowing == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
