@@ -58,7 +58,10 @@ def test_a_wrong_filter_value_is_said_and_the_others_still_apply(client):
 
 
 def test_the_agenda_has_a_helpful_empty_state(client):
-    assert "Aucune activité n'est encore prévue" in text(client.get(reverse("activites:agenda")))
+    unfiltered = text(client.get(reverse("activites:agenda")))
+    assert "Aucune activité n'est encore prévue" in unfiltered
+    assert "Voir toutes les activités" not in unfiltered  # nothing to take away
+    assert "Voir toutes les activités" in text(client.get(reverse("activites:agenda"), {"theme": "bouger"}))
     assert "Aucune activité ne correspond à ces filtres" in text(
         client.get(reverse("activites:agenda"), {"theme": "bouger"})
     )
@@ -258,6 +261,24 @@ def test_a_full_activity_offers_the_waiting_list(client):
         agenda = text(client.get(reverse("activites:agenda")))
     assert "Full — join the waiting list" in english
     assert "Full — join the waiting list" in agenda
+
+
+@pytest.mark.parametrize(
+    ("language", "full", "zero"),
+    [("fr", "Complet", "0 place"), ("nl", "Volzet", "nog 0 plaats"), ("en", "Full", "0 seat")],
+)
+def test_a_full_activity_says_full_never_zero_seats_left(client, language, full, zero):
+    workshop = activity(capacity=1)
+    registration(workshop)
+    with translation.override(language):
+        pages = [
+            text(client.get(reverse("activites:agenda"))),
+            text(client.get(reverse("activites:agenda_activity", args=[workshop.pk]))),
+        ]
+    for page in pages:
+        assert full in page
+        assert zero not in page
+        assert "0 seat" not in page  # an untranslated plural neither
 
 
 def test_cancel_and_erase_from_the_link(client):
@@ -635,3 +656,28 @@ def test_the_agenda_answers_a_date_it_cannot_show_with_the_forms_message(client,
     assert "Indiquez une date entre" in page or "Saisissez une date valide" in page
     assert coming.title_fr in page  # the agenda as without the date
     assert feed.status_code == 200
+
+
+# --- French shown on an English page is marked lang="fr" (issue 17) --------------------------------
+
+
+def test_french_titles_and_descriptions_on_english_pages_are_marked_as_french(client):
+    french_only = activity(title_fr="Atelier CV", description_fr="Un CV qui vous ressemble.")
+    english = activity(title_fr="Atelier 2", title_en="CV workshop", description_en="A CV like you.")
+    mine = registration(french_only)
+    with translation.override("en"):
+        agenda = text(client.get(reverse("activites:agenda")))
+        page = text(client.get(reverse("activites:agenda_activity", args=[french_only.pk])))
+        own = text(client.get(reverse("activites:agenda_activity", args=[english.pk])))
+        link_page = text(client.get(reverse("activites:registration", args=[mine.token])))
+        links = [reverse("activites:agenda_activity", args=[one.pk]) for one in (french_only, english)]
+    assert f'{links[0]}" lang="fr">Atelier CV</a>' in agenda
+    assert f'{links[1]}">CV workshop</a>' in agenda
+    assert '<h1 lang="fr">Atelier CV</h1>' in page
+    assert '<div class="activity-description" lang="fr">' in page
+    assert "<h1>CV workshop</h1>" in own
+    assert '<div class="activity-description">' in own
+    assert '" lang="fr">Atelier CV</a>' in link_page
+    with translation.override("fr"):
+        french = text(client.get(reverse("activites:agenda_activity", args=[french_only.pk])))
+    assert "<h1>Atelier CV</h1>" in french

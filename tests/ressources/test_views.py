@@ -67,6 +67,46 @@ def test_a_wrong_filter_is_ignored_and_an_empty_search_helps(client):
     )
 
 
+def test_search_without_the_filters_is_offered_only_when_a_filter_is_set(client):
+    resource(title_fr="Travailler à l'étranger", themes=["bouger"])
+    plain = client.get(url("catalogue"), {"q": "astronaute", "theme": "", "kind": "", "language": ""})
+    assert "Rien trouvé" in plain.content.decode()
+    assert "Chercher sans les filtres" not in plain.content.decode()
+    filtered = client.get(url("catalogue"), {"q": "astronaute", "theme": "apprendre"})
+    assert 'href="/fr/documentation/?q=astronaute">Chercher sans les filtres' in filtered.content.decode()
+
+
+def test_stop_words_are_never_highlighted(client):
+    resource(title_fr="Travailler à l'étranger", summary_fr="Partir à l'aventure, de Bruxelles à Berlin.")
+    page = client.get(url("catalogue"), {"q": "travailler à l'étranger"}).content.decode()
+    assert "<mark>Travailler</mark>" in page
+    assert "<mark>étranger</mark>" in page
+    assert "<mark>à</mark>" not in page
+    assert "<mark>l" not in page
+    summary = client.get(url("catalogue"), {"q": "partir à Berlin"}).content.decode()
+    assert "<mark>Berlin</mark>" in summary
+    assert "<mark>à</mark>" not in summary
+
+
+def test_french_titles_and_summaries_on_english_pages_are_marked_as_french(client):
+    french = resource(title_fr="Travailler à l'étranger", summary_fr="EURES et volontariat.")
+    english = resource(title_fr="Métiers du web", title_en="Web jobs", summary_en="Designers and developers.")
+    with translation.override("en"):
+        catalogue = client.get(reverse("ressources:catalogue")).content.decode()
+        page = client.get(reverse("ressources:resource", args=[french.pk])).content.decode()
+        own = client.get(reverse("ressources:resource", args=[english.pk])).content.decode()
+    assert '" lang="fr">Travailler à l&#x27;étranger</a>' in catalogue
+    assert '<p lang="fr">EURES et volontariat.</p>' in catalogue
+    assert '">Web jobs</a>' in catalogue
+    assert "<p>Designers and developers.</p>" in catalogue
+    assert '<h1 lang="fr">Travailler à l&#x27;étranger</h1>' in page
+    assert '<div class="resource-summary" lang="fr">' in page
+    assert "<h1>Web jobs</h1>" in own
+    assert '<div class="resource-summary">' in own
+    french_page = client.get(url("resource", french.pk)).content.decode()
+    assert "<h1>Travailler à l&#x27;étranger</h1>" in french_page
+
+
 def test_a_resource_page_and_its_queries(client, django_assert_max_num_queries):
     item = resource(audiences=["young"])
     with django_assert_max_num_queries(4):
