@@ -9,12 +9,24 @@ from typing import NamedTuple
 
 import pytest
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.utils import translation
 
 from citedesmetiers.roles import Role
 from tests.factories import staff
 from tests.servers import PRODUCTION, database_url, gunicorn_server, manage
+
+
+def _lock_timeout(sender, connection, **kwargs):
+    """A test that waits on a lock (a live server's request against the test's own transaction, say)
+    fails after two minutes instead of holding CI until its deadline; pyproject's faulthandler_timeout
+    prints every thread's stack for a test that runs longer than five."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '120s'")
+
+
+connection_created.connect(_lock_timeout, dispatch_uid="tests.lock_timeout")
 
 
 class HttpsClient(Client):

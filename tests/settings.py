@@ -34,8 +34,3 @@ LOGGING = {
 # Several test sessions at once (a helper's, a benchmark's) each need a test database of their own.
 if os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}  # noqa: F405
-# A test that waits on a lock (a live server's request against the test's own transaction, say) fails
-# after two minutes instead of holding CI until its deadline; pyproject's faulthandler_timeout prints
-# every thread's stack for a test that runs longer than five.
-_options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
-_options["options"] = f"{_options.get('options', '')} -c lock_timeout=120s".strip()

@@ -6,6 +6,8 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from accueil import services, views
@@ -15,6 +17,17 @@ from tests.browser.conftest import axe_violations
 pytestmark = pytest.mark.browser
 
 PORTRAIT = {"width": 1080, "height": 1920}
+CODES = {"Français": "fr", "Nederlands": "nl"}
+
+
+def path(name: str, language: str = "fr") -> str:
+    """The address of a kiosk page in a language (the paths are translated: /fr/borne/, /nl/zuil/)."""
+    with translation.override(language):
+        return reverse(f"accueil:{name}")
+
+
+def at(name: str, language: str = "fr") -> re.Pattern:
+    return re.compile(re.escape(path(name, language)) + "$")
 
 
 @pytest.fixture
@@ -25,7 +38,7 @@ def kiosk(browser, site, settings, page_problems):
     screen = context.new_page()
     screen.on("console", lambda message: message.type == "error" and page_problems.append(message.text))
     screen.on("pageerror", lambda error: page_problems.append(str(error)))
-    screen.goto("/fr/kiosk/")
+    screen.goto(path("kiosk"))
     yield screen
     context.close()
     assert not page_problems, page_problems
@@ -34,7 +47,7 @@ def kiosk(browser, site, settings, page_problems):
 def choose(screen, language: str) -> None:
     """Taps a language on the start screen and waits for the themes."""
     screen.get_by_role("link", name=re.compile(language)).tap()
-    screen.wait_for_url(re.compile(r"/kiosk/themes/$"))
+    screen.wait_for_url(at("kiosk_themes", CODES[language]))
     screen.wait_for_load_state()
 
 
@@ -55,7 +68,7 @@ def test_language_then_theme_gives_a_ticket_and_the_screen_returns_to_the_start(
     assert choice.get_attribute("lang") == language
     assert choice.bounding_box()["height"] >= 48
     choice.tap()
-    kiosk.wait_for_url(re.compile(f"/{language}/kiosk/themes/$"))
+    kiosk.wait_for_url(at("kiosk_themes", language))
     assert kiosk.locator("html").get_attribute("lang") == language
     buttons = kiosk.locator("button[name=theme]")
     expect(buttons).to_have_count(5)
@@ -73,7 +86,7 @@ def test_language_then_theme_gives_a_ticket_and_the_screen_returns_to_the_start(
     ticket = Ticket.objects.select_related("visit").get()
     assert (ticket.visit.channel_id, ticket.language_id, ticket.label) == ("kiosk", language, label)
     # Nobody touches the screen: back to the start for the next person.
-    kiosk.wait_for_url(re.compile(r"/fr/kiosk/$"), timeout=8000)
+    kiosk.wait_for_url(at("kiosk"), timeout=8000)
     expect(kiosk.get_by_role("link", name=re.compile("Nederlands"))).to_be_visible()
 
 
@@ -82,7 +95,7 @@ def test_done_returns_to_the_start_at_once(kiosk):
     kiosk.get_by_role("button", name=re.compile("Apprendre")).tap()
     expect(kiosk.locator("[data-kiosk-number]")).to_have_text("A001")
     kiosk.locator(".kiosk-done").tap()
-    kiosk.wait_for_url(re.compile(r"/fr/kiosk/$"))
+    kiosk.wait_for_url(at("kiosk"))
 
 
 @pytest.mark.parametrize("gap", [50, 150, 300, 600])
@@ -132,5 +145,5 @@ def test_during_a_cut_the_kiosk_stays_on_its_page_instead_of_an_error_page(kiosk
     expect(kiosk.locator("[data-kiosk-number]")).to_have_text("E001")  # not the browser's error page
     kiosk.context.set_offline(False)
     kiosk.locator(".kiosk-done").tap()
-    kiosk.wait_for_url(re.compile(r"/fr/kiosk/$"))
+    kiosk.wait_for_url(at("kiosk"))
     page_problems[:] = [problem for problem in page_problems if "ERR_INTERNET_DISCONNECTED" not in problem]

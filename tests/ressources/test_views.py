@@ -385,7 +385,7 @@ def test_the_figures_keep_the_last_8_weeks_for_dates_they_cannot_show_and_say_wh
     today = timezone.localdate()
     assert (response.context["start"], response.context["end"]) == (today - timedelta(weeks=8), today)
     shown = " ".join(str(message) for message in response.context["messages"])
-    assert "The last 8 weeks are shown instead." in shown
+    assert "Les 8 dernières semaines sont affichées à la place." in shown  # the page's language
 
 
 def test_the_figures_take_any_days_from_2000_to_2100_in_either_order(client):
