@@ -1,7 +1,7 @@
 """The activities' services: scheduling, the waiting list, e-mails, the purge, attendance and figures."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -412,8 +412,10 @@ def test_attendance_opens_two_hours_before_the_start():
 
 def test_activities_whose_attendance_was_never_recorded_are_flagged_not_counted_as_zero():
     now = timezone.now()
-    forgotten = activity(starts_in=timedelta(days=1), now=now - timedelta(days=3))
-    recorded = activity(starts_in=timedelta(days=1, hours=3), now=now - timedelta(days=3))
+    # Both on the same day, whatever the hour the test runs: 10:00 and 13:00 two days ago.
+    ten = timezone.make_aware(datetime.combine(timezone.localdate(now) - timedelta(days=2), time(10)))
+    forgotten = activity(starts_in=timedelta(days=1), now=ten - timedelta(days=1))
+    recorded = activity(starts_in=timedelta(days=1, hours=3), now=ten - timedelta(days=1))
     services.headcount_set(
         activity=recorded, headcount=4, user=staff(Role.COORDINATOR), now=recorded.starts_at
     )
