@@ -191,8 +191,8 @@ def _with_references(visit: Visit) -> tuple[Visit, Ticket | None]:
             ticket = visit.ticket  # already known when the service has just issued it
         except Ticket.DoesNotExist:
             ticket = None
-    if ticket is not None:
-        ticket.theme = themes.get(ticket.theme_id, ticket.theme)
+    if ticket is not None and ticket.theme_id in themes:
+        ticket.theme = themes[ticket.theme_id]  # (a default argument would load the theme anyway)
     return visit, ticket
 
 
