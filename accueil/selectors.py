@@ -4,7 +4,7 @@
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Aggregate,
@@ -19,20 +19,13 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
-from django.utils import timezone
 
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
+from citedesmetiers.dates import day_bounds
 from citedesmetiers.selectors import computed_groupings
 
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
 QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The first instant of a local day and of the next (23 or 25 hours apart on DST changes)."""
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    return start, end
 
 
 def visits_of_day(day: date) -> QuerySet[Visit]:

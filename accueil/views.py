@@ -32,7 +32,7 @@ from accueil.forms import (
     VisitForm,
 )
 from accueil.models import KIOSK_CHANNEL, Duty, Orientation, Ticket, TicketStatus, Visit
-from citedesmetiers import capture
+from citedesmetiers import capture, dates
 from citedesmetiers.models import Channel, Language, Partner, Theme
 from citedesmetiers.requests import client_address, on_networks
 from citedesmetiers.selectors import audit_history, reference_rows
@@ -261,7 +261,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = EntriesDayForm(request.GET if request.GET.get("date") else None, initial={"date": today})
     day = (form.cleaned_data["date"] if form.is_valid() else None) or today
-    start, end = selectors.day_bounds(day)
+    start, end = dates.day_bounds(day)
     visits = (
         Visit.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         .select_related("theme", "language", "channel", "recorded_by", "ticket", "ticket__theme")

@@ -19,7 +19,7 @@ Two layers, so that no page can ever meet a date it cannot show or compute with:
 A date outside its range gets the message "Give a date between … and …" in the page's language.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,6 +28,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 OPENING_DAY = date(2018, 3, 5)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first instant of a local day and of the next (23 or 25 hours apart on DST changes)."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return start, end
+
+
 # The database's bounds, the same for every table: 2000-01-01 to 2100-12-31 (as UTC instants).
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)

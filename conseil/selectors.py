@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, LPad, NullIf, TruncMonth
 
 from accueil.models import Ticket, TicketStatus
-from accueil.selectors import day_bounds
+from citedesmetiers.dates import day_bounds
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, reference_rows
 from conseil.models import Consultation, QuestionnaireAnswer, Topic

@@ -34,7 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from accueil.selectors import day_bounds
+from citedesmetiers.dates import day_bounds
 from ressources.models import (
     SEARCH_CONFIGS,
     DigitalHelp,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accueil.selectors import day_bounds
 from activites.selectors import digital_tutorials
 from citedesmetiers import capture
+from citedesmetiers.dates import day_bounds
 from citedesmetiers.forms import add_service_errors
 from citedesmetiers.requests import query_without
 from citedesmetiers.selectors import audit_history, reference_rows

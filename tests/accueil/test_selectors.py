@@ -9,6 +9,7 @@ import pytest
 
 from accueil import selectors, services
 from accueil.models import TicketStatus
+from citedesmetiers import dates
 from citedesmetiers.roles import Role
 from tests.factories import staff
 
@@ -51,12 +52,12 @@ def test_day_counts_sum_people_by_theme_orientation_and_channel(reception):
 
 def test_days_follow_brussels_time_across_the_daylight_saving_change(reception):
     change = date(2026, 3, 29)  # clocks go forward at 02:00: a day of 23 hours
-    start, end = selectors.day_bounds(change)
+    start, end = dates.day_bounds(change)
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
     record(reception, datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 in Brussels, the 29th
     record(reception, datetime(2026, 3, 29, 22, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 the 30th (summer time)
     assert selectors.visit_counts(day=change).total == 1
-    autumn_start, autumn_end = selectors.day_bounds(date(2026, 10, 25))
+    autumn_start, autumn_end = dates.day_bounds(date(2026, 10, 25))
     assert autumn_end.astimezone(UTC) - autumn_start.astimezone(UTC) == timedelta(hours=25)
 
 
