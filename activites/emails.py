@@ -3,7 +3,7 @@
 Each message is rendered once, in the person's language, as text and HTML (with the activity's
 calendar file when it announces a seat). Sending happens after the commit, in the background: a
 mail server that is down or slow never delays or breaks a registration. What could not be sent
-stays in the outbox and `send_emails` (run every minute by the scheduler) tries again, waiting a
+stays in the outbox and `send_emails` (run every two minutes by the scheduler) tries again, waiting a
 little longer each time.
 """
 
