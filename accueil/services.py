@@ -25,7 +25,7 @@ from accueil.models import (
 from citedesmetiers import capture
 from citedesmetiers.models import Partner, Theme
 from citedesmetiers.selectors import reference_rows
-from citedesmetiers.services import audit_record
+from citedesmetiers.services import audit_changes, audit_record
 
 CORRECTABLE = [
     "theme",
@@ -334,8 +334,7 @@ def _waiting_ticket(ticket: Ticket) -> Ticket:
 
 def _ticket_audit(ticket: Ticket, user, action: str, before: dict, now: datetime) -> Ticket:
     after = {name: getattr(ticket, name) for name in before}
-    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
-    audit_record(actor=user, action=action, obj=ticket, changes=changes, now=now)
+    audit_record(actor=user, action=action, obj=ticket, changes=audit_changes(before, after), now=now)
     return ticket
 
 

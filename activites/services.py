@@ -28,7 +28,7 @@ from activites.models import (
     WalkIn,
 )
 from citedesmetiers import capture, limits
-from citedesmetiers.services import audit_record
+from citedesmetiers.services import audit_changes, audit_record
 
 # --- activities ----------------------------------------------------------------------------------
 
@@ -188,7 +188,7 @@ def activity_update(
         _save_checked(locked)
         locked.languages.set(languages)
         after = _snapshot(locked)
-        changes = {name: [before[name], after[name]] for name in FIELDS if before[name] != after[name]}
+        changes = audit_changes(before, after)
         audit_record(actor=user, action="activity.update", obj=locked, changes=changes, now=now)
         if locked.status == Activity.Status.PUBLISHED and MOVED_FIELDS & changes.keys():
             _activity_moved(locked, now=now)

@@ -149,6 +149,12 @@ def audit_record(
     )
 
 
+def audit_changes(before: dict, after: dict) -> dict:
+    """The audit trail's form of a change: {field: [before, after]} for each field of `after` whose value
+    differs from `before` (both snapshots of the same fields, as JSON-ready values)."""
+    return {name: [before[name], value] for name, value in after.items() if before[name] != value}
+
+
 def audit_export_record(*, user, count: int, filters: dict, now: datetime | None = None):
     """Writes down an export of the audit trail: how many lines, with which filters."""
     return audit_record(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from citedesmetiers import capture
 from citedesmetiers.models import Space
-from citedesmetiers.services import audit_record
+from citedesmetiers.services import audit_changes, audit_record
 from ressources.files import file_check
 from ressources.models import DigitalHelp, OccupancySweep, Resource, SpaceEntry
 
@@ -109,7 +109,7 @@ def resource_update(
             locked.save()
             locked.themes.set(themes)
             after = _snapshot(locked, themes)
-            changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+            changes = audit_changes(before, after)
             audit_record(actor=user, action="resource.update", obj=locked, changes=changes, now=now)
             if old_file and old_file != locked.file.name:
                 _remove_file_later(old_file)
