@@ -10,15 +10,29 @@ from django.db.models import (
     Aggregate,
     Avg,
     BooleanField,
+    CharField,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    LPad,
+    NullIf,
+    TruncDate,
+    TruncMonth,
+)
 
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers.dates import day_bounds
@@ -423,3 +437,27 @@ def queue_day_counts(*, day: date) -> dict:
         .count()
     )
     return {**counts, "transferred": transferred}
+
+
+def ticket_for_consultation(*, adviser, pk: int) -> Ticket | None:
+    """The adviser's own ticket of a person called or in consultation, not yet recorded (conseil's form
+    records that person's consultation)."""
+    return (
+        Ticket.objects.filter(
+            pk=pk,
+            adviser=adviser,
+            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+            consultation__isnull=True,
+        )
+        .select_related("theme", "language", "partner")
+        .first()
+    )
+
+
+def ticket_label_of(key: str) -> Coalesce:
+    """The label of the ticket whose id is in the outer query's column `key` ('' without one), read by
+    that key for each row: a join would make PostgreSQL hash every row by a ticket most do not have."""
+    letter = Coalesce(NullIf(F("letter"), Value("")), F("theme__letter"))
+    label = Concat(letter, LPad(Cast("number", CharField()), 3, Value("0")), output_field=CharField())
+    ticket = Ticket.objects.filter(pk=OuterRef(key)).values_list(label)
+    return Coalesce(Subquery(ticket, output_field=CharField()), Value(""))

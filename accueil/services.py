@@ -277,6 +277,15 @@ def ticket_end(*, ticket: Ticket, adviser, now: datetime | None = None) -> Ticke
     return _advance(ticket, adviser, expected=serving, status=done, stamp="ended_at", now=now)
 
 
+@transaction.atomic
+def ticket_recorded(*, ticket: Ticket, adviser, started_at: datetime, now: datetime | None = None) -> Ticket:
+    """The person's consultation is recorded (conseil): their ticket ends, begun at `started_at` first if
+    the adviser had only called them."""
+    if ticket.status == TicketStatus.CALLED:
+        ticket = ticket_start(ticket=ticket, adviser=adviser, now=started_at)
+    return ticket_end(ticket=ticket, adviser=adviser, now=now)
+
+
 def closing_time() -> time:
     hours, minutes = settings.QUEUE_CLOSING_TIME.split(":")
     return time(int(hours), int(minutes))

@@ -16,14 +16,13 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, LPad, NullIf, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
-from accueil.models import Ticket, TicketStatus
+from accueil import selectors as accueil_selectors
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, reference_rows
@@ -83,15 +82,6 @@ def _text(field: str) -> Coalesce:
     return Coalesce(F(field), Value(""), output_field=CharField())
 
 
-def _ticket_label() -> Coalesce:
-    """The queue ticket's label ('' without one), read by its key for each row: a join would make
-    PostgreSQL hash every consultation by a ticket most of them do not have."""
-    letter = Coalesce(NullIf(F("letter"), Value("")), F("theme__letter"))
-    label = Concat(letter, LPad(Cast("number", CharField()), 3, Value("0")), output_field=CharField())
-    ticket = Ticket.objects.filter(pk=OuterRef("ticket_id")).values_list(label)
-    return Coalesce(Subquery(ticket, output_field=CharField()), Value(""))
-
-
 def _flag(field: str) -> Cast:
     return Cast(field, IntegerField())
 
@@ -121,7 +111,7 @@ EXPORT_COLUMNS = {
     "referred_to_activity": _flag("referred_to_activity"),
     "referred_to_resource": _flag("referred_to_resource"),
     "follow_up": _flag("follow_up"),
-    "ticket": _ticket_label(),
+    "ticket": accueil_selectors.ticket_label_of("ticket_id"),
 }
 
 
@@ -145,20 +135,6 @@ def topics_by_theme() -> dict[str, list[Topic]]:
     for topic in reference_rows(Topic):
         grouped.setdefault(topic.theme_id, []).append(topic)
     return grouped
-
-
-def ticket_for_consultation(*, adviser, pk: int) -> Ticket | None:
-    """The adviser's own ticket of a person called or in consultation, not yet recorded."""
-    return (
-        Ticket.objects.filter(
-            pk=pk,
-            adviser=adviser,
-            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
-            consultation__isnull=True,
-        )
-        .select_related("theme", "language", "partner")
-        .first()
-    )
 
 
 QUESTIONNAIRE_FIELDS = [

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accueil import services as accueil_services
-from accueil.models import Ticket, TicketStatus
+from accueil.models import Ticket
 from citedesmetiers import capture
 from citedesmetiers.services import audit_record
 from conseil.models import Consultation, QuestionnaireAnswer, QuestionnaireCode, Topic
@@ -63,9 +63,7 @@ def consultation_create(
         consultation.topics.set(topics)
         consultation.referred_partners.set(referred_partners)
         if ticket is not None:
-            if ticket.status == TicketStatus.CALLED:
-                accueil_services.ticket_start(ticket=ticket, adviser=adviser, now=occurred_at)
-            accueil_services.ticket_end(ticket=ticket, adviser=adviser, now=now)
+            accueil_services.ticket_recorded(ticket=ticket, adviser=adviser, started_at=occurred_at, now=now)
         audit_record(actor=adviser, action="consultation.create", obj=consultation, now=now)
 
     relations = {

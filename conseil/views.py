@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accueil import selectors as accueil_selectors
 from citedesmetiers import capture
 from citedesmetiers.exports import csv_streamed
 from citedesmetiers.models import Language, Theme
@@ -82,7 +83,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     ticket_id = request.POST.get("ticket") or request.GET.get("ticket")
     ticket = None
     if ticket_id and ticket_id.isdigit():
-        ticket = selectors.ticket_for_consultation(adviser=request.user, pk=int(ticket_id))
+        ticket = accueil_selectors.ticket_for_consultation(adviser=request.user, pk=int(ticket_id))
     if request.method == "POST":
         form = ConsultationForm(request.POST)
         if form.is_valid():

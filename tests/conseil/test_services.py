@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accueil import selectors as accueil_selectors
 from accueil import services as accueil_services
 from accueil.models import TicketStatus
 from citedesmetiers.models import AuditEntry, Partner
@@ -88,7 +89,7 @@ def test_with_a_ticket_the_consultation_ends_it_in_the_same_transaction(adviser)
     assert ticket.served_at is not None
     assert ticket.ended_at is not None
     assert recorded.ticket == ticket
-    assert selectors.ticket_for_consultation(adviser=adviser, pk=ticket.pk) is None
+    assert accueil_selectors.ticket_for_consultation(adviser=adviser, pk=ticket.pk) is None
     with pytest.raises(ValidationError):
         record(adviser, ticket=ticket)
 
@@ -97,8 +98,8 @@ def test_a_ticket_someone_else_serves_is_not_offered(adviser):
     visit(theme="travailler", language="fr")
     ticket = accueil_services.ticket_call_next(adviser=adviser)
     colleague = staff(Role.ADVISER)
-    assert selectors.ticket_for_consultation(adviser=colleague, pk=ticket.pk) is None
-    assert selectors.ticket_for_consultation(adviser=adviser, pk=ticket.pk) == ticket
+    assert accueil_selectors.ticket_for_consultation(adviser=colleague, pk=ticket.pk) is None
+    assert accueil_selectors.ticket_for_consultation(adviser=adviser, pk=ticket.pk) == ticket
 
 
 def test_topics_must_belong_to_the_theme(adviser):
