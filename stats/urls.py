@@ -9,6 +9,7 @@ urlpatterns = [
     path(_("figures/"), views.dashboard, name="dashboard"),
     path(_("figures/report/"), views.report_page, name="report"),
     path(_("figures/export/"), views.export, name="export"),
+    path(_("figures/key-figures-sheet/"), views.key_sheet, name="key_sheet"),
     path(_("figures/<int:year>/texts/"), views.report_text, name="report_text"),
     path(_("figures/<int:year>/online/"), views.online_figures, name="online_figures"),
 ]

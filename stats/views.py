@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from citedesmetiers.forms import add_service_errors
 from citedesmetiers.models import Theme
 from citedesmetiers.selectors import reference_rows
-from stats import exports, periods, report, selectors, services
+from stats import exports, periods, publication, report, selectors, services, sheet
 from stats.forms import OnlineFiguresForm, PeriodForm, ReportTextForm
 from stats.models import OnlineFigures, OnlineMonth, ReportText
 from stats.selectors import Scope
@@ -139,6 +139,35 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type=exports.EXPORTS[format_name].content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename(format_name, period, language)}"'
+    )
+    return response
+
+
+@require_GET
+def key_sheet(request: HttpRequest) -> HttpResponse:
+    """The one-page key-figures sheet of a closed calendar year, as an A4 PDF or a PNG for social networks,
+    in a language; the whole centre's staff only (the director and the coordinators)."""
+    scope = _scope(request)
+    if not scope.centre:
+        raise PermissionDenied
+    period, _form = _period(request)
+    if _period_unknown(request) or not publication.publishable(periods.compare(period)):
+        messages.error(
+            request,
+            _("The key-figures sheet is a publication: it is made for a calendar year that has ended only."),
+        )
+        return redirect(f"{_dashboard_url()}?period={period.slug}")
+    format_name = request.GET.get("format", "")
+    format_name = format_name if format_name in sheet.FORMATS else "pdf"
+    language = _language(request)
+    try:
+        body = sheet.render(format_name, period, language=language)
+    except exports.ExportUnavailable:
+        messages.error(request, _("The key-figures sheet cannot be made on this server for now."))
+        return redirect(f"{_dashboard_url()}?period={period.slug}")
+    response = HttpResponse(body, content_type=sheet.FORMATS[format_name])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{sheet.filename(format_name, period, language)}"'
     )
     return response
 
