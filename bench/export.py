@@ -149,6 +149,10 @@ def main() -> None:
         print(f"Consultations' export — {consultations:,} consultations generated in {took:.0f} s")
         sys.stdout.flush()
         figures = harness.in_django(harness.production_env(url), "from bench import export; export.measure()")
+    _print_measures(figures)
+
+
+def _print_measures(figures: dict) -> None:
     previous = figures["previous"]
     per_row_before = previous["seconds"] / max(previous["rows"], 1)
     print(f"{'period':<10} {'rows':>10} {'MB':>7} {'export s':>9} {'raw COPY s':>11} {'ratio':>6} "

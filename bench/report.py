@@ -195,13 +195,18 @@ def _one_of(staff: str) -> sql.Composable:
 STAFF = {role: _one_of(role) for role in ("agents", "advisers", "stewards", "organisers")}
 
 
-def _slots(rows: int, hours: list[float]) -> sql.Composable:
+def _slots(rows: int, hours: list[float], *, at_random: bool = False) -> sql.Composable:
     """The opening hours with the number of rows each gets out of `rows` a year (grown each year),
-    in the month, weekday and hour rhythm."""
+    in the month, weekday and hour rhythm; each slot's share rounded to the nearest, or `at_random`
+    (up or down, keeping its expected count: a few rows a year still fall in some slots)."""
     return sql.SQL(
-        "SELECT start, round({rows} * grow * w * ({hours}::float8[])[hour - 8]"
-        " / sum(w * ({hours}::float8[])[hour - 8]) OVER (PARTITION BY year))::int AS n FROM bench_slot"
-    ).format(rows=sql.Literal(rows), hours=sql.Literal(hours))
+        "SELECT start, {rounded}({rows} * grow * w * ({hours}::float8[])[hour - 8]"
+        " / sum(w * ({hours}::float8[])[hour - 8]) OVER (PARTITION BY year)))::int AS n FROM bench_slot"
+    ).format(
+        rounded=sql.SQL("floor(random() + " if at_random else "round("),
+        rows=sql.Literal(rows),
+        hours=sql.Literal(hours),
+    )
 
 
 def _statement(template: str, **parts: sql.Composable) -> sql.Composed:
@@ -354,7 +359,8 @@ CROSS JOIN LATERAL generate_series(0, CASE WHEN r < 0.05 THEN 0 WHEN r < 0.65 TH
 ACTIVITIES_SQL = """
 INSERT INTO activites_activity (kind, audiences, title_fr, title_nl, title_en, description_fr, description_nl,
     description_en, starts_at, ends_at, place_kind, address, online_url, capacity, admission, status, series,
-    headcount, attendance_recorded_at, created_at, cancelled_at, created_by_id, partner_id, room_id, theme_id)
+    headcount, attendance_recorded_at, created_at, cancelled_at, created_by_id, partner_id, room_id, theme_id,
+    sequence)
 SELECT kind, audiences::varchar(20)[], 'Activité ' || kind, 'Activiteit ' || kind, '', '', '', '',
        starts_at, starts_at + make_interval(mins => duration), place_kind,
        CASE WHEN place_kind = 'address' THEN {address} ELSE '' END,
@@ -366,7 +372,8 @@ SELECT kind, audiences::varchar(20)[], 'Activité ' || kind, 'Activiteit ' || ki
        CASE WHEN recorded THEN starts_at + make_interval(mins => duration + 30) END,
        starts_at - interval '30 days',
        CASE WHEN status = 'cancelled' THEN starts_at - interval '10 days' END,
-       organiser, u.partner_id, NULL, theme
+       organiser, u.partner_id, NULL, theme,
+       CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END  -- the calendar's SEQUENCE, one up when cancelled
 FROM (
     SELECT *, status = 'published' AND r7 < 0.995 AS recorded
     FROM (
@@ -509,8 +516,9 @@ FROM generate_series(2018, %(last)s) AS year
 """
 
 
-def _team(connection: psycopg.Connection) -> dict[str, list[int]]:
-    """The staff accounts with their roles (groups); returns the ids of each role."""
+def _team(connection: psycopg.Connection, scale: float = 1.0) -> dict[str, list[int]]:
+    """The staff accounts with their roles (groups), `scale` times as many (at least one of each);
+    returns the ids of each role."""
     partners = dict(connection.execute("SELECT code, id FROM citedesmetiers_partner").fetchall())
     first_circle = [
         code for (code,) in connection.execute("SELECT code FROM citedesmetiers_partner WHERE circle = 1")
@@ -520,7 +528,7 @@ def _team(connection: psycopg.Connection) -> dict[str, list[int]]:
     for role, institutions, people in TEAM:
         codes = {"circle-1": first_circle, "all": sorted(partners)}.get(institutions[0], institutions)
         for code in codes:
-            for number in range(1, people + 1):
+            for number in range(1, max(1, round(people * scale)) + 1):
                 username = f"bench.{role}.{code or 'centre'}.{number}"
                 (user_id,) = connection.execute(
                     "INSERT INTO citedesmetiers_user (password, is_superuser, username, first_name,"
@@ -612,8 +620,15 @@ def _two_at_a_time(url: str, tasks: list[list[sql.Composable]]) -> None:
             future.result()
 
 
-def generate(url: str) -> dict:
-    """Fills the database at `url` with the ten years; returns the time of each step and the rows."""
+def generate(url: str, *, scale: float = 1.0, years: range = YEARS) -> dict:
+    """Fills the database at `url` with the ten years (or `years`), `scale` times the rows of each (the
+    test suite runs it at a tiny scale); returns the years, the time of each step and the rows."""
+
+    def slots(rows: int, hours: list[float]) -> sql.Composable:
+        # Below scale 1, most slots' shares are under one row: rounding them to the nearest would leave
+        # the smaller tables empty.
+        return _slots(round(rows * scale), hours, at_random=scale < 1)
+
     steps: list[tuple[str, float]] = []
     started = time.perf_counter()
 
@@ -627,7 +642,7 @@ def generate(url: str) -> dict:
         connection.execute("SET maintenance_work_mem = '1GB'")
         connection.execute("SET work_mem = '256MB'")
         connection.execute("SELECT setseed(0.2024)")
-        team = _team(connection)
+        team = _team(connection, scale)
         connection.commit()  # the staff's deferred foreign keys checked before the tables are altered
         rebuild = _rebuild(connection)
         for statement in rebuild.drop:
@@ -647,8 +662,8 @@ def generate(url: str) -> dict:
                 "months": MONTH,
                 "weekdays": WEEKDAY,
                 "growth": GROWTH,
-                "first": date(YEARS[0], 1, 1),
-                "last": date(YEARS[-1], 12, 31),
+                "first": date(years[0], 1, 1),
+                "last": date(years[-1], 12, 31),
                 "holidays": HOLIDAYS,
             },
         )
@@ -662,9 +677,9 @@ def generate(url: str) -> dict:
                 age=_pick("r7", AGE_BANDS),
                 orientation=_pick("r8", ORIENTATIONS),
                 randoms=_randoms(9),
-                on_site=_slots(ON_SITE, VISIT_HOURS),
-                email=_slots(REMOTE["email"], FLAT_HOURS),
-                phone=_slots(REMOTE["phone"], FLAT_HOURS),
+                on_site=slots(ON_SITE, VISIT_HOURS),
+                email=slots(REMOTE["email"], FLAT_HOURS),
+                phone=slots(REMOTE["phone"], FLAT_HOURS),
             ),
             params,
         )
@@ -692,7 +707,7 @@ def generate(url: str) -> dict:
                 theme=_pick("r6", ADVICE_THEMES),
                 language=_pick("r7", LANGUAGES),
                 randoms=_randoms(16),
-                slots=_slots(APPOINTMENTS, VISIT_HOURS),
+                slots=slots(APPOINTMENTS, VISIT_HOURS),
             ),
             params,
         )
@@ -710,7 +725,7 @@ def generate(url: str) -> dict:
                 theme=_pick("r9", VISIT_THEMES),
                 address=_pick("r10", ADDRESSES),
                 randoms=_randoms(11),
-                slots=_slots(ACTIVITIES, FLAT_HOURS),
+                slots=slots(ACTIVITIES, FLAT_HOURS),
             ),
             params,
         )
@@ -725,7 +740,7 @@ def generate(url: str) -> dict:
         step("activites_walkin", _statement(WALK_INS, randoms=_randoms(2)))
         step(
             "ressources_spaceentry",
-            _statement(SPACE_ENTRIES_SQL, randoms=_randoms(3), slots=_slots(SPACE_ENTRIES, SPACE_HOURS)),
+            _statement(SPACE_ENTRIES_SQL, randoms=_randoms(3), slots=slots(SPACE_ENTRIES, SPACE_HOURS)),
             params,
         )
         step("ressources_occupancysweep", _statement(SWEEPS, randoms=_randoms(3)), params)
@@ -736,7 +751,7 @@ def generate(url: str) -> dict:
                 theme=_pick("r2", VISIT_THEMES),
                 topic=_pick("r3", HELP_TOPICS),
                 randoms=_randoms(4),
-                slots=_slots(DIGITAL_HELP, SPACE_HOURS),
+                slots=slots(DIGITAL_HELP, SPACE_HOURS),
             ),
             params,
         )
@@ -746,7 +761,7 @@ def generate(url: str) -> dict:
                 CODES,
                 service=_pick("r0", SERVICES),
                 randoms=_randoms(2),
-                slots=_slots(QUESTIONNAIRES, VISIT_HOURS),
+                slots=slots(QUESTIONNAIRES, VISIT_HOURS),
             ),
             params,
         )
@@ -765,7 +780,7 @@ def generate(url: str) -> dict:
                 randoms=_randoms(16),
             ),
         )
-        step("stats_onlinefigures", ONLINE, {"director": team["director"][0], "last": YEARS[-1]})
+        step("stats_onlinefigures", ONLINE, {"director": team["director"][0], "last": years[-1]})
         connection.commit()
         begin = time.perf_counter()
         # The biggest tables' indexes first, so that the two connections end together.
@@ -798,7 +813,13 @@ def generate(url: str) -> dict:
             for table in COUNTED
         }
         size = connection.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
-    return {"seconds": time.perf_counter() - started, "steps": steps, "rows": rows, "size": size}
+    return {
+        "years": [years[0], years[-1]],
+        "seconds": time.perf_counter() - started,
+        "steps": steps,
+        "rows": rows,
+        "size": size,
+    }
 
 
 # --- measuring, in Django --------------------------------------------------------------------------
@@ -966,13 +987,13 @@ class Recorder:
             self.statements.append((time.perf_counter() - start, caller, sql_text, params))
 
 
-def _best(function) -> tuple[float, list, object]:
-    """Runs `function` once to warm up, then RUNS times; the fastest run: seconds, statements, result."""
+def _best(function, runs: int = RUNS) -> tuple[float, list, object]:
+    """Runs `function` once to warm up, then `runs` times; the fastest run: seconds, statements, result."""
     from django.db import connection
 
     function()
     best = None
-    for _ in range(RUNS):
+    for _ in range(runs):
         recorder = Recorder()
         with connection.execute_wrapper(recorder):
             start = time.perf_counter()
@@ -1059,17 +1080,17 @@ def _totals(seconds: float, statements: list) -> dict:
     }
 
 
-def measure() -> None:
-    """Runs in Django (`manage.py shell`): the report and the raw aggregates, best of RUNS each after a
-    warm-up; each section of the report once; the plans of the slowest statements. Prints the figures as
-    JSON (its last line)."""
+def measure(year: int = YEAR, runs: int = RUNS) -> None:
+    """Runs in Django (`manage.py shell`): the report of `year` and the raw aggregates, best of `runs`
+    each after a warm-up; each section of the report once; the plans of the slowest statements. Prints
+    the figures as JSON (its last line)."""
     from stats import periods, selectors
     from stats import report as annual
 
-    period = periods.year(YEAR)
+    period = periods.year(year)
     both = [period, period.previous()]
-    report_seconds, statements, computed = _best(lambda: annual.figures(period))
-    raw_seconds, raw_statements, raw = _best(lambda: _raw(both))
+    report_seconds, statements, computed = _best(lambda: annual.figures(period), runs)
+    raw_seconds, raw_statements, raw = _best(lambda: _raw(both), runs)
     scope = selectors.Scope()
     computed_of = {period: computed["current"], period.previous(): computed["previous"]}
     sections = {
@@ -1106,6 +1127,7 @@ def measure() -> None:
     ]
     figures = {
         "years": [period.start.year, period.previous().start.year],
+        "runs": runs,
         "report": _totals(report_seconds, statements),
         "raw": _totals(raw_seconds, raw_statements),
         "sections": by_section,
@@ -1140,7 +1162,8 @@ def _ratio(numerator: float, denominator: float) -> str:
 
 def _print_generation(generated: dict) -> None:
     rows = generated["rows"]
-    print(f"\nAnnual report: {len(YEARS)} synthetic years ({YEARS[0]}–{YEARS[-1]}) in a database of its own")
+    first, last = generated["years"]
+    print(f"\nAnnual report: {last - first + 1} synthetic years ({first}–{last}) in a database of its own")
     print(f"  {'generation step':<52} {'seconds':>8} {'rows':>12}")
     steps = generated["steps"]
     for number, (label, seconds) in enumerate(steps):
@@ -1158,7 +1181,7 @@ def _print_measures(figures: dict) -> None:
     report, raw = figures["report"], figures["raw"]
     print(
         f"\nAnnual report {year} (every indicator, and {before} for the comparison): in-process, production "
-        f"settings, best of {RUNS} after a warm-up"
+        f"settings, best of {figures['runs']} after a warm-up"
     )
     print(f"  {'measure':<56} {'ms':>9} {'SQL ms':>9} {'statements':>10}")
     for label, measured in [
