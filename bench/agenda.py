@@ -91,8 +91,9 @@ ADDRESSES = ["Rue Royale 2, 1000 Bruxelles", "Boulevard Anspach 65, 1000 Bruxell
 SLOTS = [time(9, 30), time(13, 30), time(18, 0)]
 
 
-def _populate() -> None:
-    """Runs in Django: the activities (in bulk), their languages and registrations."""
+def _populate(activities_count: int = ACTIVITIES) -> None:
+    """Runs in Django: the activities (in bulk, ACTIVITIES unless told), their languages and
+    registrations."""
     from django.db import connection
     from django.utils import timezone
 
@@ -110,8 +111,8 @@ def _populate() -> None:
     sets = list(LANGUAGE_SETS)
     audiences = ["everyone", "young", "job_seekers", "workers", "newcomers", "over_50"]
     activities, chosen, slots = [], [], Counter()
-    for number in range(ACTIVITIES):
-        day = timezone.localdate(now) + timedelta(days=1 + number * DAYS // ACTIVITIES)
+    for number in range(activities_count):
+        day = timezone.localdate(now) + timedelta(days=1 + number * DAYS // activities_count)
         starts_at = timezone.make_aware(datetime.combine(day, SLOTS[slots[day]]))
         slots[day] += 1
         partner = rng.choice(partners)
@@ -176,15 +177,16 @@ def _populate() -> None:
         cursor.execute("ANALYZE")
 
 
-def prepare(pages_file: str) -> None:
-    """Runs in Django (`manage.py shell`): fills the database, captures each page once into `pages_file`
-    for the bare view, and prints (as its last line) their paths, sizes and numbers of SQL queries."""
+def prepare(pages_file: str, activities: int = ACTIVITIES) -> None:
+    """Runs in Django (`manage.py shell`): fills the database (`activities` activities), captures each
+    page once into `pages_file` for the bare view, and prints (as its last line) their paths, sizes and
+    numbers of SQL queries."""
     from django.urls import reverse
     from django.utils import translation
 
     from activites.models import Activity, Registration
 
-    _populate()
+    _populate(activities)
     with translation.override("fr"):
         pages = {name: reverse(url_name) + query for name, (url_name, query) in PAGES.items()}
     figures = harness.capture_pages(pages, pages_file)
@@ -220,6 +222,10 @@ def main() -> None:
         results,
         ratios,
     )
+    _print_pages(figures)
+
+
+def _print_pages(figures: dict) -> None:
     print(f"  {'SQL queries per request (in-process, warm)':<44} {'queries':>9} {'bytes':>8}")
     for name in PAGES:
         print(f"  {figures[name]['path']:<44} {figures[name]['queries']:>9} {figures[name]['bytes']:>8}")

@@ -210,8 +210,8 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _populate() -> None:
-    """Runs in Django: the resources and their themes, in bulk."""
+def _populate(resources_count: int = RESOURCES) -> None:
+    """Runs in Django: the resources (RESOURCES unless told) and their themes, in bulk."""
     from django.db import connection
     from django.utils import timezone
 
@@ -226,7 +226,7 @@ def _populate() -> None:
     weights = [weight for weight, _ in KINDS.values()]
     audiences = list(Audience.values)
     resources, chosen = [], []
-    for number in range(RESOURCES):
+    for number in range(resources_count):
         topic_fr, topic_nl, topic_en, topic_themes = rng.choice(TOPICS)
         kind = rng.choices(kinds, weights=weights)[0]
         pattern_fr, pattern_nl, pattern_en = rng.choice(KINDS[kind][1])
@@ -350,10 +350,10 @@ def _count_plan(path: str) -> dict:
     return {"chosen": chosen, "unguided": _explain(sql, params)}
 
 
-def prepare(pages_file: str) -> None:
-    """Runs in Django (`manage.py shell`): fills the database, captures each page once into `pages_file`
-    for the bare view, and prints (as its last line) their paths, sizes, numbers of SQL queries and
-    results, and the plan of the common word's count query."""
+def prepare(pages_file: str, resources: int = RESOURCES) -> None:
+    """Runs in Django (`manage.py shell`): fills the database (`resources` resources), captures each
+    page once into `pages_file` for the bare view, and prints (as its last line) their paths, sizes,
+    numbers of SQL queries and results, and the plan of the common word's count query."""
     from django.urls import reverse
     from django.utils import translation
 
@@ -361,7 +361,7 @@ def prepare(pages_file: str) -> None:
     from ressources.models import Resource
 
     test_set = _test_set()
-    _populate()
+    _populate(resources)
     with translation.override("fr"):
         address = reverse("ressources:catalogue")
         pages = {
@@ -403,6 +403,11 @@ def main() -> None:
         results,
         ratios,
     )
+    _print_figures(figures)
+
+
+def _print_figures(figures: dict) -> None:
+    """The test set's hit rate, each page's statements and results, and the count query's plans."""
     test_set = figures["test_set"]
     print(
         f"  {'search test set (demo catalogue, ' + str(test_set['resources']) + ' resources)':<44} "

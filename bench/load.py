@@ -136,12 +136,12 @@ POLL = {**HTMX, "X-Session-Passive": "1"}
 # --- the data --------------------------------------------------------------------------------------
 
 
-def _seed(env: dict[str, str]) -> float:
-    """The demo centre's history, as `make run` writes it (demo mode for these commands only); returns
-    how long it took, in seconds."""
+def _seed(env: dict[str, str], until: str | None = None) -> float:
+    """The demo centre's history, as `make run` writes it (demo mode for these commands only), up to
+    yesterday or `until` (YYYY-MM-DD); returns how long it took, in seconds."""
     demo = {**env, "CDM_MODE": "demo"}
     started = time.perf_counter()
-    for command in (["create_demo_accounts"], ["seed_demo"]):
+    for command in (["create_demo_accounts"], ["seed_demo", *(["--until", until] if until else [])]):
         subprocess.run(
             [harness.PYTHON, "manage.py", *command],
             cwd=harness.BASE_DIR,
@@ -152,9 +152,9 @@ def _seed(env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def prepare() -> None:
-    """Runs in Django (`manage.py shell`): adds the agenda's year ahead, then prints (as its last line)
-    the paths the clients use and how much data there is."""
+def prepare(activities: int | None = None) -> None:
+    """Runs in Django (`manage.py shell`): adds the agenda's year ahead (agenda.ACTIVITIES activities
+    unless told), then prints (as its last line) the paths the clients use and how much data there is."""
     from django.urls import reverse
     from django.utils import timezone, translation
 
@@ -164,7 +164,7 @@ def prepare() -> None:
     from bench import agenda
     from conseil.models import Consultation
 
-    agenda._populate()
+    agenda._populate(activities or agenda.ACTIVITIES)
     with translation.override("fr"):
         paths = {
             "counters": reverse("accueil:desk_counters"),
