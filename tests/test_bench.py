@@ -7,18 +7,20 @@ Gunicorn, the load generator's processes and the timings themselves are not test
 """
 
 import json
+from collections import Counter
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
-from bench import export, report
+from bench import agenda, catalogue, desk, export, harness, load, phone, report
+from bench.middleware import QUERIES_HEADER
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# A fortieth of the report's rows, on the two years it compares: a few thousand rows a table, and
-# still some in every rhythm's busiest slots (activities included).
-REPORT_SCALE = 0.015
+# A hundredth of the report's rows on the two years it compares: hundreds to thousands of rows in every
+# table (below scale 1 each opening hour's share is rounded at random, so the small tables are not empty).
+REPORT_SCALE = 0.01
 REPORT_YEARS = range(2023, 2025)
 
 
@@ -79,3 +81,115 @@ def test_report_and_export(capsys):
     assert figures["previous"]["rows"] > 0
     export._print_measures(figures)
     assert "speed-up" in capsys.readouterr().out
+
+
+def test_agenda(capsys, tmp_path):
+    pages_file = tmp_path / "pages.json"
+    agenda.prepare(str(pages_file), activities=12)
+    figures = _printed(capsys)
+    assert figures["rows"]["activities"] == 12
+    for name in agenda.PAGES:
+        assert figures[name]["bytes"] > 0
+        assert figures[name]["queries"] > 0
+    # The bare view returns the pages as captured.
+    assert set(json.loads(pages_file.read_text())) == set(agenda.PAGES)
+    agenda._print_pages(figures)
+    assert figures["feed"]["path"] in capsys.readouterr().out
+
+
+def test_catalogue(capsys, tmp_path):
+    catalogue.prepare(str(tmp_path / "pages.json"), resources=40)
+    figures = _printed(capsys)
+    assert figures["rows"]["resources"] == 40
+    # The search's test set ran on the demo catalogue, rolled back afterwards.
+    test_set = figures["test_set"]
+    assert test_set["searches"] > 0
+    assert test_set["hits"] + len(test_set["misses"]) == test_set["searches"]
+    assert test_set["resources"] > 40
+    for name in catalogue.SEARCHES:
+        assert figures[name]["results"] >= 0
+        assert figures[name]["queries"] > 0
+    assert figures["common"]["results"] > 0
+    assert set(figures["plan"]) == {"chosen", "unguided"}
+    catalogue._print_figures(figures)
+    assert "hit rate" in capsys.readouterr().out
+
+
+def test_phone(capsys, client):
+    phone.prepare(phones=6, advisers=2)
+    setup = _printed(capsys)
+    assert setup["rows"]["waiting"] > 0
+    assert setup["rows"]["called"] == 2
+    assert setup["rows"]["served"] == 6
+    # What the clients ask for answers, as htmx polls it and in full.
+    polls = phone.Polls(setup["paths"]["phones"], phone.HTMX)
+    state = polls.prepare(None)
+    for _ in range(2):
+        method, path, _body, headers = polls.request(state)
+        assert client.generic(method, path, headers=headers).status_code == 200
+    screen = client.get(setup["paths"]["screen"], headers=phone.HTMX)
+    assert screen.status_code == 200
+
+
+@pytest.fixture
+def bench_server(settings):
+    """The benchmark server's settings (bench/settings.py): its bare views and its query counter."""
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.MIDDLEWARE = ["bench.middleware.query_count", *settings.MIDDLEWARE]
+
+
+def _send(client, request) -> object:
+    """Sends one request of a load generator's scenario (method, path, body, headers) through Django's
+    test client, which keeps the session's cookies itself."""
+    method, path, body, headers = request
+    headers = {name: value for name, value in headers.items() if name not in ("Cookie", "Content-Length")}
+    content_type = headers.pop("Content-Type", "application/octet-stream")
+    return client.generic(method, path, body or "", content_type=content_type, headers=headers)
+
+
+def test_desk(capsys, client, bench_server, monkeypatch):
+    account = {"username": desk.USERNAME, "password": desk.PASSWORD, "role": "reception_agent"}
+    harness._staff_create([account])
+    user_id = _printed(capsys)[desk.USERNAME]
+    monkeypatch.setenv("BENCH_USER_ID", str(user_id))
+
+    bare = _send(client, desk.BareInsert().request(None))
+    assert bare.status_code == 200
+    assert bare[QUERIES_HEADER] == "1"
+    assert client.login(username=desk.USERNAME, password=desk.PASSWORD)
+    page = client.get("/fr/accueil/")
+    state = {"jar": {}, "token": harness.csrf_token(page.content.decode()), "count": 0}
+    assert _send(client, desk.SignedInInsert(desk.USERNAME).request(state)).status_code == 200
+    entry = desk.DeskEntry(desk.USERNAME, advice_share=2)
+    for _ in range(2):  # an information entry, then one directed to advice (with a ticket)
+        assert _send(client, entry.request(state)).status_code == 200
+
+    from accueil.models import Ticket, Visit
+
+    assert Visit.objects.count() == 4
+    assert Ticket.objects.count() == 1
+
+
+def test_load(capsys):
+    # The demo centre's first days, as `make run` seeds it.
+    load._seed(harness.production_env(_database_url()), until="2018-03-07")
+    accounts = load._accounts()
+    harness._staff_create(accounts)
+    assert len(_printed(capsys)) == len(accounts)
+    load.prepare(activities=6)
+    setup = _printed(capsys)
+    assert setup["rows"]["visits"] > 0
+    assert setup["rows"]["ahead"] == 6
+    assert len(setup["paths"]["activities"]) == 6
+    assert "{}" in setup["paths"]["ticket"]
+    # The printing code, with a request of each kind in each phase.
+    setup["seeded"] = 0.0
+    setup["tickets_today"] = load._tickets_today(_database_url())
+    outcomes = [load.Outcome(kind, 0.01, True, "200", "/", 3) for kind in load.RATES]
+    phases = {
+        phase: {"seconds": 1.0, "outcomes": outcomes, "events": Counter()}
+        for phase in ["open", "closed", *load.ALONE]
+    }
+    floor = harness.Result("GET /healthz (the floor)", 10, 0, 1.0, [0.001] * 10)
+    load._print(setup, phases, floor)
+    assert "headroom" in capsys.readouterr().out
