@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from bench import agenda, catalogue, desk, export, harness, load, phone, report
+from bench import agenda, catalogue, desk, export, harness, load, phone, report, restart
 from bench.middleware import QUERIES_HEADER
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -168,6 +168,12 @@ def test_desk(capsys, client, bench_server, monkeypatch):
 
     assert Visit.objects.count() == 4
     assert Ticket.objects.count() == 1
+    # The restart benchmark reads the desk's table afterwards: every key once, the ticket numbered.
+    stored = restart._stored(_database_url())
+    assert sorted(stored["rows"].values()) == [1, 1, 1, 1]
+    assert stored["duplicated"] == []
+    assert list(stored["tickets"].values()) == [1]
+    assert [row[1:] for row in stored["numbering"]] == [(1, 1, 1)]
 
 
 def test_load(capsys):
