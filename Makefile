@@ -79,6 +79,8 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# mypy reads the test settings (django-stubs); nothing connects to the database.
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/unused} $(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff format .

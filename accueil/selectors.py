@@ -33,6 +33,7 @@ from django.db.models.functions import (
     TruncDate,
     TruncMonth,
 )
+from django.utils.functional import Promise
 
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers.dates import day_bounds
@@ -89,7 +90,7 @@ def queue_lengths(*, day: date) -> list[dict]:
         .annotate(waiting=Count("id"))
         .order_by("theme", "language")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def tickets_for_adviser(*, adviser, day: date) -> QuerySet[Ticket]:
@@ -140,8 +141,8 @@ def on_duty(*, day: date) -> list[OnDuty]:
             adviser_id=duty.adviser_id,
             desk=duty.desk,
             partner_id=duty.adviser.partner_id,
-            themes=frozenset(t.code for t in duty.adviser.partner.themes.all())
-            if duty.adviser.partner_id
+            themes=frozenset(t.code for t in partner.themes.all())
+            if (partner := duty.adviser.partner) is not None
             else frozenset(),
             languages=frozenset(language.code for language in duty.adviser.languages.all()),
         )
@@ -338,8 +339,8 @@ def ticket_times(*, start: date, end: date, by: Sequence[str] = (), partner=None
     return list(grouped.annotate(**figures).order_by(*by))
 
 
-def orientation_label(code: str) -> str:
-    return Orientation(code).label
+def orientation_label(code: str) -> str | Promise:
+    return Orientation(code).label  # lazy: in the language the table is rendered in
 
 
 VISIT_GROUPINGS = {

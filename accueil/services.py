@@ -115,6 +115,8 @@ def ticket_issue(*, visit: Visit, partner: int | None = None, now: datetime | No
 
     Call inside the transaction that records the visit (visit_create does)."""
     now = now or timezone.now()
+    if visit.theme_id is None:
+        raise ValueError("A ticket is for individual advice, which always has a theme.")
     service_date = timezone.localdate(now)
     return Ticket.objects.create(
         visit=visit,

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from activites.models import Activity, Admission, Kind, Registration, WalkIn
+from activites.models import Activity, ActivityQuerySet, Admission, Kind, Registration, WalkIn
 from citedesmetiers.models import Language
 
 
@@ -48,7 +49,7 @@ def agenda(
     if start:
         activities = activities.filter(starts_at__gte=_local_start(start))
     if end:
-        activities = activities.filter(starts_at__lt=_local_start(end) + timezone.timedelta(days=1))
+        activities = activities.filter(starts_at__lt=_local_start(end) + timedelta(days=1))
     if theme:
         activities = activities.filter(theme_id=theme)
     if kind:
@@ -86,7 +87,7 @@ def seats_left(activity: Activity) -> int | None:
     return max(0, activity.capacity - held)
 
 
-def activities_managed_by(user) -> QuerySet[Activity]:
+def activities_managed_by(user) -> ActivityQuerySet:
     """The wall: coordinators see every activity, organisers those of their institution, others none."""
     if user.has_perm("activites.manage_all_activities"):
         return Activity.objects.all()
@@ -104,7 +105,7 @@ def activity_list(*, user, start: date, end: date | None = None) -> QuerySet[Act
     """The activities this person manages from `start`, with their seats and figures."""
     activities = activities_managed_by(user).filter(starts_at__gte=_local_start(start))
     if end:
-        activities = activities.filter(starts_at__lt=_local_start(end) + timezone.timedelta(days=1))
+        activities = activities.filter(starts_at__lt=_local_start(end) + timedelta(days=1))
     return with_figures(activities.select_related("theme", "partner", "room")).order_by("starts_at", "pk")
 
 
@@ -194,16 +195,18 @@ class Figures:
 
 def figures(activity: Activity) -> Figures:
     """The figures of an activity annotated by `with_figures` (or of any activity, read here)."""
-    if not hasattr(activity, "registered"):
-        activity = with_figures(Activity.objects.filter(pk=activity.pk)).get()
+    # The annotations of with_figures are attributes the model does not declare.
+    annotated: Any = activity
+    if not hasattr(annotated, "registered"):
+        annotated = with_figures(Activity.objects.filter(pk=activity.pk)).get()
     return Figures(
-        capacity=activity.capacity,
-        registered=activity.registered,
-        checked_in=activity.checked_in,
-        no_shows=activity.no_shows,
-        walk_ins=activity.walked_in,
-        headcount=activity.headcount,
-        recorded=activity.attendance_recorded_at is not None,
+        capacity=annotated.capacity,
+        registered=annotated.registered,
+        checked_in=annotated.checked_in,
+        no_shows=annotated.no_shows,
+        walk_ins=annotated.walked_in,
+        headcount=annotated.headcount,
+        recorded=annotated.attendance_recorded_at is not None,
     )
 
 

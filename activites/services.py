@@ -28,6 +28,7 @@ from activites.models import (
     WalkIn,
 )
 from citedesmetiers import capture, limits
+from citedesmetiers.models import attname
 from citedesmetiers.services import audit_changes, audit_record
 
 # --- activities ----------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def _snapshot(activity: Activity) -> dict:
     """The activity's fields as the audit trail keeps them (codes, ids, ISO times, lists of codes)."""
     values = {}
     for name in FIELDS:
-        value = getattr(activity, Activity._meta.get_field(name).attname)
+        value = getattr(activity, attname(Activity, name))
         values[name] = value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
     return values
 
@@ -404,7 +405,8 @@ def registration_offer_accept(*, registration: Registration, now: datetime | Non
             if current.status == Registration.Status.CONFIRMED:
                 return current
             raise ValidationError(_("This seat is no longer offered to you."), code="expired")
-        if current.offer_expires_at <= now or not registration_open(activity, now=now):
+        expired = current.offer_expires_at is None or current.offer_expires_at <= now
+        if expired or not registration_open(activity, now=now):
             raise ValidationError(
                 _("The time to accept this seat has passed: it goes to the next person waiting."),
                 code="expired",

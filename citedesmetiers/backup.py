@@ -163,14 +163,16 @@ def _pipe(source_command: list[str], target_command: list[str], env: dict[str, s
         finally:
             for stream in (target.stdin, source.stdout):
                 with contextlib.suppress(BrokenPipeError):
-                    stream.close()
+                    if stream is not None:
+                        stream.close()
         # psql's message first, as it says why; leaving the `with` waits for both programs.
-        for process, errors in ((target, target_errors), (source, source_errors)):
+        programs = ((target, target_command, target_errors), (source, source_command, source_errors))
+        for process, command, errors in programs:
             if process.wait() != 0:
                 errors.seek(0)
                 message = errors.read().decode(errors="replace").strip() or "no message"
                 raise BackupError(
-                    f"{Path(process.args[0]).name} failed (exit status {process.returncode}): {message}"
+                    f"{Path(command[0]).name} failed (exit status {process.returncode}): {message}"
                 )
 
 

@@ -5,6 +5,7 @@ codes (never translated text) while the database still enforces that each code e
 """
 
 import unicodedata
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -13,9 +14,19 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
+def attname(model: type[models.Model], name: str) -> str:
+    """The attribute that holds a field's value (`theme_id` for the foreign key `theme`)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name} is not a column of {model.__name__}")
+    return field.attname
+
+
 class TranslatedText(str):
     """A staff-entered text that knows its language (`lang`), so that a page can mark a fallback
     (French on an English page) with `lang="fr"`: `{{ text|fallback_lang }}` in templates."""
+
+    lang: str
 
     def __new__(cls, value: str = "", lang: str = ""):
         text = super().__new__(cls, value)
@@ -292,7 +303,7 @@ class User(AbstractUser):
         help_text=_("Created by the demo; such an account can only sign in when the demo mode is on."),
     )
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta(AbstractUser.Meta):
         permissions = [("access_backoffice", _("Can use the back office"))]
@@ -389,6 +400,10 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 class CentreInfo(models.Model):
     """The centre's practical information, one row: address, opening hours per weekday, phone, e-mail,
     accessibility and a map link, edited by coordinators in the back office and shown on every page."""
+
+    # Set by citedesmetiers.selectors.centre_info for the pages: each weekday's hours, the coming closures.
+    week: list
+    upcoming_closures: list
 
     address_fr = models.CharField(_("address (French)"), max_length=200)
     address_nl = models.CharField(_("address (Dutch)"), max_length=200)

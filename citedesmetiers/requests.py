@@ -2,9 +2,20 @@
 
 import ipaddress
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from citedesmetiers.models import User
+
+
+class StaffRequest(HttpRequest):
+    """The request of a view outside the public allow-list: LoginRequiredMiddleware has made sure that
+    its user is a signed-in staff member (a type for the checker; at run time any HttpRequest)."""
+
+    user: "User"
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, connections
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers.models import JobRun
@@ -37,7 +38,7 @@ OUTPUT_CHARS = 1000
 class Job:
     command: str
     every: timedelta
-    purpose: str
+    purpose: str | Promise  # translated where it is shown
 
     @property
     def lock_key(self) -> int:

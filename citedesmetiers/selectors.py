@@ -5,6 +5,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -20,7 +21,7 @@ from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Them
 
 # Reference rows change a few times a year; the desk and its forms read them on every request.
 REFERENCE_TTL = 60.0
-_reference_cache: dict[type, tuple[float, list]] = {}
+_reference_cache: dict[type, tuple[float, Any]] = {}  # (read at, rows) per model
 
 
 def reference_rows(model) -> list:

@@ -114,10 +114,10 @@ def demo_accounts_create() -> list[tuple[DemoAccount, bool]]:
     result = []
     for account in DEMO_ACCOUNTS:
         partner = Partner.objects.get(code=account.partner_code) if account.partner_code else None
-        user = User.objects.filter(username__iexact=account.username).first()
-        created = user is None
+        found = User.objects.filter(username__iexact=account.username).first()
+        created = found is None
+        user = found or User(username=account.username)
         if created:
-            user = User(username=account.username)
             user.set_password(DEMO_PASSWORD)
         user.first_name, user.last_name = account.first_name, account.last_name
         user.partner = partner

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import views
@@ -11,7 +11,7 @@ from conseil import views as conseil_views
 handler500 = "citedesmetiers.views.server_error"
 
 # /healthz and /readyz are answered by middleware.health_checks, before language and host handling.
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("themes.css", views.theme_stylesheet, name="theme_stylesheet"),
     # The short link of a questionnaire's QR code, without a language: the browser's is chosen.
     path("q/<str:code>/", conseil_views.questionnaire_short, name="questionnaire_short"),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -28,7 +29,7 @@ from citedesmetiers import logs, menu, roles, selectors, services, sessions, tim
 from citedesmetiers.exports import csv_bytes, csv_convention
 from citedesmetiers.forms import AuditFilterForm, LoginForm, ProfileForm, SecondFactorForm, lockout_error
 from citedesmetiers.models import User
-from citedesmetiers.requests import client_address, query_without
+from citedesmetiers.requests import StaffRequest, client_address, query_without
 
 
 @login_not_required
@@ -125,7 +126,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     now = time.time()
     pending = sessions.sign_in_pending(request.session, now=now)
     user = User.objects.filter(pk=pending["user"], is_active=True).first() if pending else None
-    if user is None:
+    if pending is None or user is None:
         sessions.sign_in_pending_clear(request.session)
         messages.info(request, _("Please sign in again."))
         return redirect("login")
@@ -172,7 +173,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     """The staff home: what each of the person's roles does and the screens they may open."""
     user_roles = selectors.user_roles(request.user)
     missing_partner = request.user.partner_id is None and any(
@@ -192,7 +193,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: StaffRequest) -> HttpResponseBase:
     """Django's password change, with guesses of the current password throttled like sign-ins: after
     too many wrong ones, a wait (429) before the next try."""
     throttle = f"password-change:{request.user.get_username()}"
@@ -204,9 +205,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 "form": PasswordChangeForm(request.user),
                 "lockout_message": refused.message % refused.params,
             }
-            response = render(request, "registration/password_change_form.html", context, status=429)
-            response["Retry-After"] = str(lockout)
-            return response
+            refusal = render(request, "registration/password_change_form.html", context, status=429)
+            refusal["Retry-After"] = str(lockout)
+            return refusal
     response = auth_views.PasswordChangeView.as_view()(request)
     form = getattr(response, "context_data", {}).get("form")
     if request.method == "POST" and form is not None and form.has_error("old_password"):
@@ -218,7 +219,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: StaffRequest) -> HttpResponse:
     """The staff member's own settings: the languages they advise in (the queue offers those)."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -23,13 +24,14 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from accueil import selectors as accueil_selectors
+from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, reference_rows
 from conseil.models import Consultation, QuestionnaireAnswer, Topic
 
 
-def consultations_visible_to(user) -> QuerySet[Consultation]:
+def consultations_visible_to(user) -> CapturedQuerySet:
     """The consultations this person may see: every institution's for the director and coordinators,
     their own institution's for its advisers and lead, none for anyone else."""
     if not user.is_authenticated:
@@ -161,7 +163,7 @@ def questionnaire_results(*, start: date, end: date, service: str | None = None)
     answers = QuestionnaireAnswer.objects.filter(answered_at__gte=first, answered_at__lt=last)
     if service:
         answers = answers.filter(service=service)
-    results = {"answers": answers.count()}
+    results: dict[str, Any] = {"answers": answers.count()}
     for name in QUESTIONNAIRE_FIELDS:
         results[name] = dict(answers.values_list(name).annotate(n=Count("id")).order_by())
     return results
@@ -181,7 +183,7 @@ CONSULTATION_GROUPINGS = {
 
 
 def consultation_sums(
-    consultations: QuerySet[Consultation], *, start: datetime, end: datetime, by: Sequence[str] = ()
+    consultations: CapturedQuerySet, *, start: datetime, end: datetime, by: Sequence[str] = ()
 ) -> list[dict]:
     """Sessions in [start, end) among `consultations` (start from `consultations_visible_to(user)`:
     the wall stays where it is), grouped by any of theme, partner, language, mode, gender, age_band,

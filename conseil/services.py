@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accueil import services as accueil_services
 from accueil.models import Ticket
 from citedesmetiers import capture
+from citedesmetiers.models import attname
 from citedesmetiers.services import audit_record
 from conseil.models import Consultation, QuestionnaireAnswer, QuestionnaireCode, Topic
 
@@ -60,7 +61,7 @@ def consultation_create(
         raise ValidationError(_("This person's consultation is already recorded."))
 
     def after(consultation: Consultation) -> None:
-        consultation.topics.set(topics)
+        consultation.topics.set(topics)  # type: ignore[arg-type]  # codes: a topic's key is its code
         consultation.referred_partners.set(referred_partners)
         if ticket is not None:
             accueil_services.ticket_recorded(ticket=ticket, adviser=adviser, started_at=occurred_at, now=now)
@@ -107,8 +108,7 @@ def can_correct(*, user, consultation: Consultation, now: datetime | None = None
 def _value(consultation: Consultation, name: str):
     if name in MANY:
         return sorted(getattr(consultation, name).values_list("pk", flat=True))
-    field = Consultation._meta.get_field(name)
-    return getattr(consultation, field.attname)
+    return getattr(consultation, attname(Consultation, name))
 
 
 @transaction.atomic
@@ -133,18 +133,22 @@ def consultation_update(
                 written[name] = [consultation.cancelled, value]
                 consultation.cancelled_at, consultation.cancelled_by = (now, user) if value else (None, None)
             continue
-        before = consultation.occurred_at if name == "occurred_at" else _value(consultation, name)
-        after = sorted(value) if name in MANY else value
-        if before == after or (name == "occurred_at" and capture.same_minute(before, after)):
-            continue
         if name == "occurred_at":
+            if capture.same_minute(consultation.occurred_at, value):
+                continue
             capture.occurred_at_resolve(now=now, keyed_at=value)
-        written[name] = [before.isoformat(), after.isoformat()] if name == "occurred_at" else [before, after]
+            written[name] = [consultation.occurred_at.isoformat(), value.isoformat()]
+            consultation.occurred_at = value
+            continue
+        before = _value(consultation, name)
+        after = sorted(value) if name in MANY else value
+        if before == after:
+            continue
+        written[name] = [before, after]
         if name in MANY:
             getattr(consultation, name).set(value)
         else:
-            field = Consultation._meta.get_field(name)
-            setattr(consultation, field.attname, value)
+            setattr(consultation, attname(Consultation, name), value)
     if not written:
         return consultation
     consultation.updated_at = now

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accueil import selectors as accueil_selectors
 from citedesmetiers import capture
 from citedesmetiers.exports import csv_streamed
-from citedesmetiers.models import Language, Theme
+from citedesmetiers.models import Language, Theme, attname
 from citedesmetiers.requests import on_networks, query_without
 from citedesmetiers.selectors import audit_history, reference_rows
 from conseil import selectors, services
@@ -222,7 +222,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("conseil:consultation", pk=consultation.pk)
     else:
         initial = {
-            name: getattr(consultation, Consultation._meta.get_field(name).attname)
+            name: getattr(consultation, attname(Consultation, name))
             for name in ["theme", "mode", "language", "duration_minutes", *PROFILE, *OUTCOME]
         }
         initial["foreign_diploma"] = {True: "yes", False: "no"}.get(consultation.foreign_diploma, "")

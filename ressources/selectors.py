@@ -34,6 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from citedesmetiers.capture import CapturedEntry
 from citedesmetiers.dates import day_bounds
 from ressources.models import (
     SEARCH_CONFIGS,
@@ -492,7 +493,9 @@ def _marks(original: str, marked: str) -> list[tuple[int, int]]:
     """The (start, end) of each marked word, as positions in the original text. The text as read by
     the search has the same words in the same places, only some endings changed (`infirmière` →
     `infirmier`): each position is carried over from its word (or the gap between two words)."""
-    spans, plain, opened = [], [], None
+    spans: list[tuple[int, int]] = []
+    plain: list[str] = []
+    opened: int | None = None
     for character in marked:
         if character == _START:
             opened = len(plain)
@@ -572,18 +575,17 @@ def space_today(*, day: date) -> SpaceToday:
     )
 
 
-CAPTURED_MODELS = (SpaceEntry, OccupancySweep, DigitalHelp)
-
-
 def space_recent(*, user, day: date, limit: int = 8) -> list:
     """This person's last entries of the day, of every kind, newest first (undone ones included)."""
     start, end = day_bounds(day)
-    rows = []
-    for model in CAPTURED_MODELS:
-        queryset = model.objects.filter(recorded_by=user, recorded_at__gte=start, recorded_at__lt=end)
-        if model is DigitalHelp:
-            queryset = queryset.select_related("topic", "theme")
-        rows.extend(queryset.order_by("-recorded_at", "-pk")[:limit])
+    since = {"recorded_by": user, "recorded_at__gte": start, "recorded_at__lt": end}
+    rows: list[CapturedEntry] = [
+        *SpaceEntry.objects.filter(**since).order_by("-recorded_at", "-pk")[:limit],
+        *OccupancySweep.objects.filter(**since).order_by("-recorded_at", "-pk")[:limit],
+        *DigitalHelp.objects.filter(**since)
+        .select_related("topic", "theme")
+        .order_by("-recorded_at", "-pk")[:limit],
+    ]
     return sorted(rows, key=lambda row: (row.recorded_at, row.pk), reverse=True)[:limit]
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citedesmetiers import capture
-from citedesmetiers.models import Space
+from citedesmetiers.models import Space, attname
 from citedesmetiers.services import audit_changes, audit_record
 from ressources.files import file_check
 from ressources.models import DigitalHelp, OccupancySweep, Resource, SpaceEntry
@@ -20,13 +20,13 @@ FIELDS = Resource.EDITABLE_FIELDS
 
 
 def _snapshot(resource: Resource, themes) -> dict:
-    values = {name: getattr(resource, Resource._meta.get_field(name).attname) for name in FIELDS}
+    values = {name: getattr(resource, attname(Resource, name)) for name in FIELDS}
     values["themes"] = sorted(theme.pk if hasattr(theme, "pk") else theme for theme in themes)
     values["file"] = resource.file_name
     return values
 
 
-def _remove_file_later(name: str) -> None:
+def _remove_file_later(name: str | None) -> None:
     # Only once the row no longer points at it: a rolled-back change keeps its file.
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
@@ -40,7 +40,7 @@ def _attach(resource: Resource, upload) -> str:
     resource.file_type = file_type.mime
     resource.file_size = upload.size
     resource.file.save(upload.name, upload, save=False)
-    return resource.file.name
+    return resource.file.name or ""
 
 
 def _discard(name: str) -> None:

@@ -7,14 +7,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accueil.models import ON_SITE_CHANNELS, Orientation
 from accueil.selectors import ticket_times, visit_sums
 from activites.models import Kind
 from activites.selectors import activity_rows
+from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from citedesmetiers.selectors import staff_by_role
@@ -44,7 +45,7 @@ class Scope:
     without a person (the command line), every consultation."""
 
     partner: Partner | None = None
-    consultations: QuerySet | None = None
+    consultations: CapturedQuerySet | None = None
 
     @property
     def centre(self) -> bool:
@@ -161,7 +162,7 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
 # --- individual advice ---------------------------------------------------------------------------
 
 
-def _consultations(scope: Scope) -> QuerySet:
+def _consultations(scope: Scope) -> CapturedQuerySet:
     if scope.consultations is not None:
         return scope.consultations
     return Consultation.objects.all() if scope.centre else Consultation.objects.filter(partner=scope.partner)
@@ -191,7 +192,7 @@ def advice(period: Period, *, scope: Scope) -> dict:
     """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
     gender and age (fine bands and the published groups); the queue's waiting and service times."""
     base = _consultations(scope)
-    options = {"start": period.since, "end": period.until}
+    options: dict[str, Any] = {"start": period.since, "end": period.until}
     sums = {
         name: _by(consultation_sums(base, by=[name], **options), name, "sessions")
         for name in ADVICE_GROUPINGS
@@ -271,7 +272,7 @@ def queue(period: Period, *, scope: Scope) -> dict:
     """The walk-in queue: tickets, walk-aways, waiting times (median, 90th percentile, share over 30
     minutes) and service times, in total and by theme, language, hour and weekday of the ticket; for an
     institution, its own tickets (accueil.selectors.tickets_of_partner)."""
-    options = {"start": period.start, "end": period.end, "partner": scope.partner}
+    options: dict[str, Any] = {"start": period.start, "end": period.end, "partner": scope.partner}
     total = ticket_times(**options)
     figures = _queue_figures(total[0] if total else {})
     for name in QUEUE_GROUPINGS:
@@ -490,7 +491,7 @@ def report(period: Period, *, scope: Scope | None = None) -> dict:
     """Every indicator of a period for a scope (the whole centre by default). For an institution: its
     advice and its activities only."""
     scope = scope or Scope()
-    figures = {
+    figures: dict[str, Any] = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug}
     }
     figures["advice"] = advice(period, scope=scope)

@@ -61,6 +61,13 @@ def test_ruff_finds_nothing_to_fix_or_reformat():
     assert form.returncode == 0, form.stdout
 
 
+def test_mypy_finds_no_type_error():
+    """The shared package and every app's services and selectors (pyproject's [tool.mypy])."""
+    mypy = Path(sys.executable).parent / "mypy"
+    result = subprocess.run([mypy], cwd=BASE_DIR, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
 @pytest.fixture
 def gunicorn(transactional_db, django_db_serialized_rollback, tmp_path):
     """The app as `make run` serves it, on the test database, with production settings behind a proxy.
