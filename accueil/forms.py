@@ -113,7 +113,7 @@ class KioskForm(forms.Form):
     theme = CodeField(Theme, label=_("Theme"))
 
 
-# --- reception's hand on the queue (README, "The walk-in queue") ------------------------------------
+# --- reception's hand on the queue (docs/reception.md, "The queue") ------------------------------------
 
 
 class TicketTransferForm(forms.Form):

@@ -106,7 +106,7 @@ ON_SITE_CHANNELS = ("on_site", KIOSK_CHANNEL)
 
 class Priority(models.TextChoices):
     """Why a ticket goes ahead of the others of its group: a reason code, never anything about the
-    person beyond it (README, "The walk-in queue")."""
+    person beyond it (docs/reception.md, "The queue")."""
 
     NONE = "", _("No priority")
     REDUCED_MOBILITY = "mobility", _("Reduced mobility or disability")

@@ -177,7 +177,8 @@ def queue_overview(*, day: date) -> QuerySet[Ticket]:
     )
 
 
-# The typical consultation before the day's first one has ended (README, "The waiting-room screen").
+# The typical consultation before the day's first one has ended (docs/reception.md, "The waiting-room
+# screen").
 DEFAULT_SERVICE = timedelta(minutes=20)
 # A consultation shorter than this (a ticket ended by mistake) does not set the pace.
 MIN_SERVICE = timedelta(minutes=5)
@@ -394,7 +395,7 @@ def ticket_position(*, ticket: Ticket, now: datetime | None = None) -> int:
     return ahead.count()
 
 
-# --- reception's view of the queue (README, "The walk-in queue") ------------------------------------
+# --- reception's view of the queue (docs/reception.md, "The queue") ------------------------------------
 
 
 def waiting_uncovered(*, day: date, duties: list[OnDuty]) -> list[dict]:

@@ -400,7 +400,7 @@ def ticket_cancel(*, ticket: Ticket, user, now: datetime | None = None) -> Ticke
     return _ticket_audit(ticket, user, "ticket.cancel", before, now)
 
 
-# --- the self-service kiosk (README, "The self-service kiosk") -------------------------------------
+# --- the self-service kiosk (docs/reception.md, "The self-service kiosk") -----------------------------------
 
 KIOSK_USERNAME = "kiosk"
 

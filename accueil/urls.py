@@ -17,13 +17,13 @@ urlpatterns = [
     path(_("queue/desk/"), views.queue_desk, name="queue_desk"),
     path(_("queue/duty/"), views.queue_duty, name="queue_duty"),
     path(_("queue/<int:pk>/"), views.queue_ticket, name="queue_ticket"),
-    # Reception's hand on a waiting ticket (README, "The walk-in queue").
+    # Reception's hand on a waiting ticket (docs/reception.md, "The queue").
     path(_("queue/<int:pk>/manage/"), views.queue_manage, name="queue_manage"),
     path(_("queue/<int:pk>/transfer/"), views.queue_transfer, name="queue_transfer"),
     path(_("queue/<int:pk>/priority/"), views.queue_priority, name="queue_priority"),
     path(_("queue/<int:pk>/cancel/"), views.queue_cancel, name="queue_cancel"),
     path(_("waiting-room/"), views.waiting_room, name="waiting_room"),
-    # The self-service kiosk at the entrance (README, "The self-service kiosk").
+    # The self-service kiosk at the entrance (docs/reception.md, "The self-service kiosk").
     path(_("kiosk/"), views.kiosk, name="kiosk"),
     path(_("kiosk/themes/"), views.kiosk_themes, name="kiosk_themes"),
     path(_("kiosk/ticket/"), views.kiosk_ticket, name="kiosk_ticket"),

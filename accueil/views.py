@@ -403,7 +403,7 @@ def queue_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def queue_desk(request: HttpRequest) -> HttpResponse:
     """The "I'm on duty at desk …" form: sets the desk this adviser calls people to, for this session,
-    and puts them on duty there (counted in the waiting room's estimates; README, "The walk-in queue")."""
+    and puts them on duty there (counted in the waiting room's estimates; docs/reception.md, "The queue")."""
     form = DeskForm(request.POST)
     if form.is_valid():
         desk = form.cleaned_data["desk"].strip()
@@ -453,8 +453,8 @@ def _board_themes(estimates) -> list[dict]:
 @require_GET
 @vary_on_headers("HX-Request")
 def waiting_room(request: HttpRequest) -> HttpResponse:
-    """The public screen of the waiting area (a TV, README "The waiting-room screen"): numbers called and
-    where, people waiting by theme and language, honest estimates or "ask at reception".
+    """The public screen of the waiting area (a TV, docs/reception.md "The waiting-room screen"): numbers
+    called and where, people waiting by theme and language, honest estimates or "ask at reception".
 
     No sign-in and nothing about anyone: ticket numbers, desks and counts only."""
     now = timezone.now()
@@ -472,7 +472,7 @@ def waiting_room(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-# --- The visitor's phone (README, "The visitor's phone") ---------------------------------------------
+# --- The visitor's phone (docs/reception.md, "The visitor's phone") -----------------------------------------
 # Each phone in the room asks for its ticket's state this often; the page says so and refreshes without
 # JavaScript at the same pace.
 PHONE_POLL_SECONDS = 10
@@ -577,7 +577,7 @@ def ticket_phone(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-# --- The self-service kiosk (README, "The self-service kiosk") -------------------------------------
+# --- The self-service kiosk (docs/reception.md, "The self-service kiosk") -----------------------------------
 # A touch screen at the entrance: language, then theme, then a ticket on screen and on the receipt
 # printer. Public (no sign-in) but answering only from the kiosk networks (RECEPTION_KIOSK_NETWORKS);
 # its visits are recorded under the system account services.kiosk_user().
@@ -699,7 +699,7 @@ def kiosk_ticket(request: HttpRequest) -> HttpResponse:
     return render(request, "accueil/kiosk_ticket.html", context)
 
 
-# --- The adviser's "on duty" switch (README, "The walk-in queue") -----------------------------------
+# --- The adviser's "on duty" switch (docs/reception.md, "The queue") -----------------------------------
 
 
 def _open_duty(user, day) -> Duty | None:
@@ -724,7 +724,7 @@ def queue_duty(request: HttpRequest) -> HttpResponse:
 
 
 # --- Reception's hand on the queue: who waits how long, who nobody can take, transfer, priority and
-# cancel (README, "The walk-in queue"). Reception agents and coordinators (accueil.manage_ticket).
+# cancel (docs/reception.md, "The queue"). Reception agents and coordinators (accueil.manage_ticket).
 
 
 def _overview_context(user, today) -> dict:

@@ -5,7 +5,7 @@ Two layers, so that no page can ever meet a date it cannot show or compute with:
 - **The database** refuses, on every date and time column people fill in (the time of a contact, an
   activity's start and end), anything outside 1 January 2000 – 31 December 2100: the years the figures
   know (`stats.periods.YEARS`). A CHECK constraint per column, named `<table>_<column>_range`.
-- **The forms** are stricter, by what the date means (README, "Dates the product accepts"):
+- **The forms** are stricter, by what the date means (docs/security.md, "Dates and limits"):
 
   ============================ ====================================================================
   the time of a contact         from 1 January of the year before the opening, never in the future

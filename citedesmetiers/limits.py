@@ -1,4 +1,5 @@
-"""The ceilings of what people type: counts that reach the figures and free texts (README, "Limits").
+"""The ceilings of what people type: counts that reach the figures and free texts (docs/security.md,
+"Limits").
 
 Each ceiling is kept twice: by the form, with a message in the page's language, and by the database, a
 CHECK constraint, so that no other path (the back office, a script, a crafted request) can store more.

@@ -1,4 +1,4 @@
-"""Settings for every environment, driven by environment variables (documented in README.md).
+"""Settings for every environment, driven by environment variables (documented in docs/configuration.md).
 
 CDM_MODE chooses the defaults: `production` (the default: nothing is assumed, TLS on), `demo`
 (`make run`: demo accounts, a generated secret key kept under var/) or `dev` (`make dev`).

@@ -1,5 +1,5 @@
 """The report's exports, each rendered inside an explicit language: JSON (an internal working file: exact
-counts, stable keys documented in the README), CSV and XLSX (one sheet per table), HTML (the printable
+counts, stable keys documented in docs/figures.md), CSV and XLSX (one sheet per table), HTML (the printable
 report) and PDF (that page through WeasyPrint). CSV, XLSX, HTML and PDF of a closed calendar year are
 publications, small counts protected (stats.publication); of any other period, internal working files,
 marked as such. The dashboard's buttons and `manage.py annual_report` both use them."""

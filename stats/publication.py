@@ -7,7 +7,7 @@ everything else: the dashboard of any period, the JSON export, and the printable
 other period (a quarter, a month, a range of days, the first year, the year still running). They show
 exact counts to signed-in staff and say on screen and in every file that they are not for publication.
 
-Why closed calendar years only (the threat model, in the README and on every report). A reader who
+Why closed calendar years only (the threat model, in docs/figures.md and on every report). A reader who
 holds every publication must not be able to work out a count from 1 to 4:
 - two publications of overlapping periods can be subtracted (1 January – 5 December minus 1 January –
   4 December is one day), so the periods published must never overlap: years do not, and the centre and

@@ -4,7 +4,7 @@ KIOSK = {"label_fr": "Borne d'accueil", "label_nl": "Onthaalzuil", "label_en": "
 
 
 def add_kiosk(apps, schema_editor):
-    """The self-service kiosk at the entrance: an on-site channel of its own (README, "The kiosk")."""
+    """The self-service kiosk at the entrance: an on-site channel of its own (docs/reception.md, "The self-service kiosk")."""
     Channel = apps.get_model("citedesmetiers", "Channel")
     position = max(Channel.objects.values_list("position", flat=True), default=0)
     Channel.objects.get_or_create(code="kiosk", defaults={**KIOSK, "position": position + 1})

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # Rows stored before these checks are brought within them first (README, "Dates the product
-    # accepts" and "Limits").
+    # Rows stored before these checks are brought within them first (docs/security.md, "Dates and
+    # limits").
     operations = [
         migrations.RunSQL(
             "UPDATE conseil_consultation SET occurred_at = recorded_at WHERE occurred_at < '2000-01-01' OR occurred_at >= '2101-01-01'",

@@ -1,4 +1,4 @@
-// The self-service kiosk (README, "The self-service kiosk"). Without JavaScript every page still works:
+// The self-service kiosk (docs/reception.md, "The self-service kiosk"). Without JavaScript every page still works:
 // a plain form POST, and a meta refresh back to the start. With it:
 // - a tap on a theme is sent once: a second tap while it is on its way does nothing (and would carry
 //   the same key anyway: the server gives the same ticket);

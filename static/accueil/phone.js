@@ -1,4 +1,4 @@
-// The visitor's phone page (README, "The visitor's phone"): when it is their turn, the phone vibrates
+// The visitor's phone page (docs/reception.md, "The visitor's phone"): when it is their turn, the phone vibrates
 // and, once the person has tapped to allow it, plays a short chime (phones allow sound after a tap only).
 // htmx refreshes the state; this only alerts and announces the changes. Served as a file (CSP).
 "use strict";

@@ -1,4 +1,4 @@
-// The waiting-room screen (README, "The waiting-room screen"): a new call (or a recall) is shown full
+// The waiting-room screen (docs/reception.md, "The waiting-room screen"): a new call (or a recall) is shown full
 // screen for a few seconds with a chime made by the Web Audio API and, where the browser has voices,
 // spoken in French then Dutch; calls already on the screen when it loads are not announced again. The
 // waiting groups that do not fit are shown page by page. The board itself is refreshed by htmx.

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # Rows stored before these checks are brought within them first (README, "Dates and limits").
+    # Rows stored before these checks are brought within them first (docs/security.md, "Dates and limits").
     operations = [
         migrations.RunSQL(
             "UPDATE stats_reporttext SET preamble_fr = left(preamble_fr, 20000), preamble_nl = left(preamble_nl, 20000), preamble_en = left(preamble_en, 20000), highlights_fr = left(highlights_fr, 20000), highlights_nl = left(highlights_nl, 20000), highlights_en = left(highlights_en, 20000)",

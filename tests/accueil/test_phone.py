@@ -1,6 +1,6 @@
-"""The visitor's phone page (README, "The visitor's phone"): public by its secret address only, for the
-day of the ticket, nothing about the person, cheap to poll; the QR code and short link on the ticket; and
-`ticket_position`, the people before a ticket in the order advisers would call them."""
+"""The visitor's phone page (docs/reception.md, "The visitor's phone"): public by its secret address only,
+for the day of the ticket, nothing about the person, cheap to poll; the QR code and short link on the
+ticket; and `ticket_position`, the people before a ticket in the order advisers would call them."""
 
 import re
 from datetime import timedelta

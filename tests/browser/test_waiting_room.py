@@ -1,7 +1,7 @@
-"""The waiting-room screen on a TV (README, "The waiting-room screen"), in French and Dutch: 40 people in
-12 groups fit 1920×1080, 1366×768 and 1280×720 with nothing cut or scrolled out of view; a new call is
-shown full screen with its chime (the Web Audio API, stubbed here to count its tones) and calls already on
-the screen are not announced again; axe finds nothing."""
+"""The waiting-room screen on a TV (docs/reception.md, "The waiting-room screen"), in French and Dutch: 40
+people in 12 groups fit 1920×1080, 1366×768 and 1280×720 with nothing cut or scrolled out of view; a new
+call is shown full screen with its chime (the Web Audio API, stubbed here to count its tones) and calls
+already on the screen are not announced again; axe finds nothing."""
 
 import re
 
