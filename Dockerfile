@@ -17,7 +17,7 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --group pgtools --no-install-project
 COPY . .
 # Settings need a key and a database address to load; collectstatic uses neither.
-RUN /opt/venv/bin/python -m citedesmetiers.catalogs citedesmetiers/locale/*/LC_MESSAGES/django.po \
+RUN /opt/venv/bin/python -m citedesmetiers.operations.catalogs citedesmetiers/locale/*/LC_MESSAGES/django.po \
  && CDM_MODE=production SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build/none \
     STATIC_ROOT=/app/staticfiles /opt/venv/bin/python manage.py collectstatic --noinput --verbosity 0
 
@@ -43,4 +43,4 @@ USER cdm
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
-CMD ["gunicorn", "-c", "python:citedesmetiers.gunicorn_conf", "citedesmetiers.wsgi"]
+CMD ["gunicorn", "-c", "python:citedesmetiers.operations.gunicorn_conf", "citedesmetiers.wsgi"]

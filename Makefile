@@ -10,7 +10,7 @@ PORT ?= 8000
 ARGS ?=
 
 # Runs a command with DATABASE_URL set: the given server, or the embedded PostgreSQL under var/.
-WITH_DB := $(BIN)/python -m citedesmetiers.localdb --
+WITH_DB := $(BIN)/python -m citedesmetiers.operations.localdb --
 MANAGE := $(BIN)/python manage.py
 CATALOGS := $(wildcard citedesmetiers/locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGS:.po=.mo)
@@ -46,7 +46,7 @@ $(VENV)/.synced: $(BIN)/uv pyproject.toml uv.lock
 	@touch $@
 
 %.mo: %.po $(VENV)/.synced
-	$(BIN)/python -m citedesmetiers.catalogs $<
+	$(BIN)/python -m citedesmetiers.operations.catalogs $<
 
 install: $(VENV)/.synced $(COMPILED)
 
@@ -59,7 +59,7 @@ run: install
 		$(MANAGE) create_demo_resources && \
 		$(MANAGE) seed_demo && \
 		$(MANAGE) protect_publications && \
-		exec $(BIN)/gunicorn -c python:citedesmetiers.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
+		exec $(BIN)/gunicorn -c python:citedesmetiers.operations.gunicorn_conf --bind $(HOST):$(PORT) citedesmetiers.wsgi'
 
 dev: install
 	@CDM_MODE=dev DEBUG=true SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(WITH_DB) sh -c '\
@@ -88,7 +88,7 @@ fmt: install
 
 messages: install
 	CDM_MODE=dev $(MANAGE) makemessages --all --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*'
-	$(BIN)/python -m citedesmetiers.catalogs --fill-english citedesmetiers/locale/en/LC_MESSAGES/django.po
+	$(BIN)/python -m citedesmetiers.operations.catalogs --fill-english citedesmetiers/locale/en/LC_MESSAGES/django.po
 
 migrations: install
 	@CDM_MODE=dev $(WITH_DB) $(MANAGE) makemigrations $(ARGS)

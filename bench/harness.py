@@ -25,7 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import dj_database_url
 import psycopg
 
-from citedesmetiers import totp
+from citedesmetiers.accounts import totp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -150,7 +150,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
     )
-    command = [str(BIN / "gunicorn"), "-c", "python:citedesmetiers.gunicorn_conf"]
+    command = [str(BIN / "gunicorn"), "-c", "python:citedesmetiers.operations.gunicorn_conf"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     command.append("citedesmetiers.wsgi")
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)

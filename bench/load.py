@@ -39,7 +39,7 @@ import psycopg
 from bench import harness
 from bench.desk import PASSWORD, DeskEntry
 from bench.middleware import QUERIES_HEADER
-from citedesmetiers import totp
+from citedesmetiers.accounts import totp
 
 CLIENTS = 5
 OPEN_SECONDS = 30.0

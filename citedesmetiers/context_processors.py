@@ -7,7 +7,7 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from citedesmetiers import sessions
+from citedesmetiers.accounts import sessions
 
 
 def _language_url(path: str, code: str, current: str) -> str:

@@ -14,7 +14,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 
-from citedesmetiers import sessions, views
+from citedesmetiers import views
+from citedesmetiers.accounts import sessions
 
 
 def security_headers(get_response):

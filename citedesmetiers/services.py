@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from citedesmetiers import roles, totp
+from citedesmetiers import roles
+from citedesmetiers.accounts import totp
 from citedesmetiers.models import AuditEntry, JobRun, LoginFailure, Partner, User, login_name
 
 

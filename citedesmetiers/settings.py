@@ -12,8 +12,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from citedesmetiers import localdb, proxy
-from citedesmetiers.logs import logging_config
+from citedesmetiers import proxy
+from citedesmetiers.operations import localdb
+from citedesmetiers.operations.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -129,7 +130,7 @@ MIDDLEWARE = [
     # First of all: X-Forwarded-* only from a trusted proxy (FORWARDED_ALLOW_IPS), before anything reads them.
     "citedesmetiers.proxy.forwarded_headers",
     # Outermost: a request id and one log line for every request, static files and probes included.
-    "citedesmetiers.logs.request_logging",
+    "citedesmetiers.operations.logs.request_logging",
     "django.middleware.security.SecurityMiddleware",
     "citedesmetiers.middleware.security_headers",
     "citedesmetiers.middleware.health_checks",
@@ -192,7 +193,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "citedesmetiers.User"
-AUTHENTICATION_BACKENDS = ["citedesmetiers.backends.StaffBackend"]
+AUTHENTICATION_BACKENDS = ["citedesmetiers.accounts.backends.StaffBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -212,7 +213,7 @@ LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 
 # Sessions: stored in the database (shared by every app instance), ended after idle and absolute limits.
-SESSION_ENGINE = "citedesmetiers.sessions"  # Django's database sessions, read in plain SQL
+SESSION_ENGINE = "citedesmetiers.accounts.sessions"  # Django's database sessions, read in plain SQL
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_MAX_HOURS", 10) * 3600
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
@@ -264,8 +265,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 # While the database cannot be reached, pages answer 503 and ask to come back after this many seconds.
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 10)
-# Seconds after which the web process's database statements are cancelled (citedesmetiers/timeouts.py):
-# below gunicorn's GUNICORN_TIMEOUT, so a request asking too much gets a page, not a killed worker.
+# Seconds after which the web process's database statements are cancelled
+# (citedesmetiers/operations/timeouts.py): below gunicorn's GUNICORN_TIMEOUT, so a request asking too
+# much gets a page, not a killed worker.
 REQUEST_STATEMENT_TIMEOUT = env_int("REQUEST_STATEMENT_TIMEOUT", max(1, env_int("GUNICORN_TIMEOUT", 30) - 5))
 
 # Idempotent capture (reception desk, multimedia space): undo window, oldest entry that may be keyed in.
@@ -417,6 +419,6 @@ SITE_NAMES = {"fr": "Cité des métiers", "nl": "Beroepenpunt", "en": "Cité des
 SITE_TAGLINE = _("Brussels career guidance centre: free, anonymous, no appointment")
 
 # Logs on standard error: one JSON object per line in production, text on a developer machine; every
-# line of a request carries its id; e-mail addresses masked (citedesmetiers/logs.py).
+# line of a request carries its id; e-mail addresses masked (citedesmetiers/operations/logs.py).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if LOCAL_MODE else "json")
 LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))

@@ -25,10 +25,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from citedesmetiers import logs, menu, roles, selectors, services, sessions, timeouts, totp
+from citedesmetiers import menu, roles, selectors, services
+from citedesmetiers.accounts import sessions, totp
 from citedesmetiers.exports import csv_bytes, csv_convention
 from citedesmetiers.forms import AuditFilterForm, LoginForm, ProfileForm, SecondFactorForm, lockout_error
 from citedesmetiers.models import User
+from citedesmetiers.operations import logs, timeouts
 from citedesmetiers.requests import StaffRequest, client_address, query_without
 
 

@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citedesmetiers.settings")
 
 application = get_wsgi_application()
 
-from citedesmetiers import timeouts  # noqa: E402 (needs the settings loaded above)
+from citedesmetiers.operations import timeouts  # noqa: E402 (needs the settings loaded above)
 
 timeouts.install()

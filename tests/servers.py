@@ -44,7 +44,11 @@ def database_url() -> str:
 def gunicorn_server(env: dict[str, str], log: Path) -> Iterator[str]:
     """gunicorn as `make run` starts it, with `env`, its output in `log`; yields its base URL."""
     port = free_port()
-    command = [Path(sys.executable).parent / "gunicorn", "-c", "python:citedesmetiers.gunicorn_conf"]
+    command = [
+        Path(sys.executable).parent / "gunicorn",
+        "-c",
+        "python:citedesmetiers.operations.gunicorn_conf",
+    ]
     with log.open("w") as output:
         process = subprocess.Popen(
             [*command, "--bind", f"127.0.0.1:{port}", "citedesmetiers.wsgi"],

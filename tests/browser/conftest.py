@@ -114,7 +114,7 @@ def sign_in(page, user, password):
     needs one (set up on first use, from the key the page shows)."""
     import time
 
-    from citedesmetiers import totp
+    from citedesmetiers.accounts import totp
 
     page.goto("/fr/personnel/connexion/")
     page.get_by_label("Nom d’utilisateur").fill(user.username)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accueil.models import Ticket, TicketStatus
-from citedesmetiers import totp
+from citedesmetiers.accounts import totp
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from conseil import services

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
 
-from citedesmetiers import selectors, services, sessions
+from citedesmetiers import selectors, services
+from citedesmetiers.accounts import sessions
 from citedesmetiers.models import LoginFailure, login_name
 from citedesmetiers.roles import Role
 from tests.factories import PASSWORD, UserFactory, staff

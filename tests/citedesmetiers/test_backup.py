@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql
 
-from citedesmetiers import backup
 from citedesmetiers.models import User
+from citedesmetiers.operations import backup
 from citedesmetiers.roles import Role
 from citedesmetiers.services import audit_record
 from conseil import services as conseil_services

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from citedesmetiers import catalogs
+from citedesmetiers.operations import catalogs
 from citedesmetiers.roles import Role
 
 pytestmark = pytest.mark.django_db

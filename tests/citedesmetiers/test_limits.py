@@ -16,7 +16,8 @@ from accueil.models import Visit
 from activites import calendar, emails
 from activites.forms import ActivityCreateForm, AgendaFilterForm, HeadcountForm
 from activites.models import Activity, OutgoingEmail, WalkIn
-from citedesmetiers import dates, limits, totp
+from citedesmetiers import dates, limits
+from citedesmetiers.accounts import totp
 from citedesmetiers.models import AuditEntry, Space
 from citedesmetiers.roles import Role
 from citedesmetiers.selectors import audit_history

@@ -6,14 +6,14 @@ import sys
 
 import dj_database_url
 
-from citedesmetiers import localdb
+from citedesmetiers.operations import localdb
 
 SHOW_URL = "import os; print(os.environ['DATABASE_URL'])"
 
 
 def run_launcher(args, env):
     return subprocess.run(
-        [sys.executable, "-m", "citedesmetiers.localdb", "--", *args],
+        [sys.executable, "-m", "citedesmetiers.operations.localdb", "--", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from activites.emails import emails_send
 from activites.models import Registration
-from citedesmetiers import logs
+from citedesmetiers.operations import logs
 from citedesmetiers.roles import Role
 from tests.factories import activity
 

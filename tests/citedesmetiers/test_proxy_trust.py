@@ -178,7 +178,7 @@ def test_star_fails_the_deploy_check(settings):
 @pytest.mark.parametrize("value", ["127.0.0.1", PROXY, "10.0.0.0/8, ::1", "*", ""])
 def test_gunicorn_trusts_the_same_proxies(monkeypatch, value):
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", value)
-    configured = runpy.run_module("citedesmetiers.gunicorn_conf")["forwarded_allow_ips"]
+    configured = runpy.run_module("citedesmetiers.operations.gunicorn_conf")["forwarded_allow_ips"]
     gunicorn = Config()
     gunicorn.set("forwarded_allow_ips", configured)
     ours = proxy.forwarded_allow_ips(value)
@@ -191,4 +191,4 @@ def test_gunicorn_trusts_the_same_proxies(monkeypatch, value):
 def test_gunicorn_refuses_a_typo_too(monkeypatch):
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.1/24")
     with pytest.raises(ImproperlyConfigured):
-        runpy.run_module("citedesmetiers.gunicorn_conf")
+        runpy.run_module("citedesmetiers.operations.gunicorn_conf")

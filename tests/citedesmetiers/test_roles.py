@@ -115,7 +115,7 @@ def test_staff_factory_gives_partner_roles_an_institution():
 def test_the_person_and_their_roles_come_in_one_query_and_give_the_roles_permissions(
     django_assert_num_queries,
 ):
-    from citedesmetiers.backends import StaffBackend
+    from citedesmetiers.accounts.backends import StaffBackend
 
     user = staff(Role.COORDINATOR)
     user.groups.add(Group.objects.get(name=Role.DIRECTOR.value))

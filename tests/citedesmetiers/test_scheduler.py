@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import TicketStatus
-from citedesmetiers import scheduler, services
+from citedesmetiers import services
 from citedesmetiers.models import JobRun, LoginFailure
+from citedesmetiers.operations import scheduler
 from citedesmetiers.roles import Role
 from tests.conftest import database_down
 from tests.factories import visit
@@ -66,7 +67,7 @@ def test_a_failing_job_is_recorded_and_logged_and_the_others_still_run(settings,
     settings.BACKUP_EVERY_HOURS = 24
     settings.BACKUP_DIR = tmp_path / "a-file"
     settings.BACKUP_DIR.write_text("not a folder")
-    with caplog.at_level(logging.INFO, logger="citedesmetiers.scheduler"):
+    with caplog.at_level(logging.INFO, logger="citedesmetiers.operations.scheduler"):
         runs = scheduler.run_due()
     outcome = {run.job: run.succeeded for run in runs}
     assert outcome == {**dict.fromkeys(COMMANDS, True), "backup": False}
@@ -115,7 +116,7 @@ def test_the_lock_is_let_go_after_a_run():
 
 
 def test_the_scheduler_survives_a_database_outage_and_runs_the_jobs_when_it_is_back(caplog):
-    with caplog.at_level(logging.WARNING, logger="citedesmetiers.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="citedesmetiers.operations.scheduler"):
         with database_down():
             assert scheduler.tick() is True
             assert scheduler.tick(database_down=True) is True

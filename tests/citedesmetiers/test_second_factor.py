@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from citedesmetiers import roles, services, sessions, totp
+from citedesmetiers import roles, services
+from citedesmetiers.accounts import sessions, totp
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.roles import Role
 from tests.factories import PASSWORD, UserFactory, staff

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from citedesmetiers import sessions
+from citedesmetiers.accounts import sessions
 from citedesmetiers.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from citedesmetiers import totp
+from citedesmetiers.accounts import totp
 
 # RFC 6238 appendix B: the ASCII key "12345678901234567890", 8 digits, SHA-1.
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()

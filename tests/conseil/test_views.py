@@ -347,10 +347,10 @@ def test_a_request_past_the_statement_limit_gets_a_page_not_a_killed_worker(clie
     from django.db import connection
     from django.db.backends.signals import connection_created
 
-    from citedesmetiers import timeouts
+    from citedesmetiers.operations import timeouts
 
     settings.REQUEST_STATEMENT_TIMEOUT = 1
-    connection_created.disconnect(dispatch_uid="citedesmetiers.timeouts")
+    connection_created.disconnect(dispatch_uid="citedesmetiers.operations.timeouts")
     timeouts.install()
     try:
         timeouts._limit_statements(sender=None, connection=connection)
@@ -370,7 +370,7 @@ def test_a_request_past_the_statement_limit_gets_a_page_not_a_killed_worker(clie
         assert response.status_code == 503
         assert "Te veel tegelijk" in response.content.decode()
     finally:
-        connection_created.disconnect(dispatch_uid="citedesmetiers.timeouts")
+        connection_created.disconnect(dispatch_uid="citedesmetiers.operations.timeouts")
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('statement_timeout', '0', false)")
 

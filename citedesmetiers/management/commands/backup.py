@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from citedesmetiers import backup
+from citedesmetiers.operations import backup
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import threading
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from citedesmetiers import scheduler
 from citedesmetiers.models import JobRun
+from citedesmetiers.operations import scheduler
 
 
 class Command(BaseCommand):

@@ -21,7 +21,7 @@ def _limit_statements(sender, connection, **kwargs) -> None:
 def install() -> None:
     """Every database connection the web process opens cancels statements past the limit."""
     if settings.REQUEST_STATEMENT_TIMEOUT:
-        connection_created.connect(_limit_statements, dispatch_uid="citedesmetiers.timeouts")
+        connection_created.connect(_limit_statements, dispatch_uid="citedesmetiers.operations.timeouts")
 
 
 def cancelled(error: BaseException | None) -> bool:

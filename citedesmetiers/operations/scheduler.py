@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers.models import JobRun
 
-logger = logging.getLogger("citedesmetiers.scheduler")
+logger = logging.getLogger("citedesmetiers.operations.scheduler")
 
 # How often the loop looks for due jobs; a job is at most this late.
 TICK_SECONDS = 30

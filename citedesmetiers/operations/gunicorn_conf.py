@@ -1,4 +1,4 @@
-"""gunicorn settings: `gunicorn -c python:citedesmetiers.gunicorn_conf citedesmetiers.wsgi`.
+"""gunicorn settings: `gunicorn -c python:citedesmetiers.operations.gunicorn_conf citedesmetiers.wsgi`.
 
 Every value can be overridden by the usual GUNICORN_CMD_ARGS or by the variables read below.
 """
@@ -6,7 +6,7 @@ Every value can be overridden by the usual GUNICORN_CMD_ARGS or by the variables
 import multiprocessing
 import os
 
-from citedesmetiers.logs import logging_config
+from citedesmetiers.operations.logs import logging_config
 from citedesmetiers.proxy import forwarded_allow_ips as forwarded_allow_ips_from
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")

@@ -1,7 +1,7 @@
 """Translation catalogs without GNU gettext: compile .po to .mo, fill English, list problems.
 
-    python -m citedesmetiers.catalogs FILE.po...          compile each to FILE.mo
-    python -m citedesmetiers.catalogs --fill-english FILE copy each msgid into an empty msgstr
+    python -m citedesmetiers.operations.catalogs FILE.po...          compile each to FILE.mo
+    python -m citedesmetiers.operations.catalogs --fill-english FILE copy each msgid into an empty msgstr
 
 A fresh machine has Python but not always gettext's msgfmt; polib is pure Python.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polib
 
-CATALOG_DIR = Path(__file__).resolve().parent / "locale"
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 
 def problems(path: Path) -> list[str]:
