@@ -93,14 +93,6 @@ def every_chart(prefix: str = "chart", **overrides) -> dict[str, str]:
             id_prefix=f"{prefix}-column",
             **FORMAT,
         ),
-        "line": charts.line_chart(
-            title="Entries",
-            description="Multimedia entries.",
-            labels=MONTHS[:4],
-            series=[("2026", [1, 2, 3, 4]), ("2025", [2, 3, 4, 5]), ("2024", [5, 4, 3, 2])],
-            id_prefix=f"{prefix}-line",
-            **FORMAT,
-        ),
         "share": charts.share_bar(
             title="Women among people advised",
             description="Share of the sessions.",
@@ -111,7 +103,7 @@ def every_chart(prefix: str = "chart", **overrides) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("kind", ["bar", "column", "line", "share"])
+@pytest.mark.parametrize("kind", ["bar", "column", "share"])
 def test_every_chart_is_accessible_well_formed_svg(kind):
     assert_accessible(every_chart()[kind], f"chart-{kind}")
 
@@ -211,9 +203,6 @@ def test_escaping_holds_for_every_kind_of_chart():
             comparison=[2],
             series_names=(nasty, nasty),
             id_prefix="c",
-        ),
-        charts.line_chart(
-            title=nasty, description=nasty, labels=[nasty], series=[(nasty, [1])], id_prefix="c"
         ),
         charts.share_bar(title=nasty, description=nasty, parts=[(nasty, 1)], id_prefix="c"),
         charts.bar_chart(
@@ -376,9 +365,6 @@ def test_all_zeros_draw_without_dividing_by_zero():
             series_names=("x", "y"),
             id_prefix="z",
         ),
-        "line": charts.line_chart(
-            title="T", description="D", labels=["a", "b"], series=[("x", [0, 0])], id_prefix="z"
-        ),
         "share": charts.share_bar(title="T", description="D", parts=[("a", 0), ("b", 0)], id_prefix="z"),
         "none": charts.bar_chart(title="T", description="D", labels=["a"], values=[None], id_prefix="z"),
     }
@@ -390,7 +376,7 @@ def test_all_zeros_draw_without_dividing_by_zero():
     assert desc(parse(made["share"])) == "D a: 0; b: 0."
 
 
-@pytest.mark.parametrize("kind", ["bar", "column", "line", "share", "line without series"])
+@pytest.mark.parametrize("kind", ["bar", "column", "share"])
 def test_no_data_says_so(kind):
     common = {
         "title": "Visits",
@@ -403,8 +389,6 @@ def test_no_data_says_so(kind):
         "column": lambda: charts.column_chart(
             labels=[], values=[], comparison=[], series_names=("a", "b"), **common
         ),
-        "line": lambda: charts.line_chart(labels=[], series=[("2026", [])], **common),
-        "line without series": lambda: charts.line_chart(labels=["a"], series=[], **common),
         "share": lambda: charts.share_bar(parts=[], **common),
     }[kind]()
     root = assert_accessible(svg, "e")
@@ -419,62 +403,6 @@ def test_the_title_can_be_left_to_a_caption():
     root = assert_accessible(svg, "t")
     assert "Services" not in texts(root)
     assert root.find(f"{SVG}title").text == "Services"
-
-
-def test_line_chart_tells_series_apart_without_colour():
-    root = assert_accessible(every_chart()["line"], "chart-line")
-    paths = [path for path in drawn(root, "path") if path.get("fill") == "none"]
-    assert len(paths) == 3
-    assert len({path.get("stroke-dasharray") for path in paths}) == 3
-    assert len({path.get("stroke") for path in paths}) == 3
-    # Markers: 4 points and a legend key per series; circles, squares and triangles.
-    assert len(drawn(root, "circle")) == 5
-    assert len(drawn(root, "rect")) == 5
-    assert len([path for path in drawn(root, "path") if path.get("d").endswith("Z")]) == 5
-    assert {"2026", "2025", "2024", *MONTHS[:4]} <= set(texts(root))
-    assert desc(root) == (
-        "Multimedia entries. 2026 — janv.: 1; févr.: 2; mars: 3; avr.: 4. "
-        "2025 — janv.: 2; févr.: 3; mars: 4; avr.: 5. 2024 — janv.: 5; févr.: 4; mars: 3; avr.: 2."
-    )
-
-
-def test_line_chart_scale_starts_at_zero_with_round_ticks():
-    root = parse(
-        charts.line_chart(
-            title="T",
-            description="D",
-            labels=["a", "b"],
-            series=[("x", [1200, 1500])],
-            id_prefix="l",
-            **FORMAT,
-        )
-    )
-    assert {"0", "500", "1 000", "1 500"} <= set(texts(root))
-
-
-def test_line_chart_breaks_at_a_missing_value_and_labels_points_on_demand():
-    arguments = {
-        "title": "T",
-        "description": "D",
-        "labels": ["a", "b", "c", "d"],
-        "series": [("x", [10, None, 30, 41])],
-        "id_prefix": "g",
-    }
-    root = assert_accessible(charts.line_chart(**arguments), "g")
-    (line,) = [path for path in drawn(root, "path") if path.get("fill") == "none"]
-    assert line.get("d").count("L") == 1  # only c to d: nothing joins a to c over the gap
-    assert len(drawn(root, "circle")) == 3 + 1
-    assert "41" not in texts(root)
-    assert desc(root) == "D x — a: 10; b: —; c: 30; d: 41."
-    labelled = parse(charts.line_chart(**arguments, label_points=True))
-    assert {"10", "30", "41"} <= set(texts(labelled))
-
-
-def test_line_chart_draws_three_series_at_most():
-    with pytest.raises(ValueError, match="at most 3"):
-        charts.line_chart(
-            title="T", description="D", labels=["a"], series=[(str(n), [n]) for n in range(4)], id_prefix="l"
-        )
 
 
 def test_share_bar_splits_in_proportion_with_hatching():
@@ -550,9 +478,6 @@ def test_the_palette_reads_on_white_and_in_greyscale():
         assert 1.05 / (luminance(colour) + 0.05) >= 3
     steps = [lightness(b) - lightness(a) for a, b in itertools.pairwise(charts.PALETTE)]
     assert min(steps) >= 6  # dark to light, a visible step apart once printed in grey
-    line_lightness = [lightness(colour) for colour in charts.LINE_COLOURS]
-    assert line_lightness == sorted(line_lightness)
-    assert min(b - a for a, b in itertools.pairwise(line_lightness)) >= 15
 
 
 def test_lazy_text_and_decimal_values():
