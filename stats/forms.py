@@ -89,8 +89,22 @@ class ReportTextForm(forms.ModelForm):
             "highlights_fr",
             "highlights_nl",
             "highlights_en",
+            "signatory_name",
+            "signatory_role_fr",
+            "signatory_role_nl",
+            "signatory_role_en",
+            "quote_fr",
+            "quote_nl",
+            "quote_en",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in fields}
+        widgets = {
+            **{
+                name: forms.Textarea(attrs={"rows": 8})
+                for name in fields
+                if name.startswith(("preamble", "high"))
+            },
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in ("quote_fr", "quote_nl", "quote_en")},
+        }
 
 
 class OnlineFiguresForm(forms.ModelForm):

@@ -1,6 +1,10 @@
 """The few figures and texts the app cannot compute: online audience per year, the annual report's words."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +13,10 @@ from citedesmetiers import limits
 from citedesmetiers.models import TranslatedField
 
 FIRST_YEAR, LAST_YEAR = 2018, 2100
+SHORT_TEXT_MAX = 160  # a name, a role, a title, an attribution
+QUOTE_MAX = 600  # a quote set apart, a testimonial
+ENTRY_TEXT_MAX = 2000  # one highlight's text
+ALT_MAX = 300
 YEARS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
@@ -93,6 +101,23 @@ class ReportText(models.Model):
     )
     highlights_nl = models.TextField(_("highlights (Dutch)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
     highlights_en = models.TextField(_("highlights (English)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
+    signatory_name = models.CharField(
+        _("signed by"),
+        max_length=SHORT_TEXT_MAX,
+        blank=True,
+        help_text=_("The director's name, under the preamble."),
+    )
+    signatory_role_fr = models.CharField(_("role (French)"), max_length=SHORT_TEXT_MAX, blank=True)
+    signatory_role_nl = models.CharField(_("role (Dutch)"), max_length=SHORT_TEXT_MAX, blank=True)
+    signatory_role_en = models.CharField(_("role (English)"), max_length=SHORT_TEXT_MAX, blank=True)
+    quote_fr = models.TextField(
+        _("quote set apart (French)"),
+        max_length=QUOTE_MAX,
+        blank=True,
+        help_text=_("A sentence of the preamble shown apart, in large type; optional."),
+    )
+    quote_nl = models.TextField(_("quote set apart (Dutch)"), max_length=QUOTE_MAX, blank=True)
+    quote_en = models.TextField(_("quote set apart (English)"), max_length=QUOTE_MAX, blank=True)
     updated_at = models.DateTimeField(_("changed on"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
@@ -100,6 +125,8 @@ class ReportText(models.Model):
 
     preamble = TranslatedField("preamble")
     highlights = TranslatedField("highlights")
+    signatory_role = TranslatedField("signatory_role")
+    quote = TranslatedField("quote")
 
     class Meta:
         ordering = ["-year"]
@@ -116,6 +143,12 @@ class ReportText(models.Model):
                 for text in ("preamble", "highlights")
                 for language in ("fr", "nl", "en")
             ),
+            *(
+                limits.text_at_most(
+                    f"quote_{language}", QUOTE_MAX, name=f"stats_reporttext_quote_{language}_length"
+                )
+                for language in ("fr", "nl", "en")
+            ),
         ]
 
     def __str__(self):
@@ -124,6 +157,107 @@ class ReportText(models.Model):
     @property
     def highlight_paragraphs(self) -> list[str]:
         return [part.strip() for part in self.highlights.split("\n\n") if part.strip()]
+
+
+def photo_path(entry: "Highlight", filename: str) -> str:
+    # A random name: nobody guesses another file's address, and a person's file name never becomes a path.
+    return f"stats/highlights/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Highlight(models.Model):
+    """One entry of the year's timeline ("synthèse de l'année"): a day, a title and a text in French and
+    Dutch (English optional), an optional photo with its alternative text in each language it is shown in."""
+
+    report = models.ForeignKey(
+        ReportText, verbose_name=_("report"), on_delete=models.CASCADE, related_name="highlight_entries"
+    )
+    day = models.DateField(_("date"))
+    title_fr = models.CharField(_("title (French)"), max_length=SHORT_TEXT_MAX)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=SHORT_TEXT_MAX)
+    title_en = models.CharField(_("title (English)"), max_length=SHORT_TEXT_MAX, blank=True)
+    text_fr = models.TextField(_("text (French)"), max_length=ENTRY_TEXT_MAX)
+    text_nl = models.TextField(_("text (Dutch)"), max_length=ENTRY_TEXT_MAX)
+    text_en = models.TextField(_("text (English)"), max_length=ENTRY_TEXT_MAX, blank=True)
+    photo = models.FileField(_("photo"), upload_to=photo_path, max_length=200, blank=True)
+    photo_alt_fr = models.CharField(_("photo description (French)"), max_length=ALT_MAX, blank=True)
+    photo_alt_nl = models.CharField(_("photo description (Dutch)"), max_length=ALT_MAX, blank=True)
+    photo_alt_en = models.CharField(_("photo description (English)"), max_length=ALT_MAX, blank=True)
+
+    title = TranslatedField("title")
+    text = TranslatedField("text")
+    photo_alt = TranslatedField("photo_alt")
+
+    class Meta:
+        ordering = ["day", "id"]
+        verbose_name = _("highlight of the year")
+        verbose_name_plural = _("highlights of the year")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day__year=models.F("report_id")), name="stats_highlight_in_year"
+            ),
+            # A photo is always described, in both languages of the publication.
+            models.CheckConstraint(
+                condition=models.Q(photo="") | (~models.Q(photo_alt_fr="") & ~models.Q(photo_alt_nl="")),
+                name="stats_highlight_photo_described",
+            ),
+            *(
+                limits.text_at_most(
+                    f"text_{language}", ENTRY_TEXT_MAX, name=f"stats_highlight_text_{language}_length"
+                )
+                for language in ("fr", "nl", "en")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.title_fr}"
+
+    def clean(self):
+        errors = {}
+        if self.day and self.report_id and self.day.year != self.report_id:
+            errors["day"] = _("The date must be in %(year)d.") % {"year": self.report_id}
+        if self.photo:
+            for language in ("fr", "nl"):
+                if not getattr(self, f"photo_alt_{language}").strip():
+                    errors[f"photo_alt_{language}"] = _("Describe the photo for readers who cannot see it.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Testimonial(models.Model):
+    """A short anonymous quote of someone the centre helped, with an optional attribution without a name."""
+
+    report = models.ForeignKey(
+        ReportText, verbose_name=_("report"), on_delete=models.CASCADE, related_name="testimonials"
+    )
+    quote_fr = models.TextField(_("quote (French)"), max_length=QUOTE_MAX)
+    quote_nl = models.TextField(_("quote (Dutch)"), max_length=QUOTE_MAX)
+    quote_en = models.TextField(_("quote (English)"), max_length=QUOTE_MAX, blank=True)
+    attribution_fr = models.CharField(
+        _("attribution (French)"),
+        max_length=SHORT_TEXT_MAX,
+        blank=True,
+        help_text=_('Optional, never a name: "a job seeker, 34".'),
+    )
+    attribution_nl = models.CharField(_("attribution (Dutch)"), max_length=SHORT_TEXT_MAX, blank=True)
+    attribution_en = models.CharField(_("attribution (English)"), max_length=SHORT_TEXT_MAX, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    quote = TranslatedField("quote")
+    attribution = TranslatedField("attribution")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("testimonial")
+        verbose_name_plural = _("testimonials")
+        constraints = [
+            limits.text_at_most(
+                f"quote_{language}", QUOTE_MAX, name=f"stats_testimonial_quote_{language}_length"
+            )
+            for language in ("fr", "nl", "en")
+        ]
+
+    def __str__(self):
+        return self.quote_fr[:60]
 
 
 class ProtectedYear(models.Model):

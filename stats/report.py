@@ -2,14 +2,18 @@
 a year earlier, the tables (protected when the output is a publication: stats.publication), the charts,
 the director's texts and the partners."""
 
+import functools
+from dataclasses import dataclass
+
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from citedesmetiers.selectors import partner_list, theme_list
 from stats import charts as chart
 from stats import definitions, periods, publication, selectors
-from stats.models import ReportText
+from stats.models import Highlight, ReportText, Testimonial
 from stats.periods import Comparison, Period
+from stats.photos import photo_embedded
 from stats.selectors import Scope
 from stats.tables import Report, Side, Table, key_figures, queue_tables, report_tables
 from stats.templatetags.figures import figure_text
@@ -126,7 +130,7 @@ def centre_names(language: str) -> list[tuple[str, str]]:
     return sorted(CENTRE_NAMES.items(), key=lambda item: item[0] != language)
 
 
-def contents(*, centre: bool, queue: bool, team: bool) -> list[tuple[str, str]]:
+def contents(*, centre: bool, queue: bool, team: bool, testimonials: bool = False) -> list[tuple[str, str]]:
     """The report's chapters as (anchor, heading) in the order the printable report shows them: its
     table of contents (the headings are the template's own, in the active language)."""
     chapters = []
@@ -140,10 +144,36 @@ def contents(*, centre: bool, queue: bool, team: bool) -> list[tuple[str, str]]:
     chapters += [("partners-title", _("The partners")), ("figures-title", _("The figures"))]
     if queue:
         chapters.append(("queue-title", _("The walk-in queue")))
+    if centre and testimonials:
+        chapters.append(("testimonials-title", _("Testimonials")))
     if team:
         chapters.append(("team-title", _("The team")))
     chapters.append(("definitions-title", _("Definitions and methods")))
     return chapters
+
+
+@dataclass
+class Month:
+    """A month of the year's timeline: its name in the active language and its entries in date order."""
+
+    name: str
+    entries: list[Highlight]
+
+
+def timeline(text: ReportText | None) -> list[Month]:
+    """The year's highlight entries grouped by month, in date order; each entry carries `date_label`
+    (the day in the active language) and `photo_src` (the embedded, downscaled photo, or "")."""
+    if text is None:
+        return []
+    months: list[Month] = []
+    for entry in text.highlight_entries.order_by("day", "id"):
+        entry.date_label = formats.date_format(entry.day, "j F")
+        entry.photo_src = photo_embedded(entry.photo) if entry.photo else ""
+        name = formats.date_format(entry.day, "F")
+        if not months or months[-1].name != name:
+            months.append(Month(name, []))
+        months[-1].entries.append(entry)
+    return months
 
 
 def report_context(period: Period, *, scope: Scope | None = None, output: str = INTERNAL, today=None) -> dict:
@@ -159,6 +189,8 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
     promoters = [partner for partner in (partners if scope.centre else partner_list()) if partner.promoter]
     waiting = queue_tables(report)
     language = translation.get_language()
+    text = ReportText.objects.filter(year=period.start.year).first()
+    testimonials: list[Testimonial] = list(text.testimonials.all()) if text and scope.centre else []
     return {
         "period": period,
         "comparison": report.comparison,
@@ -174,12 +206,17 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
         "queue_tables": waiting,
         "charts": charts(report, by_key, {"women": gender.value, "men": gender.extra[0]} if gender else {}),
         "missing_attendance": current["activities"]["missing_attendance"],
-        "text": ReportText.objects.filter(year=period.start.year).first(),
+        "text": text,
+        # Called by the template that shows it (the photos are decoded then), not by the dashboard.
+        "timeline": functools.partial(timeline, text if scope.centre else None),
+        "testimonials": testimonials,
         "partners": partners,
         "promoters": promoters,
         "themes": list(theme_list()),
         "centre_names": centre_names(language),
-        "contents": contents(centre=scope.centre, queue=bool(waiting), team="team" in by_key),
+        "contents": contents(
+            centre=scope.centre, queue=bool(waiting), team="team" in by_key, testimonials=bool(testimonials)
+        ),
         "generated_at": timezone.now(),
         "language": language,
         "definitions": [(definitions.label(key), definitions.definition(key)) for key in definitions.FIGURES],

@@ -8,7 +8,21 @@ from django.utils import timezone
 from citedesmetiers.services import audit_record
 from stats.models import OnlineFigures, OnlineMonth, ProtectedYear, ReportText
 
-TEXT_FIELDS = ("preamble_fr", "preamble_nl", "preamble_en", "highlights_fr", "highlights_nl", "highlights_en")
+TEXT_FIELDS = (
+    "preamble_fr",
+    "preamble_nl",
+    "preamble_en",
+    "highlights_fr",
+    "highlights_nl",
+    "highlights_en",
+    "signatory_name",
+    "signatory_role_fr",
+    "signatory_role_nl",
+    "signatory_role_en",
+    "quote_fr",
+    "quote_nl",
+    "quote_en",
+)
 ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
 
 
@@ -32,7 +46,8 @@ def _save(model, fields, action: str, *, user, values: dict, now: datetime | Non
 
 
 def report_text_save(*, year: int, user, values: dict, now: datetime | None = None) -> ReportText:
-    """Writes the preamble and highlights of a year's report (French, Dutch, English)."""
+    """Writes the preamble (with its signature and quote) and the free-text highlights of a year's report
+    (French, Dutch, English); the timeline's entries and the testimonials are edited in the back office."""
     return _save(ReportText, TEXT_FIELDS, "report_text.update", year=year, user=user, values=values, now=now)
 
 

@@ -41,6 +41,7 @@ CENTRE_DATA = {
     "citedesmetiers.jobrun": "the scheduler's runs of the platform's jobs: no institution, no person",
     "ressources.synonym": "the documentation search's synonyms, the same for everyone (issue 17)",
     "citedesmetiers.centreinfo": "the centre's address and opening hours, public on every page (issue 17)",
+    "stats.reporttext": "the director's words in the centre's annual report, edited by the director only",
 }
 
 # Who sees which institution's records: written out here, independently of the code under test.

@@ -7,19 +7,24 @@ import io
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from citedesmetiers.roles import Role
 from stats import exports, periods
-from stats.models import ReportText
+from stats.models import Highlight, ReportText
+from stats.models import Testimonial as Quote  # a name pytest does not take for a test class
 from tests.factories import consultation, staff, visit
 
 # Every test reads the fixture's PDFs; the mark gives them, and so the fixture, the test database.
@@ -81,21 +86,59 @@ def _small_centre():
         for theme in ("choisir", "travailler"):
             visit(user=reception, theme=theme, orientation="advice", now=moment)
         consultation(gender="woman" if month % 2 else "man", age_band="25-29", now=moment)
-    ReportText.objects.create(
+    text = ReportText.objects.create(
         year=YEAR,
         preamble_fr="Une année de conseils et de rencontres.",
         preamble_nl="Een jaar vol advies en ontmoetingen.",
+        signatory_name="Anne Delvaux",
+        signatory_role_fr="Directrice",
+        signatory_role_nl="Directeur",
+        quote_fr="Chaque question mérite une réponse.",
+        quote_nl="Elke vraag verdient een antwoord.",
+        highlights_fr="Ce texte libre ne paraît pas : il y a des entrées.",
         updated_at=timezone.now(),
         updated_by=staff(Role.DIRECTOR),
     )
+    for day, titles, alt in TIMELINE:
+        entry = Highlight(
+            report=text, day=day, title_fr=titles[0], title_nl=titles[1], text_fr="Texte.", text_nl="Tekst."
+        )
+        if alt:
+            picture = io.BytesIO()
+            Image.new("RGB", (1600, 900), (29, 43, 83)).save(picture, "PNG")
+            entry.photo.save("salon.png", ContentFile(picture.getvalue()), save=False)
+            entry.photo_alt_fr, entry.photo_alt_nl = alt
+        entry.save()
+    for quote_fr, quote_nl in TESTIMONIALS:
+        Quote.objects.create(
+            report=text,
+            quote_fr=quote_fr,
+            quote_nl=quote_nl,
+            attribution_fr="une étudiante, 20 ans",
+            attribution_nl="een studente, 20 jaar",
+        )
+
+
+# The timeline's entries, given out of order: (day, (French title, Dutch title), photo's alt text or None).
+TIMELINE = [
+    (
+        date(YEAR, 5, 15),
+        ("Au salon", "Op de beurs"),
+        ("Le stand de la Cité au salon", "De stand op de beurs"),
+    ),
+    (date(YEAR, 3, 5), ("Anniversaire", "Verjaardag"), None),
+    (date(YEAR, 3, 20), ("Nouvel atelier", "Nieuwe workshop"), None),
+]
+TESTIMONIALS = [("J'ai trouvé ma voie.", "Ik vond mijn weg."), ("On m'a écoutée.", "Men luisterde naar mij.")]
 
 
 @pytest.fixture(scope="module")
-def editions(django_db_setup, django_db_blocker) -> dict[str, Edition]:
+def editions(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Edition]:
     """The year's report in French and in Dutch, rendered once; the data are rolled back afterwards."""
     _pango_or_skip()
     made = {}
-    with django_db_blocker.unblock(), transaction.atomic():
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(MEDIA_ROOT=media):
         _small_centre()
         for language in LANGUAGES:
             body = exports.render("pdf", periods.year(YEAR), language=language)
@@ -114,6 +157,7 @@ def _headings(language: str) -> list[str]:
             _("The services"),
             _("The partners"),
             _("The figures"),
+            _("Testimonials"),
             _("Definitions and methods"),
         ]
 
@@ -156,7 +200,9 @@ def test_every_page_number_of_the_contents_is_the_page_of_its_heading(editions, 
     assert contents == chapters[1:]  # the first h2 is the contents' own heading
     for title, page in contents:
         assert edition.pages[page - 1].splitlines()[0] == title  # the chapter opens its page
-    assert [title for title, _page in contents][: len(_headings(language)) - 1] == _headings(language)[:-1]
+    titles = [title for title, _page in contents]
+    assert [title for title in titles if title in _headings(language)] == _headings(language)
+    assert titles[:6] == _headings(language)[:6]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -233,6 +279,71 @@ def test_the_language_the_title_and_the_structure_tree(editions, language):
     assert all(str(figure.get("/Alt", "")).strip() for figure in figures)
 
 
+def _chapter(edition: Edition, heading: str) -> str:
+    """The text of a chapter's pages, from its heading to the next chapter's."""
+    chapters = edition.chapters()
+    titles = [title for title, _page in chapters]
+    start = chapters[titles.index(heading)][1]
+    end = (
+        chapters[titles.index(heading) + 1][1]
+        if titles.index(heading) + 1 < len(chapters)
+        else len(edition.pages)
+    )
+    return "\n".join(edition.pages[start - 1 : max(end - 1, start)])
+
+
+def _in_order(text: str, parts: list[str]) -> bool:
+    places = [text.find(part) for part in parts]
+    return -1 not in places and places == sorted(places)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_preamble_is_signed_with_its_quote_set_apart(editions, language):
+    with translation.override(language):
+        preamble = _chapter(editions[language], _("Preamble"))
+    text, role, quote = {
+        "fr": ("Une année de conseils", "Directrice", "Chaque question mérite une réponse."),
+        "nl": ("Een jaar vol advies", "Directeur", "Elke vraag verdient een antwoord."),
+    }[language]
+    assert _in_order(preamble, [text, "Anne Delvaux", role, quote])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_highlights_are_a_timeline_by_month_in_date_order(editions, language):
+    with translation.override(language):
+        highlights = _chapter(editions[language], _("The year's highlights"))
+        months = [date_format(date(YEAR, month, 1), "F").capitalize() for month in (3, 5)]
+    titles = [titles[language == "nl"] for _day, titles, _alt in sorted(TIMELINE)]
+    # The months' names are set in capitals: compared without case.
+    parts = [months[0], titles[0], titles[1], months[1], titles[2]]
+    assert _in_order(highlights.casefold(), [part.casefold() for part in parts])
+    assert "Ce texte libre" not in highlights  # the entries replace the free text
+    levels = {title.casefold(): level for level, title, _page in editions[language].outline()}
+    assert levels[months[0].casefold()] == 3
+    assert levels[titles[0].casefold()] == 4
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_testimonials_have_their_section(editions, language):
+    with translation.override(language):
+        testimonials = _chapter(editions[language], _("Testimonials"))
+    index = language == "nl"
+    assert _in_order(testimonials, [quote[index] for quote in TESTIMONIALS])
+    assert ("een studente, 20 jaar" if index else "une étudiante, 20 ans") in testimonials
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_photo_carries_its_alternative_text_in_the_editions_language(editions, language):
+    root = editions[language].reader.trailer["/Root"]
+    alts = [
+        str(element.get("/Alt", ""))
+        for kind, element in _structure(root["/StructTreeRoot"]["/K"], [])
+        if kind == "/Figure"
+    ]
+    alt = TIMELINE[0][2][language == "nl"]
+    assert alt in alts
+
+
 def test_the_pages_are_a4(editions):
     for edition in editions.values():
         assert 8 <= len(edition.pages) <= 40
@@ -242,3 +353,4 @@ def test_the_pages_are_a4(editions):
 
 def test_the_fixture_left_no_data():
     assert not ReportText.objects.filter(year=YEAR).exists()
+    assert not Highlight.objects.exists()

@@ -1,0 +1,130 @@
+"""The year's report texts in the back office, with the timeline's entries and the testimonials as
+inlines under them. The same rule as the dashboard's form: whoever may change the report texts (the
+director, citedesmetiers.roles) edits all three; nobody else sees them."""
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from citedesmetiers.admin import backoffice
+from stats.models import Highlight, ReportText, Testimonial
+from stats.photos import ACCEPT, PHOTO_MAX_BYTES, photo_check
+
+
+class _ReportTextRule:
+    """The permissions of the report texts, for the rows that belong to them."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("stats.view_reporttext")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("stats.change_reporttext")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("stats.change_reporttext")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("stats.change_reporttext")
+
+
+class HighlightForm(forms.ModelForm):
+    class Meta:
+        model = Highlight
+        fields = [
+            "day",
+            *(f"{name}_{language}" for name in ("title", "text") for language in ("fr", "nl", "en")),
+            "photo",
+            *(f"photo_alt_{language}" for language in ("fr", "nl", "en")),
+        ]
+        widgets = {
+            "text_fr": forms.Textarea(attrs={"rows": 3}),
+            "text_nl": forms.Textarea(attrs={"rows": 3}),
+            "text_en": forms.Textarea(attrs={"rows": 3}),
+            "photo": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _("PNG or JPEG, up to %(limit)d MB; describe it below.") % {
+            "limit": PHOTO_MAX_BYTES // (1024 * 1024)
+        }
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if hasattr(photo, "content_type"):
+            photo_check(photo)  # a new upload; a kept file was checked when it came
+        return photo
+
+
+class HighlightInline(_ReportTextRule, admin.StackedInline):
+    model = Highlight
+    form = HighlightForm
+    extra = 0
+    fields = [
+        "day",
+        ("title_fr", "title_nl", "title_en"),
+        ("text_fr", "text_nl", "text_en"),
+        "photo",
+        ("photo_alt_fr", "photo_alt_nl", "photo_alt_en"),
+    ]
+
+
+class TestimonialForm(forms.ModelForm):
+    class Meta:
+        model = Testimonial
+        fields = [
+            *(f"{name}_{language}" for name in ("quote", "attribution") for language in ("fr", "nl", "en")),
+            "position",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ("quote_fr", "quote_nl", "quote_en")}
+
+
+class TestimonialInline(_ReportTextRule, admin.StackedInline):
+    model = Testimonial
+    form = TestimonialForm
+    extra = 0
+    fields = [
+        ("quote_fr", "quote_nl", "quote_en"),
+        ("attribution_fr", "attribution_nl", "attribution_en"),
+        "position",
+    ]
+
+
+@admin.register(ReportText, site=backoffice)
+class ReportTextAdmin(_ReportTextRule, admin.ModelAdmin):
+    inlines = [HighlightInline, TestimonialInline]
+    list_display = ["year", "signatory_name", "updated_at"]
+    readonly_fields = ["updated_at", "updated_by"]
+    fieldsets = [
+        (None, {"fields": ["year"]}),
+        (
+            _("Preamble"),
+            {
+                "fields": [
+                    "preamble_fr",
+                    "preamble_nl",
+                    "preamble_en",
+                    "signatory_name",
+                    ("signatory_role_fr", "signatory_role_nl", "signatory_role_en"),
+                    ("quote_fr", "quote_nl", "quote_en"),
+                ]
+            },
+        ),
+        (
+            _("Highlights as free text"),
+            {
+                "fields": ["highlights_fr", "highlights_nl", "highlights_en"],
+                "classes": ["collapse"],
+                "description": _("Shown only while the year has no highlight entries below."),
+            },
+        ),
+        (_("Changes"), {"fields": ["updated_at", "updated_by"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "year"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at, obj.updated_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
