@@ -41,7 +41,7 @@ from conseil.models import Consultation, Mode, QuestionnaireAnswer, Questionnair
 from conseil.services import CODE_ALPHABET, CODE_LENGTH
 from ressources.models import DigitalHelp, HelpTopic, OccupancySweep, SpaceEntry
 from stats import periods
-from stats.models import OnlineFigures, ReportText
+from stats.models import Highlight, OnlineFigures, ReportText, Testimonial
 
 OPENING_DAY = periods.OPENING_DAY
 COVID_CLOSED = (date(2020, 3, 16), date(2020, 5, 31))  # the centre closed to the public
@@ -435,7 +435,116 @@ REPORT_2018 = {
         "12 November: first meeting of the first-circle partners.\n\n"
         "December: the website goes live and a poster campaign makes the centre known."
     ),
+    # The preamble signed, as in 2018 (a fictitious name: the demo centre's director).
+    "signatory_name": "Anne Delvaux",
+    "signatory_role_fr": "Directrice",
+    "signatory_role_nl": "Directrice",
+    "signatory_role_en": "Director",
+    "quote_fr": (
+        "Préparer l'avenir professionnel des Bruxelloises et des Bruxellois : une mission exigeante, "
+        "enthousiasmante et essentielle."
+    ),
+    "quote_nl": (
+        "De Brusselaars helpen hun loopbaan voor te bereiden: een veeleisende, boeiende en essentiële opdracht."
+    ),
 }
+# The 2018 timeline ("synthèse de l'année"), after the real report's events, in our own words:
+# (day, French title, French text, Dutch title, Dutch text).
+HIGHLIGHTS_2018 = [
+    (
+        date(2018, 3, 5),
+        "Ouverture de la Cité",
+        "La plus grande Cité des métiers d'Europe ouvre ses portes : 1.100 m² où chacun trouve, sans "
+        "rendez-vous, des conseils, des activités collectives et des ressources numériques.",
+        "Opening van het Beroepenpunt",
+        "Het grootste Beroepenpunt van Europa opent de deuren: 1.100 m² waar iedereen zonder afspraak "
+        "advies, groepsactiviteiten en digitale bronnen vindt.",
+    ),
+    (
+        date(2018, 4, 23),
+        "Une semaine inaugurale",
+        "Du 23 au 27 avril, 46 activités réunissent 626 participants ; l'inauguration officielle a lieu le "
+        "premier jour, en présence de la Commissaire européenne à l'emploi.",
+        "Een openingsweek",
+        "Van 23 tot 27 april brengen 46 activiteiten 626 deelnemers samen; de officiële opening vindt plaats op "
+        "de eerste dag, in aanwezigheid van de Europese commissaris voor Werkgelegenheid.",
+    ),
+    (
+        date(2018, 5, 5),
+        "À la fête de l'Iris",
+        "La Cité présente ses services au public de la fête de la Région bruxelloise.",
+        "Op het Irisfeest",
+        "Het Beroepenpunt stelt zijn diensten voor aan het publiek van het feest van het Brussels Gewest.",
+    ),
+    (
+        date(2018, 5, 15),
+        "Au Salon de la Formation",
+        "Deux jours à la rencontre des chercheurs d'emploi et des organismes de formation.",
+        "Op de Opleidingsbeurs",
+        "Twee dagen om werkzoekenden en opleidingsverstrekkers te ontmoeten.",
+    ),
+    (
+        date(2018, 6, 14),
+        "Une classe venue de Casablanca",
+        "Des élèves de l'école belge de Casablanca découvrent la Cité : elle éveille la curiosité au-delà de "
+        "l'Europe.",
+        "Een klas uit Casablanca",
+        "Leerlingen van de Belgische school in Casablanca ontdekken het Beroepenpunt: het wekt nieuwsgierigheid "
+        "tot buiten Europa.",
+    ),
+    (
+        date(2018, 9, 20),
+        "Discover Mobility",
+        "Actiris International et ses partenaires présentent à la Cité les possibilités de travailler à "
+        "l'étranger.",
+        "Discover Mobility",
+        "Actiris International en zijn partners stellen in het Beroepenpunt de mogelijkheden voor om in het "
+        "buitenland te werken.",
+    ),
+    (
+        date(2018, 11, 7),
+        "Semaine européenne des compétences",
+        "Une conférence-débat sur le tutorat sous toutes ses formes, à l'initiative de Bruxelles Formation.",
+        "Europese week van de vaardigheden",
+        "Een debat over alle vormen van mentorschap, op initiatief van Bruxelles Formation.",
+    ),
+    (
+        date(2018, 11, 12),
+        "Première réunion des partenaires",
+        "Les partenaires du premier cercle font le bilan des premiers mois et parlent de la suite.",
+        "Eerste partnervergadering",
+        "De partners van de eerste kring maken de balans op van de eerste maanden en bespreken de toekomst.",
+    ),
+    (
+        date(2018, 12, 3),
+        "Un site web et une campagne d'affichage",
+        "Le portail de la Cité est en ligne, et une campagne dans la ville invite le public à pousser la porte.",
+        "Een website en een affichecampagne",
+        "De website van het Beroepenpunt gaat online, en een campagne in de stad nodigt het publiek uit om "
+        "binnen te lopen.",
+    ),
+]
+# Three anonymous testimonials: (French quote, French attribution, Dutch quote, Dutch attribution).
+TESTIMONIALS_2018 = [
+    (
+        "Après un entretien avec une conseillère, j'ai enfin su par où commencer.",
+        "une chercheuse d'emploi, 29 ans",
+        "Na een gesprek met een adviseur wist ik eindelijk waar ik moest beginnen.",
+        "een werkzoekende, 29 jaar",
+    ),
+    (
+        "Dans l'espace multimédia, j'ai découvert des formations en ligne que je ne connaissais pas.",
+        "un salarié, 41 ans",
+        "In de multimediaruimte ontdekte ik online opleidingen die ik niet kende.",
+        "een werknemer, 41 jaar",
+    ),
+    (
+        "Gratuit et sans rendez-vous : je suis passé entre deux cours et je suis reparti avec un plan.",
+        "un étudiant, 19 ans",
+        "Gratis en zonder afspraak: ik kwam tussen twee lessen langs en vertrok met een plan.",
+        "een student, 19 jaar",
+    ),
+]
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -1757,6 +1866,28 @@ class _Seeder:
                 **REPORT_2018,
             )
             self.count("report_texts")
+            Highlight.objects.bulk_create(
+                Highlight(
+                    report_id=2018,
+                    day=day,
+                    title_fr=title_fr,
+                    text_fr=text_fr,
+                    title_nl=title_nl,
+                    text_nl=text_nl,
+                )
+                for day, title_fr, text_fr, title_nl, text_nl in HIGHLIGHTS_2018
+            )
+            Testimonial.objects.bulk_create(
+                Testimonial(
+                    report_id=2018,
+                    quote_fr=quote_fr,
+                    attribution_fr=by_fr,
+                    quote_nl=quote_nl,
+                    attribution_nl=by_nl,
+                    position=position,
+                )
+                for position, (quote_fr, by_fr, quote_nl, by_nl) in enumerate(TESTIMONIALS_2018)
+            )
 
 
 _GENDER = Pick(GENDERS)
