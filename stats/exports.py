@@ -23,6 +23,9 @@ from stats.periods import Period
 from stats.selectors import Scope
 from stats.tables import GridTable, Row, Table, change_unit
 
+# The shipped typeface (Source Sans 3) for publications: the PDFs embed it; the web pages link it.
+TYPEFACE = "vendor/source-sans-3/source-sans-3.css"
+
 # Bumped when a key of the JSON export changes meaning or disappears (adding keys keeps it).
 JSON_FORMAT_VERSION = 1
 
@@ -301,33 +304,44 @@ def _page_number_css() -> str:
     return " ".join(parts)
 
 
-def _pdf(period: Period, scope: Scope, language: str) -> bytes:
-    """The printable report as an A4 PDF, tagged for accessibility (PDF/UA-1), its typeface embedded."""
+def publication_pdf(page: str, *, stylesheet: str, themes, extra_css: str = "") -> bytes:
+    """A publication's HTML `page` as a PDF tagged for accessibility (PDF/UA-1), laid out by the static
+    `stylesheet` (e.g. "stats/report.css") with the themes' colours, in the shipped typeface (embedded).
+    Shared by the annual report and the key-figures sheet."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
     except OSError as missing:  # the Python package is there, the system's Pango is not
         raise ExportUnavailable("PDF") from missing
-
-    context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
-    stylesheet = Path(finders.find("stats/report.css"))
-    colours = [(theme.code, theme.colour) for theme in context["themes"]]
+    layout = Path(finders.find(stylesheet))
+    typeface = Path(finders.find(TYPEFACE))
     # The themes' colours are data (citedesmetiers.views.theme_stylesheet for the web page), checked as
     # #RRGGBB by the database: safe to write into CSS.
-    themes = "".join(f".theme-{code} {{ --theme-colour: {colour}; }}\n" for code, colour in colours)
-    css = (
-        stylesheet.read_text()
-        + themes
-        + f"@page {{ @bottom-center {{ content: {_page_number_css()}; }} }}\n"
+    colours = "".join(f".theme-{theme.code} {{ --theme-colour: {theme.colour}; }}\n" for theme in themes)
+    fonts = FontConfiguration()  # the typeface's @font-face rules, given to the stylesheets and the PDF
+    stylesheets = [
+        CSS(filename=str(typeface), font_config=fonts),
+        CSS(
+            string=layout.read_text() + colours + extra_css,
+            base_url=layout.parent.as_uri() + "/",
+            font_config=fonts,
+        ),
+    ]
+    document = HTML(string=page, base_url=layout.parent.as_uri() + "/")
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1")
+
+
+def _pdf(period: Period, scope: Scope, language: str) -> bytes:
+    """The printable report as an A4 PDF, tagged for accessibility (PDF/UA-1), its typeface embedded."""
+    context = assemble.report_context(period, scope=scope, output=assemble.PUBLICATION)
+    page = render_to_string("stats/report_print.html", context | {"standalone": True, "for_pdf": True})
+    page_numbers = (
+        f"@page {{ @bottom-center {{ content: {_page_number_css()}; }} }}\n"
         + "@page cover { @bottom-center { content: none; } }\n"
     )
-    page = render_to_string("stats/report_print.html", context | {"standalone": True, "for_pdf": True})
-    # The stylesheet's fonts (url(../vendor/...)) are found next to it.
-    base_url = stylesheet.parent.as_uri() + "/"
-    fonts = FontConfiguration()  # the stylesheet's @font-face rules, given to both
-    stylesheets = [CSS(string=css, base_url=base_url, font_config=fonts)]
-    document = HTML(string=page, base_url=base_url)
-    return document.write_pdf(stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1")
+    return publication_pdf(
+        page, stylesheet="stats/report.css", themes=context["themes"], extra_css=page_numbers
+    )
 
 
 EXPORTS = {

@@ -3,17 +3,15 @@ networks (PNG), in an explicit language. Its figures are the annual report's pub
 output=PUBLICATION), so a protected count shows the report's mark, never a number."""
 
 import io
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from citedesmetiers.selectors import centre_address
 from stats import publication
 from stats import report as assemble
-from stats.exports import ExportUnavailable
+from stats.exports import publication_pdf
 from stats.periods import Period
 from stats.selectors import Scope
 from stats.suppression import MARKS
@@ -69,26 +67,9 @@ def sheet_context(period: Period, *, today=None) -> dict:
     }
 
 
-def _stylesheet() -> Path:
-    return Path(finders.find("stats/sheet.css"))
-
-
 def _pdf(context: dict, *, extra_css: str = "") -> bytes:
-    try:
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-    except OSError as missing:  # the Python package is there, the system's Pango is not
-        raise ExportUnavailable("PDF") from missing
-    stylesheet = _stylesheet()
-    colours = [(theme.code, theme.colour) for theme in context["themes"]]
-    # The themes' colours are data, checked as #RRGGBB by the database: safe to write into CSS.
-    themes = "".join(f".theme-{code} {{ --theme-colour: {colour}; }}\n" for code, colour in colours)
-    base_url = stylesheet.parent.as_uri() + "/"
-    fonts = FontConfiguration()
-    css = CSS(string=stylesheet.read_text() + themes + extra_css, base_url=base_url, font_config=fonts)
     page = render_to_string("stats/key_sheet.html", context | {"social": bool(extra_css)})
-    document = HTML(string=page, base_url=base_url)
-    return document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+    return publication_pdf(page, stylesheet="stats/sheet.css", themes=context["themes"], extra_css=extra_css)
 
 
 def _png(context: dict) -> bytes:
