@@ -419,26 +419,31 @@ def waiting_uncovered(*, day: date, duties: list[OnDuty]) -> list[dict]:
     return list(groups.values())
 
 
-def queue_day_counts(*, day: date) -> dict:
-    """Reception's hand on the queue of `day`: tickets cancelled, given priority (still holding it) and
-    transferred (at least once, from the audit trail). Two queries."""
+def queue_changes(*, start: date, end: date) -> dict:
+    """Reception's hand on the queue of the days from `start` to `end` included: tickets cancelled, given
+    priority (still holding it) and transferred (at least once, from the audit trail). Two queries."""
     from citedesmetiers.models import AuditEntry
 
-    tickets = Ticket.objects.filter(service_date=day)
+    tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end)
     counts = tickets.aggregate(
         cancelled=Count("id", filter=Q(status=TicketStatus.CANCELLED)),
         priority=Count("id", filter=~Q(priority="")),
     )
-    start, end = day_bounds(day)
+    since, until = day_bounds(start)[0], day_bounds(end)[1]
     transferred = (
         AuditEntry.objects.filter(
-            action="ticket.transfer", object_type="accueil.ticket", at__gte=start, at__lt=end
+            action="ticket.transfer", object_type="accueil.ticket", at__gte=since, at__lt=until
         )
         .values("object_id")
         .distinct()
         .count()
     )
     return {**counts, "transferred": transferred}
+
+
+def queue_day_counts(*, day: date) -> dict:
+    """queue_changes of one day (reception's queue page)."""
+    return queue_changes(start=day, end=day)
 
 
 def ticket_for_consultation(*, adviser, pk: int) -> Ticket | None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from accueil.models import ON_SITE_CHANNELS, Orientation
+from accueil.selectors import queue_changes as reception_changes
 from accueil.selectors import ticket_times, visit_sums
 from activites.models import Kind
 from activites.selectors import activity_rows
@@ -266,6 +267,11 @@ def _queue_figures(row: dict) -> dict:
         "service_mean_minutes": _minutes(row.get("service_mean")),
         "service_median_minutes": _minutes(row.get("service_median")),
     }
+
+
+def queue_changes(period: Period) -> dict:
+    """Reception's hand on the period's queue: tickets cancelled, transferred and with priority."""
+    return reception_changes(start=period.start, end=period.end)
 
 
 def queue(period: Period, *, scope: Scope) -> dict:

@@ -83,6 +83,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if theme
             else []
         ),
+        # Reception's transfers, priorities and cancellations (exact: the dashboard is internal).
+        "queue_changes": selectors.queue_changes(context["comparison"].current) if scope.centre else None,
     }
     return render(request, "stats/dashboard.html", context)
 

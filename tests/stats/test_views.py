@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -269,3 +270,28 @@ def test_an_unknown_period_shows_the_default_one_and_says_so(client, period):
             answer = client.get(reverse(name), {"period": period, **extra})
             assert answer.status_code == 302, name
             assert answer.url.startswith(dashboard), name
+
+
+def test_the_dashboard_says_what_reception_did_to_the_queue(client, march):
+    """Issue 16: transfers, priorities and cancellations of the period's tickets, for the whole centre."""
+    from accueil import services as desk
+    from accueil.models import Priority, Ticket
+
+    reception = staff(Role.RECEPTION_AGENT)
+    first, second, third = Ticket.objects.filter(service_date__month=3).order_by("number")[:3]
+    moment = first.issued_at + timedelta(minutes=1)
+    desk.ticket_transfer(ticket=first, user=reception, theme="travailler", now=moment)
+    desk.ticket_prioritise(ticket=second, user=reception, reason=Priority.PREGNANCY, now=moment)
+    desk.ticket_cancel(ticket=third, user=reception, now=moment)
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("dashboard", period="2026-03"))
+    assert response.context["queue_changes"] == {"cancelled": 1, "transferred": 1, "priority": 1}
+    page = response.content.decode()
+    assert "tickets annulés : 1 ; transférés vers une autre thématique ou institution : 1" in page
+    assert client.get(url("dashboard", period="2026-04")).context["queue_changes"] == {
+        "cancelled": 0,
+        "transferred": 0,
+        "priority": 0,
+    }
+    client.force_login(staff(Role.PARTNER_LEAD))
+    assert client.get(url("dashboard", period="2026-03")).context["queue_changes"] is None
