@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers.dates import day_bounds
+from citedesmetiers.models import AuditEntry
 from citedesmetiers.selectors import computed_groupings
 
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
@@ -130,6 +131,11 @@ class OnDuty:
             and language in self.languages
             and partner in (None, self.partner_id)
         )
+
+
+def open_duty(*, adviser, day: date) -> Duty | None:
+    """The adviser's duty open on `day`, if any."""
+    return Duty.objects.filter(adviser=adviser, service_date=day, ended_at__isnull=True).first()
 
 
 def on_duty(*, day: date) -> list[OnDuty]:
@@ -422,8 +428,6 @@ def waiting_uncovered(*, day: date, duties: list[OnDuty]) -> list[dict]:
 def queue_changes(*, start: date, end: date) -> dict:
     """Reception's hand on the queue of the days from `start` to `end` included: tickets cancelled, given
     priority (still holding it) and transferred (at least once, from the audit trail). Two queries."""
-    from citedesmetiers.models import AuditEntry
-
     tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end)
     counts = tickets.aggregate(
         cancelled=Count("id", filter=Q(status=TicketStatus.CANCELLED)),
@@ -439,11 +443,6 @@ def queue_changes(*, start: date, end: date) -> dict:
         .count()
     )
     return {**counts, "transferred": transferred}
-
-
-def queue_day_counts(*, day: date) -> dict:
-    """queue_changes of one day (reception's queue page)."""
-    return queue_changes(start=day, end=day)
 
 
 def ticket_for_consultation(*, adviser, pk: int) -> Ticket | None:

@@ -5,6 +5,8 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,7 +25,7 @@ from accueil.models import (
     Visit,
 )
 from citedesmetiers import capture
-from citedesmetiers.models import Partner, Theme
+from citedesmetiers.models import Partner, Theme, User
 from citedesmetiers.selectors import reference_rows
 from citedesmetiers.services import audit_changes, audit_record
 
@@ -331,6 +333,15 @@ def duty_start(*, adviser, desk: str = "", now: datetime | None = None) -> Duty:
 
 
 @transaction.atomic
+def duty_ensure(*, adviser, desk: str = "", now: datetime | None = None) -> Duty:
+    """The adviser's duty of today, started at `desk` if they were not on duty (calling someone puts an
+    adviser on duty; a desk already set stays)."""
+    now = now or timezone.now()
+    duty = Duty.objects.filter(adviser=adviser, service_date=timezone.localdate(now), ended_at__isnull=True)
+    return duty.first() or duty_start(adviser=adviser, desk=desk, now=now)
+
+
+@transaction.atomic
 def duty_end(*, adviser, now: datetime | None = None) -> int:
     """The adviser goes off duty (no longer counted for waiting times). Returns 1, or 0 if not on duty."""
     return Duty.objects.filter(adviser=adviser, ended_at__isnull=True).update(ended_at=now or timezone.now())
@@ -408,10 +419,6 @@ KIOSK_USERNAME = "kiosk"
 def kiosk_user():
     """The system account that records the kiosk's visits (they need an author): created on first use,
     with an unusable password, no group and `is_active=False`, so nobody can ever sign in with it."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-
-    User = get_user_model()
     user = User.objects.filter(username__iexact=KIOSK_USERNAME).first()
     if user is None:
         user, _created = User.objects.get_or_create(
@@ -425,8 +432,6 @@ def kiosk_throttled(*, address: str | None, now: datetime | None = None) -> bool
     """Counts one ticket asked for at the kiosk at `address`; True when that address already asked for
     RECEPTION_KIOSK_TICKETS_PER_MINUTE in this minute (counted in the cache, per server process with the
     default local-memory cache)."""
-    from django.core.cache import cache
-
     now = now or timezone.now()
     key = f"accueil:kiosk:{address or '-'}:{now.replace(second=0, microsecond=0).isoformat()}"
     cache.add(key, 0, timeout=120)

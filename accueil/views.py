@@ -31,7 +31,7 @@ from accueil.forms import (
     VisitCorrectionForm,
     VisitForm,
 )
-from accueil.models import KIOSK_CHANNEL, Duty, Orientation, Ticket, TicketStatus, Visit
+from accueil.models import KIOSK_CHANNEL, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers import capture, dates
 from citedesmetiers.models import Channel, Language, Partner, Theme
 from citedesmetiers.requests import client_address, on_networks
@@ -315,7 +315,7 @@ def _queue_context(request: HttpRequest) -> dict:
     user = request.user
     context = {"desk_form": DeskForm(initial={"desk": request.session.get(SESSION_DESK, "")})}
     if user.has_perm("accueil.serve_ticket"):
-        duty = _open_duty(user, today)
+        duty = selectors.open_duty(adviser=user, day=today)
         if duty is not None and duty.desk:
             context["desk_form"] = DeskForm(initial={"desk": duty.desk})
         context["duty"] = duty
@@ -360,9 +360,7 @@ def _queue_response(request: HttpRequest, message: str | None = None, level=mess
 @vary_on_headers("HX-Request")
 def queue_call(request: HttpRequest) -> HttpResponse:
     """'Call next': the oldest person waiting whom this adviser can take."""
-    # Calling someone puts the adviser on duty (at the session's desk) if they were not.
-    if _open_duty(request.user, timezone.localdate()) is None:
-        services.duty_start(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
+    services.duty_ensure(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
     try:
         ticket = services.ticket_call_next(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
     except ValidationError as error:
@@ -702,11 +700,6 @@ def kiosk_ticket(request: HttpRequest) -> HttpResponse:
 # --- The adviser's "on duty" switch (docs/reception.md, "The queue") -----------------------------------
 
 
-def _open_duty(user, day) -> Duty | None:
-    """The adviser's duty open today, if any."""
-    return Duty.objects.filter(adviser=user, service_date=day, ended_at__isnull=True).first()
-
-
 @permission_required("accueil.serve_ticket", raise_exception=True)
 @require_POST
 @vary_on_headers("HX-Request")
@@ -756,7 +749,7 @@ def _overview_context(user, today) -> dict:
         if group["partner"] is not None:
             names.append(partners.get(group["partner"], "?"))
         alerts.append({"names": " / ".join(names), "labels": group["labels"]})
-    context.update(manage=True, uncovered=alerts, day_counts=selectors.queue_day_counts(day=today))
+    context.update(manage=True, uncovered=alerts, day_counts=selectors.queue_changes(start=today, end=today))
     return context
 
 

@@ -39,9 +39,10 @@ FILE_TYPES = {
 ACCEPT = ",".join(FILE_TYPES)  # the file input's `accept`
 
 
-def file_check(upload) -> FileType:
-    """The type of an uploaded file, or a ValidationError that says what is accepted."""
-    limit = settings.RESOURCE_MAX_UPLOAD_MB * 1024 * 1024
+def file_check(upload, *, types: dict[str, FileType] = FILE_TYPES, limit: int | None = None) -> FileType:
+    """The type of an uploaded file among `types` (the catalogue's by default), of at most `limit` bytes
+    (RESOURCE_MAX_UPLOAD_MB by default), or a ValidationError that says what is accepted."""
+    limit = limit or settings.RESOURCE_MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
         raise ValidationError(
             _("This file is %(size)s; files of up to %(limit)s are accepted."),
@@ -50,12 +51,12 @@ def file_check(upload) -> FileType:
         )
     if upload.size == 0:
         raise ValidationError(_("This file is empty."), code="empty")
-    file_type = FILE_TYPES.get(PurePath(upload.name).suffix.lower())
+    file_type = types.get(PurePath(upload.name).suffix.lower())
     if file_type is None:
         raise ValidationError(
             _("Files of this type are not accepted. Accepted: %(types)s."),
             code="type",
-            params={"types": ", ".join(sorted({ext.lstrip(".").upper() for ext in FILE_TYPES}))},
+            params={"types": ", ".join(sorted({ext.lstrip(".").upper() for ext in types}))},
         )
     upload.seek(0)
     head = upload.read(64)

@@ -4,14 +4,12 @@ so that a publication stays small whatever was uploaded."""
 
 import base64
 import io
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from ressources.files import FILE_TYPES
+from ressources.files import FILE_TYPES, file_check
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000  # refuses a "decompression bomb" before it is decoded
@@ -22,29 +20,8 @@ EMBEDDED_WIDTH = 1200  # pixels: about 200 dpi across half an A4 page
 
 def photo_check(upload) -> None:
     """Raises a ValidationError that says what is accepted unless `upload` is a PNG or JPEG photo of at
-    most PHOTO_MAX_BYTES whose content matches its name and that decodes."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("This file is %(size)s; files of up to %(limit)s are accepted."),
-            code="too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(PHOTO_MAX_BYTES)},
-        )
-    file_type = PHOTO_TYPES.get(PurePath(upload.name).suffix.lower())
-    if file_type is None:
-        raise ValidationError(
-            _("Files of this type are not accepted. Accepted: %(types)s."),
-            code="type",
-            params={"types": "PNG, JPG"},
-        )
-    upload.seek(0)
-    head = upload.read(64)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in file_type.magic):
-        raise ValidationError(
-            _("The content of this file does not match its name (%(name)s)."),
-            code="content",
-            params={"name": PurePath(upload.name).name},
-        )
+    most PHOTO_MAX_BYTES whose content matches its name (the catalogue's check) and that decodes."""
+    file_check(upload, types=PHOTO_TYPES, limit=PHOTO_MAX_BYTES)
     try:
         with Image.open(upload) as image:
             if image.width * image.height > PHOTO_MAX_PIXELS:
