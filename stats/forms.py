@@ -82,21 +82,7 @@ class PeriodForm(forms.Form):
 class ReportTextForm(forms.ModelForm):
     class Meta:
         model = ReportText
-        fields = [
-            "preamble_fr",
-            "preamble_nl",
-            "preamble_en",
-            "highlights_fr",
-            "highlights_nl",
-            "highlights_en",
-            "signatory_name",
-            "signatory_role_fr",
-            "signatory_role_nl",
-            "signatory_role_en",
-            "quote_fr",
-            "quote_nl",
-            "quote_en",
-        ]
+        fields = list(ReportText.TEXT_FIELDS)
         widgets = {
             **{
                 name: forms.Textarea(attrs={"rows": 8})

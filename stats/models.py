@@ -123,6 +123,13 @@ class ReportText(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
     )
 
+    # The words the director writes on the dashboard's form (stats.services.report_text_save).
+    TEXT_FIELDS = (
+        *(f"{text}_{language}" for text in ("preamble", "highlights") for language in ("fr", "nl", "en")),
+        "signatory_name",
+        *(f"{text}_{language}" for text in ("signatory_role", "quote") for language in ("fr", "nl", "en")),
+    )
+
     preamble = TranslatedField("preamble")
     highlights = TranslatedField("highlights")
     signatory_role = TranslatedField("signatory_role")

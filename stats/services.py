@@ -5,24 +5,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from citedesmetiers.services import audit_record
+from citedesmetiers.services import audit_changes, audit_record
 from stats.models import OnlineFigures, OnlineMonth, ProtectedYear, ReportText
 
-TEXT_FIELDS = (
-    "preamble_fr",
-    "preamble_nl",
-    "preamble_en",
-    "highlights_fr",
-    "highlights_nl",
-    "highlights_en",
-    "signatory_name",
-    "signatory_role_fr",
-    "signatory_role_nl",
-    "signatory_role_en",
-    "quote_fr",
-    "quote_nl",
-    "quote_en",
-)
 ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
 
 
@@ -37,9 +22,7 @@ def _save(model, fields, action: str, *, user, values: dict, now: datetime | Non
         row.updated_at, row.updated_by = now, user
         row.full_clean()
         row.save()
-        changes = {
-            name: [before[name], getattr(row, name)] for name in fields if before[name] != getattr(row, name)
-        }
+        changes = audit_changes(before, {name: getattr(row, name) for name in fields})
         if changes:
             audit_record(actor=user, action=action, obj=row, changes=changes, now=now)
     return row
@@ -48,7 +31,9 @@ def _save(model, fields, action: str, *, user, values: dict, now: datetime | Non
 def report_text_save(*, year: int, user, values: dict, now: datetime | None = None) -> ReportText:
     """Writes the preamble (with its signature and quote) and the free-text highlights of a year's report
     (French, Dutch, English); the timeline's entries and the testimonials are edited in the back office."""
-    return _save(ReportText, TEXT_FIELDS, "report_text.update", year=year, user=user, values=values, now=now)
+    return _save(
+        ReportText, ReportText.TEXT_FIELDS, "report_text.update", year=year, user=user, values=values, now=now
+    )
 
 
 def online_figures_save(
