@@ -1,7 +1,7 @@
 """The public agenda (anonymous), registration pages, and the organisers' pages by role and institution."""
 
 import html
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -452,7 +452,8 @@ def test_publishing_without_dutch_is_explained_and_a_draft_is_kept(client):
 
 
 def test_a_booked_room_is_explained_on_the_form(client):
-    start = timezone.now() + timedelta(days=14)
+    # 10:00 in two weeks, whatever the hour the test runs (late in the evening the hour after ends tomorrow).
+    start = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=14), time(10)))
     booked = activity(room="activites", starts_at=start)
     local = timezone.localtime(booked.starts_at)
     client.force_login(staff(Role.COORDINATOR))
