@@ -101,8 +101,13 @@ for model in (Gender, Status, EducationLevel, Channel):
     backoffice.register(model, VocabularyAdmin)
 
 
+class PartnerForm(forms.PicturesForm):
+    pictures = ("logo",)
+
+
 @admin.register(Partner, site=backoffice)
 class PartnerAdmin(admin.ModelAdmin):
+    form = PartnerForm
     list_display = ["name_fr", "name_nl", "circle", "promoter", "active"]
     list_filter = ["circle", "promoter", "active", "themes"]
     search_fields = ["code", "name_fr", "name_nl", "name_en"]
@@ -110,7 +115,7 @@ class PartnerAdmin(admin.ModelAdmin):
     filter_horizontal = ["themes"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["name_fr", "name_nl", "name_en", "code"]}),
+        (None, {"fields": ["name_fr", "name_nl", "name_en", "code", "logo"]}),
         (
             _("Role at the centre"),
             {"fields": ["circle", "promoter", "themes", "active", "position"]},
@@ -124,7 +129,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 @admin.register(Space, site=backoffice)
 class SpaceAdmin(admin.ModelAdmin):
-    list_display = ["name_fr", "name_nl", "kind", "capacity", "bookable", "active"]
+    list_display = ["name_fr", "name_nl", "kind", "area", "capacity", "bookable", "active"]
     list_filter = ["kind", "bookable", "active"]
     search_fields = ["code", "name_fr", "name_nl", "name_en"]
     prepopulated_fields = {"code": ["name_fr"]}
@@ -133,7 +138,7 @@ class SpaceAdmin(admin.ModelAdmin):
         (_("Description"), {"fields": ["description_fr", "description_nl", "description_en"]}),
         (
             _("Use"),
-            {"fields": ["capacity", "computers", "tablets", "bookable", "active", "position"]},
+            {"fields": ["area", "capacity", "computers", "tablets", "bookable", "active", "position"]},
         ),
     ]
 

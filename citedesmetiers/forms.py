@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from citedesmetiers import dates, roles
+from citedesmetiers import dates, photos, roles
 from citedesmetiers.models import Audience, Language, Theme, User
 from citedesmetiers.selectors import ACTIONS, audit_record_types, reference_rows
 
@@ -214,4 +214,33 @@ class AuditFilterForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             raise ValidationError(_("The end date is before the start date."))
+        return cleaned
+
+
+class PicturesForm(forms.ModelForm):
+    """A back-office form with pictures for the publications (`pictures`: the names of its file fields):
+    each offers PNG and JPEG only, says so, and a new upload is checked by its content and decoded
+    (citedesmetiers.photos.photo_check); a file kept from before was checked when it came."""
+
+    pictures: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.pictures:
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget = forms.ClearableFileInput(attrs={"accept": photos.ACCEPT})
+                field.help_text = " ".join(
+                    str(text) for text in (field.help_text, photos.photo_help()) if text
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.pictures:
+            upload = cleaned.get(name)
+            if hasattr(upload, "content_type"):
+                try:
+                    photos.photo_check(upload)
+                except ValidationError as error:
+                    self.add_error(name, error)
         return cleaned

@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers.photos import picture_path
+
 
 def attname(model: type[models.Model], name: str) -> str:
     """The attribute that holds a field's value (`theme_id` for the foreign key `theme`)."""
@@ -185,6 +187,10 @@ class Audience(models.TextChoices):
         return [str(cls(code).label) for code in codes if code in cls.values]
 
 
+def logo_path(partner: "Partner", filename: str) -> str:
+    return picture_path("partners", filename)
+
+
 class Partner(models.Model):
     """A partner institution: advisers on the floor (circle 1) or activities at the centre (circle 2)."""
 
@@ -202,6 +208,13 @@ class Partner(models.Model):
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="+")
     website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the annual report's partners, on a white or transparent background."),
+    )
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -244,6 +257,9 @@ class Space(models.Model):
         null=True,
         blank=True,
         help_text=_("People at once; empty when not relevant."),
+    )
+    area = models.PositiveSmallIntegerField(
+        _("area (m²)"), null=True, blank=True, help_text=_("Floor area, shown in the annual report.")
     )
     computers = models.PositiveSmallIntegerField(_("computers"), default=0)
     tablets = models.PositiveSmallIntegerField(_("tablets"), default=0)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 
+from citedesmetiers.dates import OPENING_DAY
 from citedesmetiers.models import User
 from ressources import demo_catalogue, selectors, services
 from ressources.models import HelpTopic, Resource, Synonym
@@ -322,6 +323,17 @@ def demo_rows() -> list[dict]:
     return rows
 
 
+def _added(index: int, count: int, now: datetime) -> datetime:
+    """When the demo's resource `index` of `count` was added: the first 60 % for the opening, the others
+    over the years since, so that each year's report finds the catalogue of its time."""
+    opening = timezone.make_aware(datetime.combine(OPENING_DAY, time(9)))
+    if now <= opening:
+        return now
+    rank = (index * 37) % count  # mixes the bodies and kinds of the catalogue's order
+    share = max(0.0, (rank / count - 0.6) / 0.4)
+    return opening + (now - opening) * share
+
+
 def demo_catalogue_create(*, user, now: datetime) -> int:
     """Adds the demo catalogue (`demo_rows`) and the demo synonyms in bulk (a few statements, so that
     `make run` stays fast); returns the number of resources. The synonyms are marked `demo`."""
@@ -331,11 +343,11 @@ def demo_catalogue_create(*, user, now: datetime) -> int:
             Resource(
                 **{name: value for name, value in row.items() if name != "themes"},
                 key=uuid.uuid4(),
-                created_at=now,
-                updated_at=now,
+                created_at=(added := _added(index, len(rows), now)),
+                updated_at=added,
                 created_by=user,
             )
-            for row in rows
+            for index, row in enumerate(rows)
         ]
     )
     Resource.themes.through.objects.bulk_create(

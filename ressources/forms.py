@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import dates
 from citedesmetiers.capture import CaptureFields
+from citedesmetiers.files import ACCEPT, file_check
 from citedesmetiers.forms import CodeField, ListFilters
 from citedesmetiers.models import Audience, Language, Theme
 from citedesmetiers.selectors import reference_rows
-from ressources.files import ACCEPT, file_check
 from ressources.models import HelpTopic, Kind, Resource
 
 NO_THEME = "none"  # the help form's "no particular theme" choice (stored as no theme)

@@ -699,3 +699,15 @@ def help_by_topic(*, start: datetime, end: datetime) -> list[HelpFigures]:
         )
         for topic in topics.distinct().order_by("position", "code")
     ]
+
+
+def resources_by_theme(*, until: datetime) -> dict[str, int]:
+    """The catalogue's resources added before `until`, by theme code (a resource counts under each of its
+    themes): the annual report's services chapter."""
+    rows = (
+        Resource.objects.filter(created_at__lt=until)
+        .values_list("themes__code")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {code: count for code, count in rows if code}

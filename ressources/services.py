@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citedesmetiers import capture
+from citedesmetiers.files import file_check
 from citedesmetiers.models import Space, attname
 from citedesmetiers.services import audit_changes, audit_record
-from ressources.files import file_check
 from ressources.models import DigitalHelp, OccupancySweep, Resource, SpaceEntry
 
 FIELDS = Resource.EDITABLE_FIELDS

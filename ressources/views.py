@@ -21,11 +21,11 @@ from django.views.decorators.vary import vary_on_headers
 from activites.selectors import digital_tutorials
 from citedesmetiers import capture
 from citedesmetiers.dates import day_bounds
+from citedesmetiers.files import file_type_of
 from citedesmetiers.forms import add_service_errors
 from citedesmetiers.requests import query_without
 from citedesmetiers.selectors import audit_history, reference_rows
 from ressources import selectors, services
-from ressources.files import file_type_of
 from ressources.forms import (
     CatalogueSearchForm,
     DigitalHelpForm,

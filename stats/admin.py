@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers.admin import backoffice
+from citedesmetiers.forms import PicturesForm
 from stats.models import Highlight, ReportText, Testimonial
-from stats.photos import ACCEPT, PHOTO_MAX_BYTES, photo_check
 
 
 class _ReportTextRule:
@@ -28,7 +28,9 @@ class _ReportTextRule:
         return request.user.has_perm("stats.change_reporttext")
 
 
-class HighlightForm(forms.ModelForm):
+class HighlightForm(PicturesForm):
+    pictures = ("photo",)
+
     class Meta:
         model = Highlight
         fields = [
@@ -41,20 +43,7 @@ class HighlightForm(forms.ModelForm):
             "text_fr": forms.Textarea(attrs={"rows": 3}),
             "text_nl": forms.Textarea(attrs={"rows": 3}),
             "text_en": forms.Textarea(attrs={"rows": 3}),
-            "photo": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["photo"].help_text = _("PNG or JPEG, up to %(limit)d MB; describe it below.") % {
-            "limit": PHOTO_MAX_BYTES // (1024 * 1024)
-        }
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if hasattr(photo, "content_type"):
-            photo_check(photo)  # a new upload; a kept file was checked when it came
-        return photo
 
 
 class HighlightInline(_ReportTextRule, admin.StackedInline):
@@ -91,13 +80,27 @@ class TestimonialInline(_ReportTextRule, admin.StackedInline):
     ]
 
 
+class ReportTextForm(PicturesForm):
+    pictures = ReportText.PHOTO_FIELDS
+
+
 @admin.register(ReportText, site=backoffice)
 class ReportTextAdmin(_ReportTextRule, admin.ModelAdmin):
+    form = ReportTextForm
     inlines = [HighlightInline, TestimonialInline]
     list_display = ["year", "signatory_name", "updated_at"]
     readonly_fields = ["updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["year"]}),
+        (
+            _("Cover"),
+            {
+                "fields": ["cover_photo", ("cover_photo_alt_fr", "cover_photo_alt_nl", "cover_photo_alt_en")],
+                "description": _(
+                    "A wide picture, shown across the cover; describe it for readers who cannot see it."
+                ),
+            },
+        ),
         (
             _("Preamble"),
             {
@@ -108,6 +111,7 @@ class ReportTextAdmin(_ReportTextRule, admin.ModelAdmin):
                     "signatory_name",
                     ("signatory_role_fr", "signatory_role_nl", "signatory_role_en"),
                     ("quote_fr", "quote_nl", "quote_en"),
+                    ("signatory_photo", "signature"),
                 ]
             },
         ),
@@ -118,6 +122,10 @@ class ReportTextAdmin(_ReportTextRule, admin.ModelAdmin):
                 "classes": ["collapse"],
                 "description": _("Shown only while the year has no highlight entries below."),
             },
+        ),
+        (
+            _("The team"),
+            {"fields": ["team_photo", ("team_photo_alt_fr", "team_photo_alt_nl", "team_photo_alt_en")]},
         ),
         (_("Changes"), {"fields": ["updated_at", "updated_by"]}),
     ]

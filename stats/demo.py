@@ -16,6 +16,7 @@ have unusable passwords; the demo accounts of `create_demo_accounts`, when they 
 the team (their date joined moves to the opening day) and keep their passwords.
 """
 
+import io
 import math
 import random
 import uuid
@@ -29,12 +30,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accueil.models import Orientation, Ticket, TicketCounter, TicketStatus, Visit
 from activites.models import Activity, Admission, Kind, PlaceKind, Registration, WalkIn
-from citedesmetiers.models import Partner, Space, User
+from citedesmetiers import demo as citedesmetiers_demo
+from citedesmetiers.models import Partner, Space, Theme, User
 from citedesmetiers.roles import Role
 from citedesmetiers.services import DEMO_ACCOUNTS, roles_sync
 from conseil.models import Consultation, Mode, QuestionnaireAnswer, QuestionnaireCode, Topic
@@ -447,7 +450,33 @@ REPORT_2018 = {
     "quote_nl": (
         "De Brusselaars helpen hun loopbaan voor te bereiden: een veeleisende, boeiende en essentiële opdracht."
     ),
+    # The cover picture is drawn by cover_picture(): the five themes' colours.
+    "cover_photo_alt_fr": "Cinq bandes de couleur, une par thème : choisir, apprendre, bouger, entreprendre, travailler.",
+    "cover_photo_alt_nl": "Vijf kleurbanden, één per thema: kiezen, leren, bewegen, ondernemen, werken.",
+    "cover_photo_alt_en": "Five bands of colour, one per theme: choose, learn, move, start a business, work.",
 }
+
+
+def cover_picture() -> bytes:
+    """The demo's cover picture (a JPEG, 1600 × 900): the five themes' colours as soft diagonal bands with
+    a few circles, standing for the photo a director would choose."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    colours = [theme.colour for theme in Theme.objects.order_by("position")] or ["#1d2b53"]
+    image = Image.new("RGB", (1600, 900), "#f4f6fa")
+    draw = ImageDraw.Draw(image)
+    band = 1600 // len(colours) + 120
+    for index, colour in enumerate(colours):
+        left = index * (band - 120) - 200
+        draw.polygon([(left, 900), (left + 360, 0), (left + 360 + band, 0), (left + band, 900)], fill=colour)
+    for x, y, radius in ((300, 250, 140), (1100, 620, 210), (1380, 180, 90), (640, 700, 60)):
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline="#ffffff", width=10)
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 # The 2018 timeline ("synthèse de l'année"), after the real report's events, in our own words:
 # (day, French title, French text, Dutch title, Dutch text).
 HIGHLIGHTS_2018 = [
@@ -815,6 +844,7 @@ class _Seeder:
     # --- the whole history ---
 
     def run(self):
+        self.count("spaces_measured", citedesmetiers_demo.spaces_measure())
         self.staff()
         self.room_bookings()
         for year in range(OPENING_DAY.year, self.until.year + 1):
@@ -1859,12 +1889,14 @@ class _Seeder:
         OnlineFigures.objects.bulk_create(rows)
         self.count("online_figures", len(rows))
         if last >= 2018 and not ReportText.objects.filter(year=2018).exists():
-            ReportText.objects.create(
+            text = ReportText(
                 year=2018,
                 updated_at=min(at(date(2019, 3, 4), 11), self.now),
                 updated_by_id=director,
                 **REPORT_2018,
             )
+            text.cover_photo.save("couverture.jpg", ContentFile(cover_picture()), save=False)
+            text.save()
             self.count("report_texts")
             Highlight.objects.bulk_create(
                 Highlight(

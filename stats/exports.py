@@ -304,31 +304,61 @@ def _page_number_css() -> str:
     return " ".join(parts)
 
 
+# Laid out with every publication: the key numbers with their pictograms (the report and the sheet).
+SHARED_LAYOUT = "stats/key_numbers.css"
+
+
 def publication_pdf(page: str, *, stylesheet: str, themes, extra_css: str = "") -> bytes:
     """A publication's HTML `page` as a PDF tagged for accessibility (PDF/UA-1), laid out by the static
-    `stylesheet` (e.g. "stats/report.css") with the themes' colours, in the shipped typeface (embedded).
-    Shared by the annual report and the key-figures sheet."""
+    `stylesheet` (e.g. "stats/report.css", after SHARED_LAYOUT) with the themes' colours, in the shipped
+    typeface (embedded). Shared by the annual report and the key-figures sheet."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
     except OSError as missing:  # the Python package is there, the system's Pango is not
         raise ExportUnavailable("PDF") from missing
-    layout = Path(finders.find(stylesheet))
+    shared, layout = Path(finders.find(SHARED_LAYOUT)), Path(finders.find(stylesheet))
     typeface = Path(finders.find(TYPEFACE))
     # The themes' colours are data (citedesmetiers.views.theme_stylesheet for the web page), checked as
     # #RRGGBB by the database: safe to write into CSS.
     colours = "".join(f".theme-{theme.code} {{ --theme-colour: {theme.colour}; }}\n" for theme in themes)
     fonts = FontConfiguration()  # the typeface's @font-face rules, given to the stylesheets and the PDF
+    base = layout.parent.as_uri() + "/"
     stylesheets = [
         CSS(filename=str(typeface), font_config=fonts),
         CSS(
-            string=layout.read_text() + colours + extra_css,
-            base_url=layout.parent.as_uri() + "/",
+            string=shared.read_text() + layout.read_text() + colours + extra_css,
+            base_url=base,
             font_config=fonts,
         ),
     ]
-    document = HTML(string=page, base_url=layout.parent.as_uri() + "/")
+    document = HTML(string=page, base_url=base)
     return document.write_pdf(stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1")
+
+
+PREVIEW_WIDTH = 900  # pixels: a page at about 110 dpi, sharp on a desk screen and small to send
+
+
+def pdf_images(pdf: bytes, *, width: int) -> list:
+    """Each page of a PDF drawn `width` pixels wide, as RGB pictures (PIL images, from pypdfium2): the
+    report's preview and the key-figures sheet's picture."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [page.render(scale=width / page.get_width()).to_pil().convert("RGB") for page in document]
+    finally:
+        document.close()
+
+
+def png(image, *, colours: int | None = None) -> bytes:
+    """A picture as PNG; `colours`: with a palette of that many colours, a quarter of the size (the
+    preview), else optimised."""
+    if colours:
+        image = image.quantize(colours)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=not colours)
+    return buffer.getvalue()
 
 
 def _pdf(period: Period, scope: Scope, language: str) -> bytes:

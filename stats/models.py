@@ -1,8 +1,5 @@
 """The few figures and texts the app cannot compute: online audience per year, the annual report's words."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import limits
 from citedesmetiers.models import TranslatedField
+from citedesmetiers.photos import picture_path
 
 FIRST_YEAR, LAST_YEAR = 2018, 2100
 SHORT_TEXT_MAX = 160  # a name, a role, a title, an attribution
@@ -86,8 +84,31 @@ class OnlineMonth(OnlineCounts):
         return f"{self.year}-{self.month:02d}"
 
 
+def report_picture_path(text: "ReportText", filename: str) -> str:
+    return picture_path("stats/report", filename)
+
+
+def described(photo: str) -> models.Q:
+    """A photo field is empty or described in both languages of the publication."""
+    return models.Q(**{photo: ""}) | (
+        ~models.Q(**{f"{photo}_alt_fr": ""}) & ~models.Q(**{f"{photo}_alt_nl": ""})
+    )
+
+
+def description_errors(instance, photo: str) -> dict:
+    """The form's side of `described`: an error on each missing description of a photo given."""
+    if not getattr(instance, photo):
+        return {}
+    return {
+        f"{photo}_alt_{language}": _("Describe the photo for readers who cannot see it.")
+        for language in ("fr", "nl")
+        if not getattr(instance, f"{photo}_alt_{language}").strip()
+    }
+
+
 class ReportText(models.Model):
-    """The words of a year's annual report that the director writes: the preamble and the highlights."""
+    """The words and pictures of a year's annual report that the director gives: the cover picture, the
+    preamble signed, the highlights and the team's photo (the timeline and the testimonials hang below)."""
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEARS)
     preamble_fr = models.TextField(_("preamble (French)"), blank=True, max_length=limits.REPORT_TEXT_MAX)
@@ -118,6 +139,34 @@ class ReportText(models.Model):
     )
     quote_nl = models.TextField(_("quote set apart (Dutch)"), max_length=QUOTE_MAX, blank=True)
     quote_en = models.TextField(_("quote set apart (English)"), max_length=QUOTE_MAX, blank=True)
+    signatory_photo = models.FileField(
+        _("signatory's photo"), upload_to=report_picture_path, max_length=200, blank=True
+    )
+    signature = models.FileField(
+        _("signature"),
+        upload_to=report_picture_path,
+        max_length=200,
+        blank=True,
+        help_text=_("A picture of the handwritten signature, on a white background."),
+    )
+    cover_photo = models.FileField(
+        _("cover picture"), upload_to=report_picture_path, max_length=200, blank=True
+    )
+    cover_photo_alt_fr = models.CharField(
+        _("cover picture description (French)"), max_length=ALT_MAX, blank=True
+    )
+    cover_photo_alt_nl = models.CharField(
+        _("cover picture description (Dutch)"), max_length=ALT_MAX, blank=True
+    )
+    cover_photo_alt_en = models.CharField(
+        _("cover picture description (English)"), max_length=ALT_MAX, blank=True
+    )
+    team_photo = models.FileField(_("team photo"), upload_to=report_picture_path, max_length=200, blank=True)
+    team_photo_alt_fr = models.CharField(_("team photo description (French)"), max_length=ALT_MAX, blank=True)
+    team_photo_alt_nl = models.CharField(_("team photo description (Dutch)"), max_length=ALT_MAX, blank=True)
+    team_photo_alt_en = models.CharField(
+        _("team photo description (English)"), max_length=ALT_MAX, blank=True
+    )
     updated_at = models.DateTimeField(_("changed on"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
@@ -134,6 +183,11 @@ class ReportText(models.Model):
     highlights = TranslatedField("highlights")
     signatory_role = TranslatedField("signatory_role")
     quote = TranslatedField("quote")
+    cover_photo_alt = TranslatedField("cover_photo_alt")
+    team_photo_alt = TranslatedField("team_photo_alt")
+
+    # The pictures, uploaded in the back office (stats.admin), each with its descriptions where it has some.
+    PHOTO_FIELDS = ("cover_photo", "signatory_photo", "signature", "team_photo")
 
     class Meta:
         ordering = ["-year"]
@@ -156,10 +210,19 @@ class ReportText(models.Model):
                 )
                 for language in ("fr", "nl", "en")
             ),
+            models.CheckConstraint(
+                condition=described("cover_photo"), name="stats_reporttext_cover_described"
+            ),
+            models.CheckConstraint(condition=described("team_photo"), name="stats_reporttext_team_described"),
         ]
 
     def __str__(self):
         return str(self.year)
+
+    def clean(self):
+        errors = description_errors(self, "cover_photo") | description_errors(self, "team_photo")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def highlight_paragraphs(self) -> list[str]:
@@ -167,8 +230,7 @@ class ReportText(models.Model):
 
 
 def photo_path(entry: "Highlight", filename: str) -> str:
-    # A random name: nobody guesses another file's address, and a person's file name never becomes a path.
-    return f"stats/highlights/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    return picture_path("stats/highlights", filename)
 
 
 class Highlight(models.Model):
@@ -203,10 +265,7 @@ class Highlight(models.Model):
                 condition=models.Q(day__year=models.F("report_id")), name="stats_highlight_in_year"
             ),
             # A photo is always described, in both languages of the publication.
-            models.CheckConstraint(
-                condition=models.Q(photo="") | (~models.Q(photo_alt_fr="") & ~models.Q(photo_alt_nl="")),
-                name="stats_highlight_photo_described",
-            ),
+            models.CheckConstraint(condition=described("photo"), name="stats_highlight_photo_described"),
             *(
                 limits.text_at_most(
                     f"text_{language}", ENTRY_TEXT_MAX, name=f"stats_highlight_text_{language}_length"
@@ -222,10 +281,7 @@ class Highlight(models.Model):
         errors = {}
         if self.day and self.report_id and self.day.year != self.report_id:
             errors["day"] = _("The date must be in %(year)d.") % {"year": self.report_id}
-        if self.photo:
-            for language in ("fr", "nl"):
-                if not getattr(self, f"photo_alt_{language}").strip():
-                    errors[f"photo_alt_{language}"] = _("Describe the photo for readers who cannot see it.")
+        errors |= description_errors(self, "photo")
         if errors:
             raise ValidationError(errors)
 

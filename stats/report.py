@@ -8,20 +8,41 @@ from dataclasses import dataclass
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from citedesmetiers.selectors import partner_list, theme_list
+from citedesmetiers.models import Partner, Space, Theme
+from citedesmetiers.photos import COVER_WIDTH, PHOTO_BUDGET, logo_embedded, photo_embedded
+from citedesmetiers.selectors import partner_list, space_list, theme_list
+from ressources.selectors import resources_by_theme
 from stats import charts as chart
 from stats import definitions, periods, publication, selectors
 from stats.models import Highlight, ReportText, Testimonial
 from stats.periods import Comparison, Period
-from stats.photos import photo_embedded
 from stats.selectors import Scope
-from stats.tables import Report, Side, Table, key_figures, queue_tables, report_tables
+from stats.tables import Report, Row, Side, Table, key_figures, queue_tables, report_tables
 from stats.templatetags.figures import figure_text
 
 PUBLICATION, INTERNAL = "publication", "internal"
 
 # The centre's name in each of its languages: a name, never translated (English readers get both).
 CENTRE_NAMES = {"fr": "Cité des métiers de Bruxelles", "nl": "Beroepenpunt Brussel"}
+
+# The key numbers shown large, with a pictogram, as in the 2018 report (the report's figures chapter and
+# the key-figures sheet; templates/stats/partials/sheet_icon.html draws the pictograms).
+ICONS = {
+    "contacts.total": "people",
+    "contacts.services_total": "hand",
+    "advice.sessions": "talk",
+    "activities.count": "calendar",
+    "activities.participants": "group",
+    "multimedia.entries": "screen",
+    "gender.women_pct": "gender",
+    "questionnaires.satisfied_pct": "smile",
+    "online.emails_answered": "mail",
+    "online.facebook_followers": "follow",
+    "online.twitter_followers": "follow",
+    "online.web_page_views": "web",
+}
+# The two set first and in reverse colours: people in contact and services delivered.
+LEAD = ("contacts.total", "contacts.services_total")
 
 
 def figures(period: Period, *, scope: Scope | None = None, today=None) -> dict:
@@ -153,6 +174,122 @@ def contents(*, centre: bool, queue: bool, team: bool, testimonials: bool = Fals
 
 
 @dataclass
+class KeyNumbers:
+    """The key numbers with their pictograms (`row.icon`), as the publication shows them: "offline" (at
+    the centre) and "online", each in the report's order."""
+
+    on_site: list[Row]
+    online: list[Row]
+
+
+def key_numbers(headline: list[Row]) -> KeyNumbers:
+    rows = [row for row in headline if row.code in ICONS]
+    for row in rows:
+        row.icon, row.lead = ICONS[row.code], row.code in LEAD
+    return KeyNumbers(
+        on_site=[row for row in rows if not row.code.startswith("online.")],
+        online=[row for row in rows if row.code.startswith("online.")],
+    )
+
+
+@dataclass
+class ThemeServices:
+    """A theme in the three modes of service during a year: the catalogue's resources of the theme at its
+    end, the institutions of the first circle advising on it, and its activities as the report counts
+    them (a protected count in a publication: the table's own cell)."""
+
+    theme: Theme
+    resources: int
+    advisers: list[Partner]
+    activities: object
+
+
+def theme_services(period: Period, themes: list[Theme], activities: Table | None) -> list[ThemeServices]:
+    """The services chapter's grid: each active theme by mode (stats/report_print.html)."""
+    resources = resources_by_theme(until=period.until)
+    advisers: dict[str, list[Partner]] = {}
+    for partner in partner_list(circle=Partner.Circle.ADVICE).prefetch_related("themes"):
+        for theme in partner.themes.all():
+            advisers.setdefault(theme.code, []).append(partner)
+    counted = {row.code: row.value for row in activities.rows} if activities else {}
+    return [
+        ThemeServices(
+            theme, resources.get(theme.code, 0), advisers.get(theme.code, []), counted.get(theme.code, 0)
+        )
+        for theme in themes
+    ]
+
+
+@dataclass
+class Circle:
+    """The partners of one circle, each with `logo_src` (its embedded, downscaled logo, or "")."""
+
+    code: int
+    heading: str
+    partners: list[Partner]
+
+
+def circles(year_end: str) -> list[Circle]:
+    """The active partners by circle, as the 2018 report lists them, with their logos where uploaded."""
+    headings = {
+        Partner.Circle.ADVICE: _(
+            "First circle: institutions giving individual advice at the centre on %(day)s"
+        )
+        % {"day": year_end},
+        Partner.Circle.ACTIVITIES: _(
+            "Second circle: institutions organising collective activities at the centre"
+        ),
+    }
+    made = []
+    for code, heading in headings.items():
+        partners = list(partner_list(circle=code))
+        for partner in partners:
+            partner.logo_src = logo_embedded(partner.logo) if partner.logo else ""
+        if partners:
+            made.append(Circle(code, heading, partners))
+    return made
+
+
+@dataclass
+class Spaces:
+    """The centre's spaces with their size and equipment, their total floor area (None: not given), and
+    whether any has a capacity (else the column is left out)."""
+
+    spaces: list[Space]
+    area: int | None
+    capacity: bool
+
+
+def spaces() -> Spaces:
+    rows = list(space_list())
+    areas = [space.area for space in rows if space.area]
+    return Spaces(rows, sum(areas) if areas else None, any(space.capacity for space in rows))
+
+
+@dataclass
+class Pictures:
+    """The director's pictures of a year, embedded and downscaled ("" where none was given)."""
+
+    cover: str = ""
+    signatory: str = ""
+    signature: str = ""
+    team: str = ""
+
+
+def pictures(text: ReportText | None) -> Pictures:
+    if text is None:
+        return Pictures()
+    return Pictures(
+        cover=photo_embedded(text.cover_photo, width=COVER_WIDTH, budget=2 * PHOTO_BUDGET)
+        if text.cover_photo
+        else "",
+        signatory=photo_embedded(text.signatory_photo) if text.signatory_photo else "",
+        signature=logo_embedded(text.signature) if text.signature else "",
+        team=photo_embedded(text.team_photo) if text.team_photo else "",
+    )
+
+
+@dataclass
 class Month:
     """A month of the year's timeline: its name in the active language and its entries in date order."""
 
@@ -191,6 +328,8 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
     language = translation.get_language()
     text = ReportText.objects.filter(year=period.start.year).first()
     testimonials: list[Testimonial] = list(text.testimonials.all()) if text and scope.centre else []
+    themes = list(theme_list())
+    year_end = formats.date_format(min(period.end, report.comparison.current.end), "DATE_FORMAT")
     return {
         "period": period,
         "comparison": report.comparison,
@@ -212,7 +351,13 @@ def report_context(period: Period, *, scope: Scope | None = None, output: str = 
         "testimonials": testimonials,
         "partners": partners,
         "promoters": promoters,
-        "themes": list(theme_list()),
+        "themes": themes,
+        # The publication's chapters drawn from the data; called by the templates that show them.
+        "key_numbers": key_numbers(headline),
+        "theme_services": functools.partial(theme_services, period, themes, by_key.get("activities_theme")),
+        "circles": functools.partial(circles, year_end),
+        "spaces": spaces,
+        "pictures": functools.partial(pictures, text if scope.centre else None),
         "centre_names": centre_names(language),
         "contents": contents(
             centre=scope.centre, queue=bool(waiting), team="team" in by_key, testimonials=bool(testimonials)

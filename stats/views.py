@@ -1,6 +1,8 @@
 """The director's dashboard, the printable annual report and its exports, and the director's texts and
 online figures. The director and coordinators see the whole centre; a partner lead, their institution."""
 
+import base64
+import time
 from datetime import timedelta
 
 from django.contrib import messages
@@ -143,6 +145,71 @@ def export(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="{exports.filename(format_name, period, language)}"'
     )
     return response
+
+
+# How long the last preview of each edition took to render, in seconds: the next one's progress estimate.
+_preview_seconds: dict[tuple[str, str, str], float] = {}
+
+
+def _preview_key(scope, period: periods.Period, language: str) -> tuple[str, str, str]:
+    return (report.scope_key(scope), period.slug, language)
+
+
+@require_GET
+def report_preview(request: HttpRequest) -> HttpResponse:
+    """The PDF of a period's report seen page by page before it is downloaded, in a language: the page
+    shows a progress indication at once and asks for the pages (report_preview_pages), which take seconds."""
+    scope = _scope(request)
+    period, _form = _period(request)
+    if _period_unknown(request):
+        return redirect(f"{_dashboard_url()}?period={period.slug}")
+    language = _language(request)
+    comparison = periods.compare(period)
+    return render(
+        request,
+        "stats/report_preview.html",
+        {
+            "period": period,
+            "comparison": comparison,
+            "publishable": publication.publishable(comparison),
+            "language": language,
+            "languages": LANGUAGES,
+            "expected": round(_preview_seconds.get(_preview_key(scope, period, language), 0)),
+        },
+    )
+
+
+@require_GET
+def report_preview_pages(request: HttpRequest) -> HttpResponse:
+    """The pages of the report's PDF as pictures (the fragment the preview page asks for): exactly the PDF
+    the download gives, laid out once and drawn page by page."""
+    scope = _scope(request)
+    period, _form = _period(request)
+    language = _language(request)
+    if _period_unknown(request):
+        return render(request, "stats/partials/preview_pages.html", {"pages": [], "unavailable": True})
+    started = time.monotonic()
+    try:
+        body = exports.render("pdf", period, scope=scope, language=language)
+    except exports.ExportUnavailable:
+        return render(request, "stats/partials/preview_pages.html", {"pages": [], "unavailable": True})
+    images = exports.pdf_images(body, width=exports.PREVIEW_WIDTH)
+    _preview_seconds[_preview_key(scope, period, language)] = time.monotonic() - started
+    pages = [
+        {
+            "number": number,
+            "src": "data:image/png;base64,"
+            + base64.b64encode(exports.png(image, colours=256)).decode("ascii"),
+            "width": image.width,
+            "height": image.height,
+        }
+        for number, image in enumerate(images, 1)
+    ]
+    return render(
+        request,
+        "stats/partials/preview_pages.html",
+        {"pages": pages, "count": len(pages), "language": language, "size": len(body)},
+    )
 
 
 @require_GET

@@ -183,3 +183,21 @@
     input.dispatchEvent(new Event("change", { bubbles: true }));
   });
 })();
+
+// A long wait shown as it goes (the report's preview): the seconds elapsed, and the progress bar filled
+// towards the last time's duration (never to its end: it is an estimate); both stop when the wait ends.
+(function elapsed() {
+  const text = document.querySelector("[data-elapsed]");
+  if (!text) return;
+  const bar = document.querySelector("[data-elapsed-progress]");
+  const started = Date.now();
+  const timer = setInterval(() => {
+    if (!document.body.contains(text)) {
+      clearInterval(timer);
+      return;
+    }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    text.textContent = text.dataset.elapsedText.replace("SECONDS", seconds);
+    if (bar && bar.max > 1) bar.value = Math.min(seconds, bar.max * 0.95);
+  }, 1000);
+})();

@@ -99,3 +99,23 @@ def test_the_dashboard_compares_the_same_days_and_month_with_month(
     row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=visits, exact=True))
     expect(row.get_by_role("cell")).to_have_text(["12", "4", change])
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_the_director_previews_the_pdf_page_by_page(director, viewport):
+    """From the dashboard to the Dutch edition's preview: the progress is announced while the PDF is laid
+    out, then its pages appear, each a picture that says which page it is; the PDF is one click away."""
+    page = director
+    page.set_viewport_size(viewport)
+    page.goto(url("en", "dashboard") + "?period=2026-03")
+    page.get_by_role("link", name="PDF, preview page by page (Nederlands)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview of the annual report March 2026")
+    expect(page.get_by_role("link", name="Download the PDF (Dutch)")).to_be_visible()
+    pages = page.locator(".preview-pages img")
+    expect(pages.first).to_be_visible(timeout=60_000)
+    count = pages.count()
+    assert count >= 8
+    expect(page.get_by_role("status")).to_contain_text(f"{count} pages")
+    expect(pages.nth(count - 1)).to_have_attribute("alt", f"Page {count} of {count} of the PDF")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]  # no sideways scroll
+    assert axe_violations(page) == []

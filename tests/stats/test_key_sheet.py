@@ -84,7 +84,10 @@ def sheets(django_db_setup, django_db_blocker) -> dict[str, Sheet]:
         for language in LANGUAGES:
             with translation.override(language):
                 context = sheet.sheet_context(year)
-                figures = [(row.label, _shown(row)) for row in [*context["on_site"], *context["online"]]]
+                figures = [
+                    (row.label, _shown(row))
+                    for row in [*context["key_numbers"].on_site, *context["key_numbers"].online]
+                ]
             pdf = sheet.render("pdf", year, language=language)
             reader = PdfReader(io.BytesIO(pdf))
             text = "\n".join(page.extract_text() for page in reader.pages)

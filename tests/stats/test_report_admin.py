@@ -137,3 +137,84 @@ def test_the_dashboards_form_keeps_the_signature_and_links_to_the_back_office(cl
         "Directeur",
         "Une phrase.",
     )
+
+
+def _pictures(**change) -> dict:
+    values = {
+        "preamble_fr": "Bonjour",
+        "signatory_name": "Anne Delvaux",
+        "cover_photo": SimpleUploadedFile("couverture.png", _png(), "image/png"),
+        "cover_photo_alt_fr": "La Cité un matin",
+        "cover_photo_alt_nl": "Het Beroepenpunt op een ochtend",
+        "signature": SimpleUploadedFile("signature.png", _png(), "image/png"),
+        "team_photo": SimpleUploadedFile("equipe.png", _png(), "image/png"),
+        "team_photo_alt_fr": "L'équipe devant la Cité",
+        "team_photo_alt_nl": "Het team voor het Beroepenpunt",
+        **_inlines(),
+    }
+    for name, value in change.items():
+        values[name] = (
+            SimpleUploadedFile(value[0], value[1], "image/png") if isinstance(value, tuple) else value
+        )
+    return values
+
+
+def test_the_director_gives_the_cover_picture_the_signature_and_the_team_photo(client, text, tmp_path):
+    client.force_login(staff(Role.DIRECTOR))
+    page = client.get(_change(text)).content.decode()
+    assert 'name="cover_photo"' in page
+    assert 'accept=".png,.jpg,.jpeg"' in page
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post(_change(text), _pictures())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    text.refresh_from_db()
+    for name in ("cover_photo", "signature", "team_photo"):
+        assert getattr(text, name).name.startswith("stats/report/"), name
+    assert text.cover_photo_alt_nl == "Het Beroepenpunt op een ochtend"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"cover_photo_alt_nl": ""}, "cover_photo_alt_nl"),  # described in both languages
+        ({"team_photo_alt_fr": ""}, "team_photo_alt_fr"),
+        ({"cover_photo": ("couverture.png", b"<html>not a picture</html>")}, "cover_photo"),
+        ({"signature": ("signature.png", b"\x89PNG\r\n\x1a\nbroken")}, "signature"),  # does not decode
+    ],
+)
+def test_a_picture_that_breaks_a_rule_is_refused(client, text, tmp_path, change, field):
+    client.force_login(staff(Role.DIRECTOR))
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post(_change(text), _pictures(**change))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    text.refresh_from_db()
+    assert not text.cover_photo
+    assert not list(tmp_path.rglob("*.png"))
+
+
+def test_a_coordinator_uploads_a_partners_logo(client, tmp_path):
+    from citedesmetiers.models import Partner
+
+    client.force_login(staff(Role.COORDINATOR))
+    partner = Partner.objects.get(code="actiris")
+    with translation.override("fr"):
+        change = reverse("admin:citedesmetiers_partner_change", args=[partner.pk])
+    form = client.get(change)
+    assert form.status_code == 200
+    values = {
+        key: value
+        for key, value in form.context["adminform"].form.initial.items()
+        if key not in ("logo", "themes") and value is not None
+    }
+    values["themes"] = [theme.pk for theme in partner.themes.all()]
+    with override_settings(MEDIA_ROOT=tmp_path):
+        refused = client.post(
+            change, {**values, "logo": SimpleUploadedFile("logo.png", b"<svg/>", "image/png")}
+        )
+        assert refused.status_code == 200
+        assert "logo" in refused.context["adminform"].form.errors
+        saved = client.post(change, {**values, "logo": SimpleUploadedFile("logo.png", _png(), "image/png")})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    partner.refresh_from_db()
+    assert partner.logo.name.startswith("partners/")

@@ -21,10 +21,13 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
+from citedesmetiers.demo import spaces_measure
+from citedesmetiers.models import Partner, Theme
 from citedesmetiers.roles import Role
 from stats import exports, periods
 from stats.models import Highlight, ReportText
 from stats.models import Testimonial as Quote  # a name pytest does not take for a test class
+from stats.templatetags.figures import figure_text
 from tests.factories import consultation, staff, visit
 
 # Every test reads the fixture's PDFs; the mark gives them, and so the fixture, the test database.
@@ -78,8 +81,28 @@ def _pango_or_skip():
         pytest.skip("WeasyPrint needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0")
 
 
+def _picture(size=(1600, 900), colour=(29, 43, 83), kind="PNG", noise=False) -> ContentFile:
+    """A picture file: one colour, or noise (the hardest picture to compress)."""
+    image = (
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+        if noise
+        else Image.new("RGB", size, colour)
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, kind)
+    return ContentFile(buffer.getvalue())
+
+
+COVER_ALT = ("La Cité un matin de mars", "Het Beroepenpunt op een ochtend in maart")
+LOGO_PARTNER = "actiris"
+
+
 def _small_centre():
-    """A few visits and consultations of the year, and the director's preamble in both languages."""
+    """A few visits and consultations of the year, the spaces' areas, a partner's logo, and the director's
+    texts and pictures in both languages."""
+    spaces_measure()
+    actiris = Partner.objects.get(code=LOGO_PARTNER)
+    actiris.logo.save("logo.png", _picture((600, 200), (200, 30, 60)))
     reception = staff(Role.RECEPTION_AGENT)
     for month in range(1, 13):
         moment = datetime(YEAR, month, 10, 10, tzinfo=BRUSSELS)
@@ -96,17 +119,21 @@ def _small_centre():
         quote_fr="Chaque question mérite une réponse.",
         quote_nl="Elke vraag verdient een antwoord.",
         highlights_fr="Ce texte libre ne paraît pas : il y a des entrées.",
+        cover_photo_alt_fr=COVER_ALT[0],
+        cover_photo_alt_nl=COVER_ALT[1],
         updated_at=timezone.now(),
         updated_by=staff(Role.DIRECTOR),
     )
+    text.cover_photo.save("cover.jpg", _picture(kind="JPEG"), save=False)
+    text.signatory_photo.save("anne.jpg", _picture((400, 400), kind="JPEG"), save=False)
+    text.signature.save("signature.png", _picture((500, 150), (255, 255, 255)), save=False)
+    text.save()
     for day, titles, alt in TIMELINE:
         entry = Highlight(
             report=text, day=day, title_fr=titles[0], title_nl=titles[1], text_fr="Texte.", text_nl="Tekst."
         )
         if alt:
-            picture = io.BytesIO()
-            Image.new("RGB", (1600, 900), (29, 43, 83)).save(picture, "PNG")
-            entry.photo.save("salon.png", ContentFile(picture.getvalue()), save=False)
+            entry.photo.save("salon.png", _picture(), save=False)
             entry.photo_alt_fr, entry.photo_alt_nl = alt
         entry.save()
     for quote_fr, quote_nl in TESTIMONIALS:
@@ -342,6 +369,93 @@ def test_the_photo_carries_its_alternative_text_in_the_editions_language(edition
     ]
     alt = TIMELINE[0][2][language == "nl"]
     assert alt in alts
+
+
+def _alts(edition: Edition) -> list[str]:
+    root = edition.reader.trailer["/Root"]
+    return [
+        str(element.get("/Alt", ""))
+        for kind, element in _structure(root["/StructTreeRoot"]["/K"], [])
+        if kind == "/Figure"
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_cover_picture_the_signature_and_the_logos_are_described(editions, language):
+    alts = _alts(editions[language])
+    with translation.override(language):
+        assert COVER_ALT[language == "nl"] in alts
+        assert _("Signature of %(name)s") % {"name": "Anne Delvaux"} in alts
+        assert _("Photo of %(name)s") % {"name": "Anne Delvaux"} in alts
+    assert "Actiris" in alts  # the logo, named by its institution
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_concept_the_services_and_the_partners_come_from_the_data(editions, language):
+    edition = editions[language]
+    with translation.override(language):
+        concept = _chapter(edition, _("The concept"))
+        services = _chapter(edition, _("The services"))
+        partners = _chapter(edition, _("The partners"))
+        principles = [_("Centre on the person's need"), _("Address everyone")]
+        themes = [theme.label for theme in Theme.objects.filter(active=True).order_by("position")]
+        area = figure_text(1100)
+        first = _("First circle: institutions giving individual advice at the centre on %(day)s") % {
+            "day": date_format(date(YEAR, 12, 31), "DATE_FORMAT")
+        }
+        second = _("Second circle: institutions organising collective activities at the centre")
+    flat = " ".join(concept.split())
+    assert _in_order(flat, principles)
+    services = " ".join(services.split())  # the PDF's text has plain spaces where the page had others
+    assert _in_order(services, themes)
+    assert " ".join(area.split()) in services  # the spaces' areas add up to the centre's 1,100 m²
+    assert "45" in services  # the multimedia space's computers
+    assert _in_order(" ".join(partners.split()), [" ".join(first.split()), " ".join(second.split())])
+    assert "Bruxelles Formation" in partners  # a partner without a logo is named
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_figures_open_with_the_key_numbers_and_their_pictograms(editions, language):
+    with translation.override(language):
+        figures = _chapter(editions[language], _("The figures"))
+        parts = [_("At the centre"), _("Online"), _("Key figures")]
+    # The groups' titles are set in capitals: compared without case.
+    assert _in_order(figures.casefold(), [part.casefold() for part in parts])
+
+
+def test_a_report_full_of_photos_stays_under_5_mb(tmp_path):
+    """Twenty pages and more with a noisy photo (the hardest to compress, 3000 × 2000) on the cover and in
+    every entry of a long timeline: the PDF stays under 5 MB."""
+    _pango_or_skip()
+    with override_settings(MEDIA_ROOT=tmp_path):
+        text = ReportText.objects.create(
+            year=YEAR,
+            preamble_fr="Une année.",
+            cover_photo_alt_fr="Bruit",
+            cover_photo_alt_nl="Ruis",
+            updated_at=timezone.now(),
+            updated_by=staff(Role.DIRECTOR),
+        )
+        noise = _picture((3000, 2000), kind="JPEG", noise=True)
+        text.cover_photo.save("cover.jpg", noise)
+        for month in range(1, 13):
+            for day in (5, 20):
+                entry = Highlight(
+                    report=text,
+                    day=date(YEAR, month, day),
+                    title_fr=f"Événement du {day}/{month}",
+                    title_nl=f"Evenement van {day}/{month}",
+                    text_fr="Un moment de l'année. " * 20,
+                    text_nl="Een moment van het jaar. " * 20,
+                    photo_alt_fr="Bruit",
+                    photo_alt_nl="Ruis",
+                )
+                entry.photo.save("noise.jpg", noise, save=False)
+                entry.save()
+        body = exports.render("pdf", periods.year(YEAR), language="fr")
+    pages = len(PdfReader(io.BytesIO(body)).pages)
+    assert pages >= 20
+    assert len(body) < 5 * 1024 * 1024, f"{len(body):,} bytes for {pages} pages"
 
 
 def test_the_pages_are_a4(editions):

@@ -295,3 +295,69 @@ def test_the_dashboard_says_what_reception_did_to_the_queue(client, march):
     }
     client.force_login(staff(Role.PARTNER_LEAD))
     assert client.get(url("dashboard", period="2026-03")).context["queue_changes"] is None
+
+
+def _pdf_or_skip():
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:  # no Pango on this machine; CI installs it
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("WeasyPrint needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+
+
+def test_the_preview_shows_its_progress_then_the_pdfs_pages(client, march):
+    _pdf_or_skip()
+    client.force_login(staff(Role.DIRECTOR))
+    page = client.get(url("report_preview", period="2026-03", lang="nl"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'role="status"' in html  # shown while the pages are made
+    assert "<progress" in html
+    assert url("report_preview_pages", period="2026-03", lang="nl").replace("&", "&amp;") in html
+    assert "Mise en page de la publication…" in html  # the page in the reader's language,
+    assert "édition en néerlandais" in html  # of the Dutch edition
+    pages = client.get(url("report_preview_pages", period="2026-03", lang="nl"))
+    assert pages.status_code == 200
+    fragment = pages.content.decode()
+    count = pages.context["count"]
+    pdf = client.get(url("export", period="2026-03", format="pdf", lang="nl")).content
+    from pypdf import PdfReader
+
+    assert count == len(PdfReader(io.BytesIO(pdf)).pages) >= 8  # exactly the PDF's pages
+    assert fragment.count('src="data:image/png;base64,') == count
+    assert f"Page 1 sur {count} du PDF" in fragment  # each page's picture says which it is
+    # The next preview of the same edition says how long the last one took.
+    again = client.get(url("report_preview", period="2026-03", lang="nl"))
+    assert again.context["expected"] >= 0
+    assert "<progress" in again.content.decode()
+
+
+def test_the_preview_by_role(client, march):
+    for role in (Role.RECEPTION_AGENT, Role.ADVISER, Role.DIGITAL_STEWARD):
+        client.force_login(staff(role))
+        for name in ("report_preview", "report_preview_pages"):
+            assert client.get(url(name, period="2026-03")).status_code == 403, (role, name)
+    client.logout()
+    for name in ("report_preview", "report_preview_pages"):
+        response = client.get(url(name, period="2026-03"))
+        assert response.status_code == 302
+        assert "/connexion/" in response["Location"]
+
+
+def test_a_partner_leads_preview_is_their_institutions_report(client, march):
+    _pdf_or_skip()
+    client.force_login(staff(Role.PARTNER_LEAD))  # Actiris
+    assert client.get(url("report_preview", period="2026-03")).status_code == 200
+    pages = client.get(url("report_preview_pages", period="2026-03", lang="fr"))
+    assert pages.status_code == 200
+    assert pages.context["count"] >= 1
+
+
+def test_an_unknown_period_has_no_preview(client):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("report_preview", period="1999"))
+    assert response.status_code == 302
+    pages = client.get(url("report_preview_pages", period="1999"))
+    assert pages.status_code == 200
+    assert pages.context["unavailable"]

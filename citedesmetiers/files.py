@@ -1,4 +1,6 @@
-"""Which uploaded files the catalogue accepts: known types, recognised by their content, not too large.
+"""Which uploaded files are accepted: known types, recognised by their content, not too large. The
+catalogue's types are the default; the publications' photos and the partners' logos accept a few of them
+(citedesmetiers.photos).
 
 The name's extension must agree with the first bytes of the file, so that a page or a script renamed
 `.pdf` is refused. HTML, SVG and other types that a browser would run are never accepted.
