@@ -193,6 +193,7 @@ def _with_references(visit: Visit) -> tuple[Visit, Ticket | None]:
             ticket = None
     if ticket is not None and ticket.theme_id in themes:
         ticket.theme = themes[ticket.theme_id]  # (a default argument would load the theme anyway)
+        ticket.language = visit.language
     return visit, ticket
 
 

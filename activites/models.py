@@ -366,3 +366,18 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AgendaStamp(models.Model):
+    """One row: a number the database raises with every change to the activities, their languages and
+    their registrations (statement triggers, migration 0006), whoever makes it — a service, the back
+    office, a bulk update. The public agenda's cached pages are those of the current number (activites.
+    pages), so that the seats it shows are never those of an earlier registration."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="activites_agendastamp_single")]
+
+    def __str__(self):
+        return str(self.version)

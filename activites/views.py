@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from activites import calendar, selectors, services
+from activites import calendar, pages, selectors, services
 from activites.forms import (
     ActivityCreateForm,
     ActivityForm,
@@ -46,6 +46,7 @@ def _agenda_filters(request: HttpRequest) -> tuple[AgendaFilterForm, dict]:
 @login_not_required
 @require_GET
 @vary_on_headers("HX-Request")
+@pages.cached_for_visitors
 def agenda(request: HttpRequest) -> HttpResponse:
     """The agenda by day, filtered by theme, type, audience, language and dates (a plain GET form;
     htmx swaps the results only)."""

@@ -113,12 +113,15 @@ def capture(
     occurred_at: datetime,
     now: datetime,
     then: Callable[[Entry], None] | None = None,
+    insert: Callable[[Entry], None] | None = None,
     **fields,
 ) -> Captured:
     """Records the entry once per key; a replay of the key returns the first entry, unchanged.
 
-    `then(entry)` runs in the same transaction for a new entry only (a queue ticket, say). A duplicate
-    that loses the race on the unique key is turned into a read of the winner.
+    `then(entry)` runs in the same transaction for a new entry only (a queue ticket, say); `insert(entry)`
+    replaces the entry's INSERT with one statement of the caller's that writes it and what follows it (the
+    desk's visit and its ticket), atomic by itself. A duplicate that loses the race on the unique key is
+    turned into a read of the winner.
     """
     entry = model(key=key, recorded_by=user, occurred_at=occurred_at, recorded_at=now, **fields)
     # Codes are checked by the form and by the database's foreign keys, not one query each here.
@@ -129,7 +132,10 @@ def capture(
     needs_transaction = then is not None or transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic() if needs_transaction else nullcontext():
-            entry.save(force_insert=True)
+            if insert is not None:
+                insert(entry)
+            else:
+                entry.save(force_insert=True)
             if then is not None:
                 then(entry)
     except IntegrityError:
@@ -138,6 +144,14 @@ def capture(
             raise
         return Captured(existing, created=False)
     return Captured(entry, created=True)
+
+
+def insert_values(instance: models.Model, *, connection) -> tuple[list[str], list]:
+    """The columns and database values an INSERT of `instance` would write (its primary key left to the
+    database), for a statement that writes several rows at once (`capture(insert=...)`)."""
+    fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
+    return [connection.ops.quote_name(field.column) for field in fields], values
 
 
 def same_minute(recorded: datetime, given: datetime) -> bool:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from citedesmetiers.forms import add_service_errors
@@ -24,6 +25,12 @@ from stats.models import OnlineFigures, OnlineMonth, ReportText
 from stats.selectors import Scope
 
 LANGUAGES = ("fr", "nl", "en")
+# Each language's edition of a publication, as a sentence names it.
+EDITIONS = {
+    "fr": gettext_lazy("the French edition"),
+    "nl": gettext_lazy("the Dutch edition"),
+    "en": gettext_lazy("the English edition"),
+}
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -173,7 +180,8 @@ def report_preview(request: HttpRequest) -> HttpResponse:
             "comparison": comparison,
             "publishable": publication.publishable(comparison),
             "language": language,
-            "languages": LANGUAGES,
+            "edition": EDITIONS[language],
+            "other_editions": [(code, EDITIONS[code]) for code in LANGUAGES if code != language],
             "expected": round(_preview_seconds.get(_preview_key(scope, period, language), 0)),
         },
     )

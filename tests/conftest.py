@@ -112,10 +112,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_reference_cache():
-    """Reference rows are cached a minute per process; each test reads its own database state."""
+    """Reference rows are cached a minute per process, the agenda's pages for its state; each test reads
+    its own database state (a rolled-back test leaves the agenda's stamp where it found it)."""
+    from django.core.cache import cache
+
     from citedesmetiers.selectors import reference_cache_clear
 
     reference_cache_clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from bench import agenda, catalogue, desk, export, harness, load, phone, report, restart
+from bench import agenda, catalogue, dashboard, desk, export, harness, load, phone, report, restart
 from bench.middleware import QUERIES_HEADER
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -81,6 +81,22 @@ def test_report_and_export(capsys):
     assert figures["previous"]["rows"] > 0
     export._print_measures(figures)
     assert "speed-up" in capsys.readouterr().out
+
+    # So does the dashboard's, for a director.
+    harness._staff_create(
+        [{"username": dashboard.USERNAME, "password": dashboard.PASSWORD, "role": "director"}]
+    )
+    capsys.readouterr()
+    dashboard.measure(runs=1)
+    figures = _printed(capsys)
+    assert set(figures) == {name for name, _slug in dashboard.PERIODS}
+    for measured in figures.values():
+        assert measured["status"] == 200
+        assert measured["statements"] > 0
+    dashboard._print([(1, generated, figures)], REPORT_SCALE)
+    printed = capsys.readouterr().out
+    assert "1 years" in printed
+    assert "quarter" in printed
 
 
 def test_agenda(capsys, tmp_path):

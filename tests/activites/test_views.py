@@ -682,3 +682,40 @@ def test_french_titles_and_descriptions_on_english_pages_are_marked_as_french(cl
     with translation.override("fr"):
         french = text(client.get(reverse("activites:agenda_activity", args=[french_only.pk])))
     assert "<h1>Atelier CV</h1>" in french
+
+
+# --- the agenda's pages kept for visitors (activites.pages) --------------------------------------------
+
+
+def test_a_visitors_agenda_is_built_once_then_served_with_one_query(client, django_assert_num_queries):
+    activity(title_fr="Atelier CV")
+    first = client.get(reverse("activites:agenda"), {"theme": "travailler"})
+    with django_assert_num_queries(1):  # the agenda's state; the page itself from the cache
+        again = client.get(reverse("activites:agenda"), {"theme": "travailler"})
+    assert again.content == first.content
+    assert again["Vary"].count("HX-Request")
+    fragment = client.get(reverse("activites:agenda"), HTTP_HX_REQUEST="true")
+    assert "<html" not in text(fragment)  # the fragment and the page are kept apart
+    assert "<html" in text(client.get(reverse("activites:agenda")))
+
+
+def test_a_registration_changes_the_seats_shown_at_once(client):
+    workshop = activity(capacity=3, title_fr="Atelier CV")
+    with translation.override("fr"):
+        assert "3 places restantes" in text(client.get(reverse("activites:agenda")))
+        registration(workshop)
+        assert "2 places restantes" in text(client.get(reverse("activites:agenda")))
+        # A change made outside the services (a bulk update, the back office) too: the database says so.
+        Activity.objects.filter(pk=workshop.pk).update(title_fr="Atelier CV et lettre")
+        assert "Atelier CV et lettre" in text(client.get(reverse("activites:agenda")))
+        Registration.objects.filter(activity=workshop).delete()
+        assert "3 places restantes" in text(client.get(reverse("activites:agenda")))
+
+
+def test_staff_get_the_agenda_built_for_them(client, django_assert_max_num_queries):
+    activity(title_fr="Atelier CV")
+    client.get(reverse("activites:agenda"))  # kept for visitors
+    client.force_login(staff(Role.COORDINATOR))
+    page = text(client.get(reverse("activites:agenda")))
+    assert "Atelier CV" in page
+    assert "Se déconnecter" in page or "Log out" in page or "Afmelden" in page  # their own header

@@ -110,7 +110,7 @@ def test_the_director_previews_the_pdf_page_by_page(director, viewport):
     page.goto(url("en", "dashboard") + "?period=2026-03")
     page.get_by_role("link", name="PDF, preview page by page (Nederlands)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Preview of the annual report March 2026")
-    expect(page.get_by_role("link", name="Download the PDF (Dutch)")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the PDF (Nederlands)")).to_be_visible()
     pages = page.locator(".preview-pages img")
     expect(pages.first).to_be_visible(timeout=60_000)
     count = pages.count()

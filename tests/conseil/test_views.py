@@ -330,7 +330,9 @@ def test_every_column_of_the_export_is_the_rows_value(client):
         consultation(adviser=adviser, topics=(), foreign_diploma=False, mode="phone", now=now),
     ]
     client.force_login(lead)
-    response = client.get(reverse("conseil:consultation_export"), {"start": "2026-06-01", "end": now.date()})
+    response = client.get(
+        reverse("conseil:consultation_export"), {"start": "2026-06-01", "end": timezone.localdate(now)}
+    )
     rows = exported(response)
     assert rows[0] == list(selectors.EXPORT_COLUMNS)
     expected = sorted(

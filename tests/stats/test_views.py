@@ -316,7 +316,7 @@ def test_the_preview_shows_its_progress_then_the_pdfs_pages(client, march):
     assert "<progress" in html
     assert url("report_preview_pages", period="2026-03", lang="nl").replace("&", "&amp;") in html
     assert "Mise en page de la publication…" in html  # the page in the reader's language,
-    assert "édition en néerlandais" in html  # of the Dutch edition
+    assert "page par page : l&#x27;édition néerlandaise." in html  # of the Dutch edition
     pages = client.get(url("report_preview_pages", period="2026-03", lang="nl"))
     assert pages.status_code == 200
     fragment = pages.content.decode()

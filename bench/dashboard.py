@@ -1,0 +1,108 @@
+"""The director's dashboard on one, five and ten years of history at a million contacts a year.
+
+For each length of history, a database of its own is filled by the report benchmark's generator
+(bench/report.py: every table, in the demo centre's rhythm, ending with 2025), then, in-process (the view
+called through Django's test client, as a signed-in director opens it; no HTTP server):
+- the dashboard of the year 2025, of its second quarter and of May 2025: the server's time for the whole
+  view (figures, template) and its number of SQL statements, cold (the first request after a restart:
+  no cached reference rows) and warm (best of 3 after it);
+- beside each, the goals of issue 19: 0.2 s and 15 statements whatever the length of the history, and the
+  first request within 2 times a warm one.
+`BENCH_SCALE` (default 1) scales the rows a year (0.1: a tenth, for a quicker run).
+"""
+
+import json
+import os
+import time
+
+from bench import harness
+from bench import report as generator
+
+HISTORIES = (1, 5, 10)
+LAST = 2025
+GOAL_SECONDS, GOAL_STATEMENTS, GOAL_COLD = 0.2, 15, 2.0
+RUNS = 3
+PASSWORD = "bench-password-0123456789"
+USERNAME = "bench-director"
+PERIODS = (("year", f"{LAST}"), ("quarter", f"{LAST}-Q2"), ("month", f"{LAST}-05"))
+
+
+def _once(client, path: str) -> tuple[float, int, int]:
+    """One request of the dashboard: seconds, SQL statements, status."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(path)
+        seconds = time.perf_counter() - start
+    return seconds, len(queries.captured_queries), response.status_code
+
+
+def measure(runs: int = RUNS) -> None:
+    """Runs in Django (`manage.py shell`): the dashboard of each period, cold then best of `runs` warm, for
+    the director USERNAME; prints the figures as JSON (its last line)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    from citedesmetiers.models import User
+    from citedesmetiers.selectors import reference_cache_clear
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=USERNAME))
+    with translation.override("fr"):
+        dashboard = reverse("stats:dashboard")
+    figures = {}
+    for name, slug in PERIODS:
+        path = f"{dashboard}?period={slug}"
+        reference_cache_clear()
+        cold, cold_statements, status = _once(client, path)
+        warm = min((_once(client, path) for _ in range(runs)), key=lambda measured: measured[0])
+        figures[name] = {
+            "status": status,
+            "cold": cold,
+            "cold_statements": cold_statements,
+            "warm": warm[0],
+            "statements": warm[1],
+        }
+    print(json.dumps(figures))
+
+
+def _print(results: list[tuple[int, dict, dict]], scale: float) -> None:
+    print(
+        f"\nDashboard (in-process, production settings, a director signed in): synthetic centre at scale "
+        f"{scale:g} (about {1_100_000 * scale:,.0f} contacts a year), histories ending in {LAST}"
+    )
+    print(
+        f"  {'history':<10} {'period':<8} {'rows':>11} {'warm s':>8} {'goal':>6} {'SQL':>5} {'goal':>5} "
+        f"{'cold s':>8} {'cold/warm':>10} {'goal':>5}"
+    )
+    for history, generated, figures in results:
+        rows = sum(generated["rows"].values())
+        for name, _slug in PERIODS:
+            measured = figures[name]
+            ratio = measured["cold"] / measured["warm"] if measured["warm"] else 0.0
+            print(
+                f"  {f'{history} years':<10} {name:<8} {rows:>11,} {measured['warm']:>8.3f} "
+                f"{GOAL_SECONDS:>6.1f} {measured['statements']:>5} {GOAL_STATEMENTS:>5} "
+                f"{measured['cold']:>8.3f} {ratio:>10.2f} {GOAL_COLD:>5.1f}"
+            )
+
+
+def main() -> None:
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    results = []
+    for history in HISTORIES:
+        with harness.bench_database(f"dashboard{history}") as url:
+            generated = generator.generate(url, scale=scale, years=range(LAST - history + 1, LAST + 1))
+            env = harness.production_env(url)
+            harness.staff(env, [{"username": USERNAME, "password": PASSWORD, "role": "director"}])
+            figures = harness.in_django(env, "from bench import dashboard; dashboard.measure()")
+            results.append((history, generated, figures))
+            print(f"  ({history} years generated and measured)", flush=True)
+    _print(results, scale)
+
+
+if __name__ == "__main__":
+    main()
