@@ -38,7 +38,7 @@ from django.utils.functional import Promise
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.models import AuditEntry
-from citedesmetiers.selectors import computed_groupings
+from citedesmetiers.selectors import computed_groupings, grouping_sets
 
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
 QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
@@ -346,6 +346,55 @@ def ticket_times(*, start: date, end: date, by: Sequence[str] = (), partner=None
     return list(grouped.annotate(**figures).order_by(*by))
 
 
+# The queue's figures as SQL over the rows ticket_breakdowns selects (the same as ticket_times's).
+_CALLED = '"called_at" IS NOT NULL'
+_SERVED = '"served_at" IS NOT NULL AND "ended_at" IS NOT NULL'
+TICKET_FIGURES = {
+    "tickets": "COUNT(*)",
+    "called": f"COUNT(*) FILTER (WHERE {_CALLED})",
+    "served": f"COUNT(*) FILTER (WHERE \"status\" = '{TicketStatus.DONE.value}')",
+    "walked_away": f"COUNT(*) FILTER (WHERE \"status\" = '{TicketStatus.WALKED_AWAY.value}')",
+    "not_served": f"COUNT(*) FILTER (WHERE \"status\" = '{TicketStatus.NOT_SERVED.value}')",
+    "long_waits": 'COUNT(*) FILTER (WHERE "long_wait")',
+    "waiting_mean": f'AVG("waiting") FILTER (WHERE {_CALLED})',
+    "waiting_median": f'PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "waiting") FILTER (WHERE {_CALLED})',
+    "waiting_p90": f'PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY "waiting") FILTER (WHERE {_CALLED})',
+    "service_mean": f'AVG("service") FILTER (WHERE {_SERVED})',
+    "service_median": f'PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "service") FILTER (WHERE {_SERVED})',
+    "service_count": f"COUNT(*) FILTER (WHERE {_SERVED})",
+}
+
+
+def ticket_breakdowns(
+    *, start: date, end: date, sets: Sequence[Sequence[str]], partner=None
+) -> dict[tuple[str, ...], list[dict]]:
+    """`ticket_times` for each grouping set of `sets` (tuples of GROUPINGS' names; () for the total) in
+    ONE statement: {set: rows}, each row with the set's names and the figures of ticket_times (the total
+    of no ticket: a row of zeros and Nones). Hours and weekdays as ints."""
+    tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end).exclude(
+        status=TicketStatus.CANCELLED
+    )
+    if partner is not None:
+        tickets = tickets_of_partner(tickets, partner)
+    tickets = tickets.annotate(
+        waiting=WAITING,
+        service=SERVICE,
+        long_wait=ExpressionWrapper(Q(called_at__gt=F("issued_at") + LONG_WAIT), output_field=BooleanField()),
+    )
+    found = grouping_sets(
+        tickets,
+        groupings=GROUPINGS,
+        sets=sets,
+        columns=["status", "called_at", "served_at", "ended_at", "waiting", "service", "long_wait"],
+        aggregates=TICKET_FIGURES,
+    )
+    numeric = {"hour", "weekday"}
+    return {
+        group: [row | {name: int(row[name]) for name in group if name in numeric} for row in rows]
+        for group, rows in found.items()
+    }
+
+
 def orientation_label(code: str) -> str | Promise:
     return Orientation(code).label  # lazy: in the language the table is rendered in
 
@@ -377,6 +426,25 @@ def visit_sums(
         return [visits.aggregate(people=Coalesce(Sum("count"), 0))]
     grouped = visits.annotate(**computed_groupings(VISIT_GROUPINGS, by)).values(*by)
     return list(grouped.annotate(people=Sum("count")).order_by(*by))
+
+
+def visit_breakdowns(*, start: datetime, end: datetime, by: Sequence[str]) -> dict[str, list[dict]]:
+    """People in contact in [start, end) (sums of `count`, undone entries left out) by channel and each
+    of `by` (any of VISIT_GROUPINGS but the channel), in ONE statement: {grouping: [{"channel": code,
+    grouping: value, "people": n}, ...]}; weekdays and hours as ints, months as their first day."""
+    visits = Visit.objects.active().filter(occurred_at__gte=start, occurred_at__lt=end)
+    found = grouping_sets(
+        visits,
+        groupings=VISIT_GROUPINGS,
+        sets=[("channel", name) for name in by],
+        columns=["count"],
+        aggregates={"people": 'SUM("count")'},
+    )
+    numeric = {"weekday", "hour"}
+    return {
+        name: [row | {name: int(row[name])} if name in numeric else row for row in found[("channel", name)]]
+        for name in by
+    }
 
 
 def ticket_position(*, ticket: Ticket, now: datetime | None = None) -> int:

@@ -3,6 +3,7 @@ audit trail of a record."""
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import formats, timezone
@@ -368,3 +369,48 @@ def centre_address(language: str) -> str:
         return ""
     with translation.override(language):
         return str(info.address)
+
+
+def grouping_sets(
+    queryset: QuerySet,
+    *,
+    groupings: dict,
+    sets: Sequence[Sequence[str]],
+    columns: Sequence[str],
+    aggregates: dict[str, str],
+) -> dict[tuple[str, ...], list[dict]]:
+    """Several breakdowns of the same rows in ONE statement (GROUPING SETS) instead of one statement
+    each: `groupings` names the expressions (as accueil.selectors.VISIT_GROUPINGS does), `sets` the
+    breakdowns (each a tuple of their names), `columns` the rows' fields the figures read, `aggregates`
+    the figures as SQL over those columns, e.g. {"people": 'SUM("count")'}. Returns {set: [{name: value,
+    ..., figure: value}, ...]} ordered by the set's names (None last); a grouping's own NULL (a visit
+    without a theme) is told from the rows of the other sets by GROUPING()."""
+    names = list(dict.fromkeys(name for group in sets for name in group))
+    annotated = {f"g_{name}": groupings[name] for name in names}
+    inner = queryset.annotate(**annotated).values(*annotated, *columns)
+    sql, params = inner.query.sql_with_params()
+    quoted = {name: f'"g_{name}"' for name in names}
+    bits = f"GROUPING({', '.join(quoted.values())})"
+    figures = [f"{expression} AS {name}" for name, expression in aggregates.items()]
+    select = ", ".join([*quoted.values(), f"{bits} AS grouping_bits", *figures])
+    sets_sql = ", ".join("(" + ", ".join(quoted[name] for name in group) + ")" for group in sets)
+    # The names and figures are the callers' constants; the values are the inner query's parameters.
+    statement = f"SELECT {select} FROM ({sql}) AS rows GROUP BY GROUPING SETS ({sets_sql})"  # noqa: S608  # nosec B608
+    found: dict[tuple[str, ...], list[dict]] = {tuple(group): [] for group in sets}
+    # GROUPING() has a bit set, from the right, for each name NOT in the row's set.
+    by_bits = {
+        sum(1 << (len(names) - 1 - index) for index, name in enumerate(names) if name not in group): tuple(
+            group
+        )
+        for group in sets
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for row in cursor.fetchall():
+            values = dict(zip(names, row[: len(names)], strict=True))
+            group = by_bits[row[len(names)]]
+            counted = dict(zip(aggregates, row[len(names) + 1 :], strict=True))
+            found[group].append({name: values[name] for name in group} | counted)
+    for group, rows in found.items():
+        rows.sort(key=lambda row: tuple((row[name] is None, row[name]) for name in group))
+    return found

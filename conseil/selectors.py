@@ -27,7 +27,7 @@ from accueil import selectors as accueil_selectors
 from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.exports import FormulaSafe
-from citedesmetiers.selectors import computed_groupings, reference_rows
+from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
 from conseil.models import Consultation, QuestionnaireAnswer, Topic
 
 
@@ -180,6 +180,24 @@ CONSULTATION_GROUPINGS = {
     "month": TruncMonth("occurred_at"),
     "topic": F("topics"),
 }
+
+
+def consultation_breakdowns(
+    consultations: CapturedQuerySet, *, start: datetime, end: datetime, sets: Sequence[Sequence[str]]
+) -> dict[tuple[str, ...], list[dict]]:
+    """`consultation_sums` for each grouping set of `sets` (tuples of groupings, the topic excepted: it
+    counts a session once per topic; () for the total) in ONE statement: {set: [{name: value, ...,
+    "sessions": n, "minutes": m}, ...]}."""
+    if any("topic" in group for group in sets):
+        raise ValueError("the topic counts a session once per topic: consultation_sums(by=['topic'])")
+    selected = consultations.active().filter(occurred_at__gte=start, occurred_at__lt=end)
+    return grouping_sets(
+        selected,
+        groupings=CONSULTATION_GROUPINGS,
+        sets=sets,
+        columns=["duration_minutes"],
+        aggregates={"sessions": "COUNT(*)", "minutes": 'COALESCE(SUM("duration_minutes"), 0)'},
+    )
 
 
 def consultation_sums(

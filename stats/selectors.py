@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accueil.models import ON_SITE_CHANNELS, Orientation
 from accueil.selectors import queue_changes as reception_changes
-from accueil.selectors import ticket_times, visit_sums
+from accueil.selectors import ticket_breakdowns, visit_breakdowns, visit_sums
 from activites.models import Kind
 from activites.selectors import activity_rows
 from citedesmetiers.capture import CapturedQuerySet
@@ -21,7 +21,12 @@ from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from citedesmetiers.selectors import staff_by_role
 from conseil.models import Consultation
-from conseil.selectors import consultation_sums, consultations_visible_to, questionnaire_results
+from conseil.selectors import (
+    consultation_breakdowns,
+    consultation_sums,
+    consultations_visible_to,
+    questionnaire_results,
+)
 from ressources.selectors import entries_total, help_by_topic, occupancy_by_hour
 from stats.models import OnlineFigures, OnlineMonth
 from stats.periods import Period
@@ -111,20 +116,36 @@ def _months(rows: list[dict], value: str) -> dict[str, int]:
 # --- contacts ------------------------------------------------------------------------------------
 
 
+def _on_site(rows: list[dict], name: str) -> dict:
+    """People of the on-site channels (the desk's, the kiosk's) by one grouping, in its order: codes as
+    text ("" for none), months as "YYYY-MM"."""
+    people: dict = defaultdict(int)
+    for row in rows:
+        if row["channel"] in ON_SITE_CHANNELS:
+            people[row[name]] += row["people"]
+    ordered = sorted(
+        people.items(), key=lambda item: (item[0] is None, item[0] if item[0] is not None else 0)
+    )
+    if name == "month":
+        return {month.strftime("%Y-%m"): value for month, value in ordered}
+    return {("" if key is None else str(key)): value for key, value in ordered}
+
+
 def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict) -> dict:
     """People in contact (on-site visits + activity participants who came straight to an activity) and
-    the services delivered by mode, with the rhythm of the visits by month, weekday and hour."""
-    since, until = period.since, period.until
-    oriented = _by(
-        visit_sums(start=since, end=until, by=["orientation"], channels=ON_SITE_CHANNELS),
-        "orientation",
-        "people",
+    the services delivered by mode, with the rhythm of the visits by month, weekday and hour (one
+    statement for every breakdown of the visits)."""
+    visits = visit_breakdowns(
+        start=period.since, end=period.until, by=["orientation", "theme", "month", "weekday", "hour"]
     )
+    oriented = _on_site(visits["orientation"], "orientation")
     # Every channel but the on-site ones (the desk's, the kiosk's) is a remote contact: e-mail, phone, and
-    # "other" (a letter, a chat).
-    remote = _by(visit_sums(start=since, end=until, by=["channel"]), "channel", "people")
-    for channel in ON_SITE_CHANNELS:
-        remote.pop(channel, None)
+    # "other" (a letter, a chat). Every visit has an orientation: its rows hold each channel's people.
+    remote: dict[str, int] = defaultdict(int)
+    for row in visits["orientation"]:
+        if row["channel"] not in ON_SITE_CHANNELS:
+            remote[row["channel"]] += row["people"]
+    remote = dict(sorted(remote.items()))
     on_site = sum(oriented.values())  # every on-site visit is directed somewhere
     directed = oriented.get(Orientation.ACTIVITY, 0)
     # Over the whole period, never below zero: see the definition of contacts.direct_participants.
@@ -145,18 +166,10 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
         "remote_by_channel": remote,
         "services_total": sum(by_mode.values()),
         "services_by_mode": by_mode,
-        "by_theme": _by(
-            visit_sums(start=since, end=until, by=["theme"], channels=ON_SITE_CHANNELS), "theme", "people"
-        ),
-        "by_month": _months(
-            visit_sums(start=since, end=until, by=["month"], channels=ON_SITE_CHANNELS), "people"
-        ),
-        "by_weekday": _by(
-            visit_sums(start=since, end=until, by=["weekday"], channels=ON_SITE_CHANNELS), "weekday", "people"
-        ),
-        "by_hour": _by(
-            visit_sums(start=since, end=until, by=["hour"], channels=ON_SITE_CHANNELS), "hour", "people"
-        ),
+        "by_theme": _on_site(visits["theme"], "theme"),
+        "by_month": _on_site(visits["month"], "month"),
+        "by_weekday": _on_site(visits["weekday"], "weekday"),
+        "by_hour": _on_site(visits["hour"], "hour"),
     }
 
 
@@ -191,17 +204,18 @@ def _advice_figures(sums: dict[str, dict], totals: dict, by_month: dict, queue_f
 
 def advice(period: Period, *, scope: Scope) -> dict:
     """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
-    gender and age (fine bands and the published groups); the queue's waiting and service times."""
+    gender and age (fine bands and the published groups); the queue's waiting and service times. Two
+    statements: every breakdown of the sessions at once, and the topics (a session counts per topic)."""
     base = _consultations(scope)
     options: dict[str, Any] = {"start": period.since, "end": period.until}
-    sums = {
-        name: _by(consultation_sums(base, by=[name], **options), name, "sessions")
-        for name in ADVICE_GROUPINGS
-    }
+    names = [name for name in ADVICE_GROUPINGS if name != "topic"]
+    found = consultation_breakdowns(base, sets=[(), ("month",), *((name,) for name in names)], **options)
+    sums = {name: _by(found[(name,)], name, "sessions") for name in names}
+    sums["topic"] = _by(consultation_sums(base, by=["topic"], **options), "topic", "sessions")
     return _advice_figures(
-        sums,
-        consultation_sums(base, **options)[0],
-        _months(consultation_sums(base, by=["month"], **options), "sessions"),
+        {name: sums[name] for name in ADVICE_GROUPINGS},
+        found[()][0],
+        _months(found[("month",)], "sessions"),
         queue(period, scope=scope),
     )
 
@@ -222,12 +236,13 @@ def report_by_partner(period: Period) -> dict[str, dict]:
     publications protect every institution's report together with the centre's (stats.publication)."""
     base = Consultation.objects.all()
     options = {"start": period.since, "end": period.until}
-    totals = {str(row["partner"]): row for row in consultation_sums(base, by=["partner"], **options)}
-    sums = {
-        name: _split(consultation_sums(base, by=["partner", name], **options), name, "sessions")
-        for name in ADVICE_GROUPINGS
-        if name != "partner"
-    }
+    names = [name for name in ADVICE_GROUPINGS if name not in ("partner", "topic")]
+    found = consultation_breakdowns(
+        base, sets=[("partner",), *(("partner", name) for name in names)], **options
+    )
+    totals = {str(row["partner"]): row for row in found[("partner",)]}
+    sums = {name: _split(found[("partner", name)], name, "sessions") for name in names}
+    sums["topic"] = _split(consultation_sums(base, by=["partner", "topic"], **options), "topic", "sessions")
     queues = _queues_by_partner(period)
     rows: dict[str, list] = defaultdict(list)
     for row in _held(period, Scope()):
@@ -277,27 +292,33 @@ def queue_changes(period: Period) -> dict:
 def queue(period: Period, *, scope: Scope) -> dict:
     """The walk-in queue: tickets, walk-aways, waiting times (median, 90th percentile, share over 30
     minutes) and service times, in total and by theme, language, hour and weekday of the ticket; for an
-    institution, its own tickets (accueil.selectors.tickets_of_partner)."""
-    options: dict[str, Any] = {"start": period.start, "end": period.end, "partner": scope.partner}
-    total = ticket_times(**options)
-    figures = _queue_figures(total[0] if total else {})
+    institution, its own tickets (accueil.selectors.tickets_of_partner). One statement."""
+    found = ticket_breakdowns(
+        start=period.start,
+        end=period.end,
+        partner=scope.partner,
+        sets=[(), *((name,) for name in QUEUE_GROUPINGS)],
+    )
+    figures = _queue_figures(found[()][0] if found[()] else {})
     for name in QUEUE_GROUPINGS:
-        figures[f"by_{name}"] = {
-            str(row[name]): _queue_figures(row) for row in ticket_times(by=[name], **options)
-        }
+        figures[f"by_{name}"] = {str(row[name]): _queue_figures(row) for row in found[(name,)]}
     return figures
 
 
 def _queues_by_partner(period: Period) -> dict[str, dict]:
-    """`queue()` of every institution (and "None": the tickets of none), in grouped queries."""
-    options = {"start": period.start, "end": period.end}
+    """`queue()` of every institution (and "None": the tickets of none), in one statement."""
+    found = ticket_breakdowns(
+        start=period.start,
+        end=period.end,
+        sets=[("institution",), *(("institution", name) for name in QUEUE_GROUPINGS)],
+    )
     figures: dict[str, dict] = {
-        str(row["institution"]): _queue_figures(row) for row in ticket_times(by=["institution"], **options)
+        str(row["institution"]): _queue_figures(row) for row in found[("institution",)]
     }
     for name in QUEUE_GROUPINGS:
         for partner in figures:
             figures[partner][f"by_{name}"] = {}
-        for row in ticket_times(by=["institution", name], **options):
+        for row in found[("institution", name)]:
             figures[str(row["institution"])][f"by_{name}"][str(row[name])] = _queue_figures(row)
     return figures
 
