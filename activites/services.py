@@ -27,7 +27,7 @@ from activites.models import (
     RegistrationAttempt,
     WalkIn,
 )
-from citedesmetiers import capture, limits
+from citedesmetiers import capture, limits, throttle
 from citedesmetiers.models import attname
 from citedesmetiers.services import audit_changes, audit_record
 
@@ -274,12 +274,15 @@ def _address_hash(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
+ATTEMPTS_WINDOW = timedelta(hours=1)
+
+
 def _over_limit(digest: str, *, limit: int, now: datetime) -> bool:
-    """Records one use under `digest` unless `limit` uses were recorded in the last hour."""
-    hour_ago = now - timedelta(hours=1)
-    RegistrationAttempt.objects.filter(at__lt=hour_ago).delete()
-    recent = RegistrationAttempt.objects.filter(address_hash=digest, at__gte=hour_ago).count()
-    if recent >= limit:
+    """Records one use under `digest` unless `limit` uses were recorded in the last hour
+    (citedesmetiers.throttle, the sign-in's rule too)."""
+    throttle.forget(RegistrationAttempt.objects.all(), window=ATTEMPTS_WINDOW, now=now)
+    uses = RegistrationAttempt.objects.filter(address_hash=digest)
+    if throttle.wait_seconds(uses, limit=limit, window=ATTEMPTS_WINDOW, now=now):
         return True
     RegistrationAttempt.objects.create(address_hash=digest, at=now)
     return False
@@ -545,7 +548,7 @@ def registrations_purge(*, now: datetime | None = None) -> Purged:
             sent_at__lt=now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
         ).delete()
         emails = stale_emails + deleted.get(OutgoingEmail._meta.label, 0) + erased_emails + old_emails
-        RegistrationAttempt.objects.filter(at__lt=now - timedelta(hours=1)).delete()
+        throttle.forget(RegistrationAttempt.objects.all(), window=ATTEMPTS_WINDOW, now=now)
     return Purged(unconfirmed=unconfirmed, erased=erased, emails=emails)
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from citedesmetiers import roles
+from citedesmetiers import roles, throttle
 from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Theme, User, login_name
 
 # Reference rows change a few times a year; the desk and its forms read them on every request.
@@ -72,16 +72,14 @@ def login_lockout_seconds(*, username: str, address: str | None, now: datetime |
     """Seconds before this user name (or this address) may try to sign in again; 0 if it may now."""
     now = now or timezone.now()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    recent = LoginFailure.objects.filter(at__gte=now - window)
-    checks = [(recent.filter(username=login_name(username)), settings.LOGIN_FAILURES_PER_USERNAME)]
+    checks = [
+        (LoginFailure.objects.filter(username=login_name(username)), settings.LOGIN_FAILURES_PER_USERNAME)
+    ]
     if address:
-        checks.append((recent.filter(address=address), settings.LOGIN_FAILURES_PER_ADDRESS))
-    wait = 0.0
-    for failures, limit in checks:
-        times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            # Allowed again once the oldest of the last `limit` failures leaves the window.
-            wait = max(wait, (times[-1] + window - now).total_seconds())
+        checks.append((LoginFailure.objects.filter(address=address), settings.LOGIN_FAILURES_PER_ADDRESS))
+    wait = max(
+        throttle.wait_seconds(failures, limit=limit, window=window, now=now) for failures, limit in checks
+    )
     return math.ceil(wait)
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from citedesmetiers import roles
+from citedesmetiers import roles, throttle
 from citedesmetiers.accounts import totp
 from citedesmetiers.models import AuditEntry, JobRun, LoginFailure, Partner, User, login_name
 
@@ -61,7 +61,7 @@ def expired_purge(*, now: datetime | None = None) -> Expired:
     now = now or timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    failures, _ = LoginFailure.objects.filter(at__lt=now - window).delete()
+    failures = throttle.forget(LoginFailure.objects.all(), window=window, now=now)
     kept = timedelta(days=settings.JOB_RUN_RETENTION_DAYS)
     runs, _ = JobRun.objects.filter(started_at__lt=now - kept).delete()
     return Expired(sessions=sessions, login_failures=failures, job_runs=runs)
@@ -71,7 +71,7 @@ def login_failure_record(*, username: str, address: str | None, now: datetime | 
     """Records one failed sign-in and forgets those older than the throttling window."""
     now = now or timezone.now()
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    LoginFailure.objects.filter(at__lt=now - window).delete()
+    throttle.forget(LoginFailure.objects.all(), window=window, now=now)
     return LoginFailure.objects.create(username=login_name(username), address=address, at=now)
 
 

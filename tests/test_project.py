@@ -130,7 +130,9 @@ def test_gunicorn_writes_one_json_line_per_request_with_its_id(gunicorn, tmp_pat
 APPS = ["citedesmetiers", "accueil", "conseil", "activites", "ressources", "stats"]
 # Findings reviewed and marked `# nosec` with their reason (table names in SQL, escaped markup, a
 # printed address): a new one needs the same review, and raising this number says it had one.
-REVIEWED_FINDINGS = 11
+# 12: the figures' GROUPING SETS statement (its names are the callers' constants) and the desk's visit-and-
+# ticket statement (the models' tables) came; the ticket number's own statement went.
+REVIEWED_FINDINGS = 12
 
 
 def test_bandit_finds_no_medium_or_high_issue_in_the_application(tmp_path):
