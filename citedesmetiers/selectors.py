@@ -22,18 +22,20 @@ from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Them
 
 # Reference rows change a few times a year; the desk and its forms read them on every request.
 REFERENCE_TTL = 60.0
-_reference_cache: dict[type, tuple[float, Any]] = {}  # (read at, rows) per model
+_reference_cache: dict[tuple[type, bool], tuple[float, Any]] = {}  # (read at, rows) per model and rows kept
 
 
-def reference_rows(model) -> list:
+def reference_rows(model, *, inactive: bool = False) -> list:
     """The active rows of a reference table (themes, languages, partners...) in display order, kept a
-    minute in this process. Integrity does not depend on it: rows store codes behind foreign keys."""
+    minute in this process; with `inactive`, the retired rows too (the figures name the codes of past
+    rows). Integrity does not depend on it: rows store codes behind foreign keys."""
     now = time.monotonic()
-    cached = _reference_cache.get(model)
+    cached = _reference_cache.get((model, inactive))
     if cached is not None and now - cached[0] < REFERENCE_TTL:
         return cached[1]
-    rows = list(model.objects.filter(active=True).order_by(*model._meta.ordering))
-    _reference_cache[model] = (now, rows)
+    rows = model.objects.all() if inactive else model.objects.filter(active=True)
+    rows = list(rows.order_by(*model._meta.ordering))
+    _reference_cache[(model, inactive)] = (now, rows)
     return rows
 
 
@@ -316,7 +318,7 @@ def centre_info(*, today: date | None = None):
 
     today = today or timezone.localdate()
     now = time.monotonic()
-    cached = _reference_cache.get(CentreInfo)
+    cached = _reference_cache.get((CentreInfo, False))
     if cached is not None and now - cached[0] < REFERENCE_TTL and cached[1][0] == today:
         return cached[1][1]
     closures = Closure.objects.filter(centre=OuterRef("pk"), last_day__gte=today).order_by("first_day")
@@ -344,7 +346,7 @@ def centre_info(*, today: date | None = None):
             )
             for row in info.upcoming
         ]
-    _reference_cache[CentreInfo] = (now, (today, info))
+    _reference_cache[(CentreInfo, False)] = (now, (today, info))
     return info
 
 

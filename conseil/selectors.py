@@ -157,15 +157,22 @@ QUESTIONNAIRE_FIELDS = [
 
 def questionnaire_results(*, start: date, end: date, service: str | None = None) -> dict:
     """Answers of the days from `start` to `end` (local, included): their number and, for each
-    question, the count of each answer (None: not answered). One grouped query per question."""
+    question, the count of each answer (None: not answered). One statement (GROUPING SETS)."""
     first, _ = day_bounds(start)
     _, last = day_bounds(end)
     answers = QuestionnaireAnswer.objects.filter(answered_at__gte=first, answered_at__lt=last)
     if service:
         answers = answers.filter(service=service)
-    results: dict[str, Any] = {"answers": answers.count()}
+    found = grouping_sets(
+        answers,
+        groupings={name: F(name) for name in QUESTIONNAIRE_FIELDS},
+        sets=[(), *((name,) for name in QUESTIONNAIRE_FIELDS)],
+        columns=[],
+        aggregates={"n": "COUNT(*)"},
+    )
+    results: dict[str, Any] = {"answers": found[()][0]["n"]}
     for name in QUESTIONNAIRE_FIELDS:
-        results[name] = dict(answers.values_list(name).annotate(n=Count("id")).order_by())
+        results[name] = {row[name]: row["n"] for row in found[(name,)]}
     return results
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from activites.models import Kind
 from citedesmetiers.models import AgeBand, Audience, Gender, Language, Partner, Status, Theme
+from citedesmetiers.selectors import reference_rows
 from conseil.models import HeardOf, Mode, Topic
 from ressources.models import HelpTopic
 from stats import definitions
@@ -150,7 +151,8 @@ def _named(names: dict[str, str]) -> Names:
 
 
 def _reference(model, key: str = "code") -> Names:
-    return _named({str(getattr(row, key)): str(row) for row in model.objects.all()})
+    """Every row of a reference table, retired ones included, by code (kept a minute: reference_rows)."""
+    return _named({str(getattr(row, key)): str(row) for row in reference_rows(model, inactive=True)})
 
 
 def _choices(choices) -> Names:
