@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Aggregate,
-    Avg,
     BooleanField,
     CharField,
     Count,
@@ -318,35 +317,11 @@ def ticket_times(*, start: date, end: date, by: Sequence[str] = (), partner=None
     unknown = set(by) - set(GROUPINGS)
     if unknown:
         raise ValueError(f"unknown grouping: {sorted(unknown)}")
-    tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end).exclude(
-        status=TicketStatus.CANCELLED
-    )
-    if partner is not None:
-        tickets = tickets_of_partner(tickets, partner)
-    called = Q(called_at__isnull=False)
-    served = Q(served_at__isnull=False, ended_at__isnull=False)
-    figures = {
-        "tickets": Count("id"),
-        "called": Count("id", filter=called),
-        "served": Count("id", filter=Q(status=TicketStatus.DONE)),
-        "walked_away": Count("id", filter=Q(status=TicketStatus.WALKED_AWAY)),
-        "not_served": Count("id", filter=Q(status=TicketStatus.NOT_SERVED)),
-        "long_waits": Count("id", filter=Q(called_at__gt=F("issued_at") + LONG_WAIT)),
-        "waiting_mean": Avg(WAITING, filter=called),
-        "waiting_median": Percentile(WAITING, 0.5, filter=called),
-        "waiting_p90": Percentile(WAITING, 0.9, filter=called),
-        "service_mean": Avg(SERVICE, filter=served),
-        "service_median": Percentile(SERVICE, 0.5, filter=served),
-        "service_count": Count("id", filter=served),
-    }
-    if not by:  # .values() without fields would group by every column
-        totals = tickets.aggregate(**figures)
-        return [totals] if totals["tickets"] else []
-    grouped = tickets.annotate(**computed_groupings(GROUPINGS, by)).values(*by)
-    return list(grouped.annotate(**figures).order_by(*by))
+    [rows] = ticket_breakdowns(start=start, end=end, sets=[tuple(by)], partner=partner).values()
+    return rows if by or rows[0]["tickets"] else []  # the total of no ticket: no row
 
 
-# The queue's figures as SQL over the rows ticket_breakdowns selects (the same as ticket_times's).
+# The queue's figures (ticket_times) as SQL over the rows ticket_breakdowns selects.
 _CALLED = '"called_at" IS NOT NULL'
 _SERVED = '"served_at" IS NOT NULL AND "ended_at" IS NOT NULL'
 TICKET_FIGURES = {

@@ -355,8 +355,8 @@ def duty_ensure(*, adviser, desk: str = "", now: datetime | None = None) -> Duty
     """The adviser's duty of today, started at `desk` if they were not on duty (calling someone puts an
     adviser on duty; a desk already set stays)."""
     now = now or timezone.now()
-    duty = Duty.objects.filter(adviser=adviser, service_date=timezone.localdate(now), ended_at__isnull=True)
-    return duty.first() or duty_start(adviser=adviser, desk=desk, now=now)
+    duty = selectors.open_duty(adviser=adviser, day=timezone.localdate(now))
+    return duty or duty_start(adviser=adviser, desk=desk, now=now)
 
 
 @transaction.atomic

@@ -43,6 +43,11 @@ def photo_check(upload) -> None:
         upload.seek(0)
 
 
+def data_uri(content_type: str, body: bytes) -> str:
+    """A file's bytes as a `data:` URI, for a page or a PDF that embeds it (no file address to serve)."""
+    return f"data:{content_type};base64," + base64.b64encode(body).decode("ascii")
+
+
 def photo_help() -> str:
     """The upload field's help: what is accepted."""
     return _("PNG or JPEG, up to %(limit)d MB.") % {"limit": PHOTO_MAX_BYTES // (1024 * 1024)}
@@ -76,7 +81,7 @@ def photo_embedded(stored, *, width: int = PHOTO_WIDTH, budget: int = PHOTO_BUDG
             body = _jpeg(image, budget)
     except (OSError, ValueError, Image.DecompressionBombError):
         return ""
-    return "data:image/jpeg;base64," + base64.b64encode(body).decode("ascii")
+    return data_uri("image/jpeg", body)
 
 
 def logo_embedded(stored) -> str:
@@ -89,4 +94,4 @@ def logo_embedded(stored) -> str:
             image.convert("RGBA").save(buffer, "PNG", optimize=True)
     except (OSError, ValueError, Image.DecompressionBombError):
         return ""
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return data_uri("image/png", buffer.getvalue())

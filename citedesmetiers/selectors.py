@@ -390,7 +390,7 @@ def grouping_sets(
     inner = queryset.annotate(**annotated).values(*annotated, *columns)
     sql, params = inner.query.sql_with_params()
     quoted = {name: f'"g_{name}"' for name in names}
-    bits = f"GROUPING({', '.join(quoted.values())})"
+    bits = f"GROUPING({', '.join(quoted.values())})" if names else "0"  # the total alone: no grouping
     figures = [f"{expression} AS {name}" for name, expression in aggregates.items()]
     select = ", ".join([*quoted.values(), f"{bits} AS grouping_bits", *figures])
     sets_sql = ", ".join("(" + ", ".join(quoted[name] for name in group) + ")" for group in sets)

@@ -1,7 +1,6 @@
 """The director's dashboard, the printable annual report and its exports, and the director's texts and
 online figures. The director and coordinators see the whole centre; a partner lead, their institution."""
 
-import base64
 import time
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from citedesmetiers.forms import add_service_errors
 from citedesmetiers.models import Theme
+from citedesmetiers.photos import data_uri
 from citedesmetiers.selectors import reference_rows
 from stats import exports, periods, publication, report, selectors, services, sheet
 from stats.forms import OnlineFiguresForm, PeriodForm, ReportTextForm
@@ -154,8 +154,10 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# How long the last preview of each edition took to render, in seconds: the next one's progress estimate.
+# How long the last preview of each edition took to render, in seconds: the next one's progress estimate
+# (at most PREVIEWS_KEPT editions: any range of days may be previewed).
 _preview_seconds: dict[tuple[str, str, str], float] = {}
+PREVIEWS_KEPT = 100
 
 
 def _preview_key(scope, period: periods.Period, language: str) -> tuple[str, str, str]:
@@ -202,12 +204,13 @@ def report_preview_pages(request: HttpRequest) -> HttpResponse:
     except exports.ExportUnavailable:
         return render(request, "stats/partials/preview_pages.html", {"pages": [], "unavailable": True})
     images = exports.pdf_images(body, width=exports.PREVIEW_WIDTH)
+    if len(_preview_seconds) >= PREVIEWS_KEPT:
+        _preview_seconds.clear()
     _preview_seconds[_preview_key(scope, period, language)] = time.monotonic() - started
     pages = [
         {
             "number": number,
-            "src": "data:image/png;base64,"
-            + base64.b64encode(exports.png(image, colours=256)).decode("ascii"),
+            "src": data_uri("image/png", exports.png(image, colours=256)),
             "width": image.width,
             "height": image.height,
         }
