@@ -8,6 +8,9 @@ class AccueilConfig(AppConfig):
     name = "accueil"
     verbose_name = _("Reception desk and queue")
 
+    # Its daily summaries (citedesmetiers.summaries), kept by `manage.py summarise_days`.
+    daily_summaries = ("accueil.selectors.VISIT_DAYS",)
+
     menu_entries = [
         MenuEntry(
             "accueil:desk",

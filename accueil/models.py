@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers.capture import CapturedEntry
 from citedesmetiers.models import AgeBand, Channel, Gender, Language, Partner, Residence, Status, Theme
+from citedesmetiers.summaries import SummaryRow
 
 
 class Orientation(models.TextChoices):
@@ -235,3 +236,19 @@ class Duty(models.Model):
 
     def __str__(self):
         return f"{self.service_date} {self.adviser_id} {self.desk}"
+
+
+class VisitDay(SummaryRow):
+    """People in contact on one closed day by channel and by each grouping of the figures: written only
+    by the daily summaries (accueil.selectors.VISIT_DAYS, citedesmetiers.summaries), forgotten by the
+    triggers as soon as an entry of that day changes."""
+
+    channel = models.CharField(_("channel"), max_length=32, null=True, blank=True)  # noqa: DJ001 (None: a mark)
+    people = models.IntegerField(_("people"))
+
+    class Meta(SummaryRow.Meta):
+        verbose_name = _("daily summary of the visits")
+        verbose_name_plural = _("daily summaries of the visits")
+
+    def __str__(self):
+        return f"{self.day} {self.channel} {self.grouping}={self.code}: {self.people}"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -34,10 +35,11 @@ from django.db.models.functions import (
 )
 from django.utils.functional import Promise
 
-from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit
+from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit, VisitDay
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.selectors import computed_groupings, grouping_sets
+from citedesmetiers.summaries import DailySummary
 
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
 QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
@@ -403,23 +405,57 @@ def visit_sums(
     return list(grouped.annotate(people=Sum("count")).order_by(*by))
 
 
-def visit_breakdowns(*, start: datetime, end: datetime, by: Sequence[str]) -> dict[str, list[dict]]:
-    """People in contact in [start, end) (sums of `count`, undone entries left out) by channel and each
-    of `by` (any of VISIT_GROUPINGS but the channel), in ONE statement: {grouping: [{"channel": code,
-    grouping: value, "people": n}, ...]}; weekdays and hours as ints, months as their first day."""
-    visits = Visit.objects.active().filter(occurred_at__gte=start, occurred_at__lt=end)
-    found = grouping_sets(
-        visits,
-        groupings=VISIT_GROUPINGS,
-        sets=[("channel", name) for name in by],
-        columns=["count"],
-        aggregates={"people": 'SUM("count")'},
-    )
-    numeric = {"weekday", "hour"}
-    return {
-        name: [row | {name: int(row[name])} if name in numeric else row for row in found[("channel", name)]]
-        for name in by
-    }
+def _local_sql(column: str) -> str:
+    return f"(e.\"{column}\" AT TIME ZONE '{settings.TIME_ZONE}')"
+
+
+# The visits' daily summaries (citedesmetiers.summaries): people by channel and by each grouping.
+VISIT_DAYS = DailySummary(
+    table=VisitDay._meta.db_table,
+    source=Visit._meta.db_table,
+    time="occurred_at",
+    key="channel_id",
+    column="channel",
+    groupings={
+        "theme": 'e."theme_id"',
+        "orientation": 'e."orientation"',
+        "language": 'e."language_id"',
+        "month": f"to_char({_local_sql('occurred_at')}, 'YYYY-MM-01')",
+        "weekday": f"EXTRACT(isodow FROM {_local_sql('occurred_at')})::int",
+        "hour": f"EXTRACT(hour FROM {_local_sql('occurred_at')})::int",
+    },
+    figures={"people": 'SUM(e."count")'},
+    counted='e."cancelled_at" IS NULL',
+)
+
+
+def visit_breakdowns(*, start: date, end: date, by: Sequence[str]) -> dict[str, list[dict]]:
+    """People in contact on the days from `start` to `end` (local, included; sums of `count`, undone
+    entries left out) by channel and each of `by` (theme, orientation, language, month, weekday, hour),
+    in ONE statement over the daily summaries and today's visits (VISIT_DAYS): {grouping: [{"channel":
+    code, grouping: value, "people": n}, ...]} ordered by channel and value; weekdays and hours as ints,
+    months as their first day."""
+    rows = VISIT_DAYS.totals(start=start, end=end, groupings=by)
+    found: dict[str, list[dict]] = {name: [] for name in by}
+    for row in rows:
+        name, code = row["grouping"], row["code"]
+        if code is not None and name in ("weekday", "hour"):
+            code = int(code)
+        elif code is not None and name == "month":
+            code = date.fromisoformat(code)
+        found[name].append({"channel": row["key"], name: code, "people": row["people"]})
+    for name, listed in found.items():
+        listed.sort(key=_in_order(name))
+    return found
+
+
+def _in_order(name: str):
+    """The order of visit_breakdowns' rows of one grouping: by channel, then value (None last)."""
+
+    def key(row: dict) -> tuple:
+        return (row["channel"], row[name] is None, row[name] or 0)
+
+    return key
 
 
 def ticket_position(*, ticket: Ticket, now: datetime | None = None) -> int:

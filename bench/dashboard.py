@@ -88,6 +88,9 @@ def _print(results: list[tuple[int, dict, dict]], scale: float) -> None:
                 f"{GOAL_SECONDS:>6.1f} {measured['statements']:>5} {GOAL_STATEMENTS:>5} "
                 f"{measured['cold']:>8.3f} {ratio:>10.2f} {GOAL_COLD:>5.1f}"
             )
+    for history, generated, _figures in results:
+        if "summarised" in generated:
+            print(f"  daily summaries of {history} years written in {generated['summarised']:.1f} s")
 
 
 def main() -> None:
@@ -97,6 +100,7 @@ def main() -> None:
         with harness.bench_database(f"dashboard{history}") as url:
             generated = generator.generate(url, scale=scale, years=range(LAST - history + 1, LAST + 1))
             env = harness.production_env(url)
+            generated["summarised"] = harness.summarise(env)
             harness.staff(env, [{"username": USERNAME, "password": PASSWORD, "role": "director"}])
             figures = harness.in_django(env, "from bench import dashboard; dashboard.measure()")
             results.append((history, generated, figures))

@@ -86,6 +86,23 @@ def in_django(env: dict[str, str], code: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def summarise(env: dict[str, str]) -> float:
+    """Writes the daily summaries of every closed day (`manage.py summarise_days`), as the scheduler
+    would have over the years; returns its seconds."""
+    return in_django(env, "from bench import harness; harness._summarise()")["seconds"]
+
+
+def _summarise() -> None:
+    """Runs in Django: summarise(); prints its seconds as JSON."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    begin = time.perf_counter()
+    call_command("summarise_days", stdout=StringIO())
+    print(json.dumps({"seconds": time.perf_counter() - begin}))
+
+
 def staff(env: dict[str, str], accounts: list[dict]) -> dict[str, int]:
     """Creates staff accounts in the benchmark's database; returns their ids by user name. Each account:
     username, password and role (a group's name); optionally partner (an institution's code), languages

@@ -11,6 +11,9 @@ class ConseilConfig(AppConfig):
     # Records of one institution (a `partner` field): its lead reads their lines in the audit trail.
     institution_records = ("conseil.consultation",)
 
+    # Its daily summaries (citedesmetiers.summaries), kept by `manage.py summarise_days`.
+    daily_summaries = ("conseil.selectors.CONSULTATION_DAYS",)
+
     menu_entries = [
         MenuEntry(
             "conseil:consultation_new",

@@ -22,6 +22,7 @@ from citedesmetiers.models import (
     Status,
     Theme,
 )
+from citedesmetiers.summaries import SummaryRow
 
 
 class Topic(CodedVocabulary):
@@ -105,10 +106,30 @@ class Consultation(CapturedEntry):
             # Lists and figures of one institution over a period: the wall's own access path.
             models.Index(fields=["partner", "occurred_at"], name="conseil_consult_partner_time"),
             models.Index(fields=["recorded_by", "occurred_at"], name="conseil_consult_adviser_time"),
+            # The centre's figures of the days not summarised yet (conseil.selectors.CONSULTATION_DAYS).
+            models.Index(fields=["occurred_at"], name="conseil_consult_time"),
         ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.partner_id} {self.theme_id}"
+
+
+class ConsultationDay(SummaryRow):
+    """Advice sessions and their minutes on one closed day by institution and by each grouping of the
+    figures (a session once per topic under "topic"): written only by the daily summaries
+    (conseil.selectors.CONSULTATION_DAYS, citedesmetiers.summaries), forgotten by the triggers as soon as
+    a session of that day or its topics change."""
+
+    partner = models.BigIntegerField(_("partner institution"), null=True, blank=True)
+    sessions = models.IntegerField(_("sessions"))
+    minutes = models.IntegerField(_("minutes"))
+
+    class Meta(SummaryRow.Meta):
+        verbose_name = _("daily summary of the advice sessions")
+        verbose_name_plural = _("daily summaries of the advice sessions")
+
+    def __str__(self):
+        return f"{self.day} {self.partner} {self.grouping}={self.code}: {self.sessions}"
 
 
 class Service(models.TextChoices):

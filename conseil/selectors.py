@@ -22,13 +22,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.lookups import Exact
 
 from accueil import selectors as accueil_selectors
 from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
-from conseil.models import Consultation, QuestionnaireAnswer, Topic
+from citedesmetiers.summaries import DailySummary
+from conseil.models import Consultation, ConsultationDay, QuestionnaireAnswer, Topic
 
 
 def consultations_visible_to(user) -> CapturedQuerySet:
@@ -189,22 +191,92 @@ CONSULTATION_GROUPINGS = {
 }
 
 
+def _local_sql(column: str) -> str:
+    return f"(e.\"{column}\" AT TIME ZONE '{settings.TIME_ZONE}')"
+
+
+_TOPICS = "conseil_consultation_topics"  # Consultation.topics.through's table (a test checks it)
+# The advice sessions' daily summaries (citedesmetiers.summaries): sessions and minutes by institution
+# and by each grouping, a session once per topic ticked.
+CONSULTATION_DAYS = DailySummary(
+    table=ConsultationDay._meta.db_table,
+    source=Consultation._meta.db_table,
+    time="occurred_at",
+    key="partner_id",
+    column="partner",
+    groupings={
+        "theme": 'e."theme_id"',
+        "language": 'e."language_id"',
+        "mode": 'e."mode"',
+        "gender": 'e."gender_id"',
+        "age_band": 'e."age_band_id"',
+        "status": 'e."status_id"',
+        "month": f"to_char({_local_sql('occurred_at')}, 'YYYY-MM-01')",
+    },
+    several={
+        "topic": 'SELECT t."topic_id" FROM "conseil_consultation_topics" AS t '
+        'WHERE t."consultation_id" = e."id"',
+    },
+    figures={"sessions": "COUNT(*)", "minutes": 'COALESCE(SUM(e."duration_minutes"), 0)'},
+    counted='e."cancelled_at" IS NULL',
+    related=((_TOPICS, "consultation_id"),),
+)
+
+
+def _wall(consultations: CapturedQuerySet) -> tuple[bool, int | None]:
+    """Which consultations a selection holds, as the daily summaries can count them: (True, None) for
+    every institution's, (True, id) for one institution's, (False, None) for none: the walls
+    consultations_visible_to draws. Any other selection is refused (ValueError)."""
+    query = consultations.query
+    if query.is_empty():
+        return False, None
+    where = query.where
+    if not where.children:
+        return True, None
+    if len(where.children) == 1 and not where.negated:
+        [lookup] = where.children
+        target = getattr(getattr(lookup, "lhs", None), "target", None)
+        if isinstance(lookup, Exact) and target == Consultation._meta.get_field("partner"):
+            return True, int(lookup.rhs)
+    raise ValueError("the figures count every institution's consultations, or one institution's")
+
+
 def consultation_breakdowns(
-    consultations: CapturedQuerySet, *, start: datetime, end: datetime, sets: Sequence[Sequence[str]]
-) -> dict[tuple[str, ...], list[dict]]:
-    """`consultation_sums` for each grouping set of `sets` (tuples of groupings, the topic excepted: it
-    counts a session once per topic; () for the total) in ONE statement: {set: [{name: value, ...,
-    "sessions": n, "minutes": m}, ...]}."""
-    if any("topic" in group for group in sets):
-        raise ValueError("the topic counts a session once per topic: consultation_sums(by=['topic'])")
-    selected = consultations.active().filter(occurred_at__gte=start, occurred_at__lt=end)
-    return grouping_sets(
-        selected,
-        groupings=CONSULTATION_GROUPINGS,
-        sets=sets,
-        columns=["duration_minutes"],
-        aggregates={"sessions": "COUNT(*)", "minutes": 'COALESCE(SUM("duration_minutes"), 0)'},
-    )
+    consultations: CapturedQuerySet, *, start: date, end: date, by: Sequence[str], per_partner: bool = False
+) -> dict:
+    """Sessions and their minutes among `consultations` (every institution's or one's, as
+    consultations_visible_to selects them) on the days from `start` to `end` (local, included), undone
+    sessions left out, in total and by each of `by` (theme, language, mode, gender, age_band, status,
+    month, topic: a session once per topic ticked, None for none), in ONE statement over the daily
+    summaries and today's sessions (CONSULTATION_DAYS): {"": {"sessions": n, "minutes": m}, grouping:
+    {code: {"sessions": n, "minutes": m}}} (months as their first day); with `per_partner`, that for each
+    institution: {partner id: {...}}."""
+    visible, partner = _wall(consultations)
+    rows = CONSULTATION_DAYS.totals(start=start, end=end, groupings=["", *by], key=partner) if visible else []
+    empty = {"sessions": 0, "minutes": 0}
+    found: dict = {}
+    for row in rows:
+        figures = found.setdefault(row["key"], {"": dict(empty)} | {name: {} for name in by})
+        counted = {"sessions": row["sessions"], "minutes": row["minutes"]}
+        if row["grouping"] == "":
+            figures[""] = counted
+            continue
+        code = row["code"]
+        if code is not None and row["grouping"] == "month":
+            code = date.fromisoformat(code)
+        figures[row["grouping"]][code] = counted
+    if per_partner:
+        return found
+    centre: dict = {"": dict(empty)} | {name: {} for name in by}
+    for figures in found.values():
+        for name in ("sessions", "minutes"):
+            centre[""][name] += figures[""][name]
+        for grouping in by:
+            for code, counted in figures[grouping].items():
+                total = centre[grouping].setdefault(code, dict(empty))
+                for name in ("sessions", "minutes"):
+                    total[name] += counted[name]
+    return centre
 
 
 def consultation_sums(

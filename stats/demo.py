@@ -37,6 +37,7 @@ from django.utils import timezone
 from accueil.models import Orientation, Ticket, TicketCounter, TicketStatus, Visit
 from activites.models import Activity, Admission, Kind, PlaceKind, Registration, WalkIn
 from citedesmetiers import demo as citedesmetiers_demo
+from citedesmetiers import summaries
 from citedesmetiers.models import Partner, Space, Theme, User
 from citedesmetiers.roles import Role
 from citedesmetiers.services import DEMO_ACCOUNTS, roles_sync
@@ -761,8 +762,8 @@ def history_exists(until: date) -> bool:
 def demo_history_create(
     *, seed: int = 2018, until: date | None = None, now: datetime | None = None
 ) -> Seeded:
-    """Writes the demo centre's history from the opening day to `until` (yesterday by default), in one
-    transaction; raises AlreadySeeded when visits or consultations are there already."""
+    """Writes the demo centre's history from the opening day to `until` (yesterday by default), and its
+    daily summaries, in one transaction; raises AlreadySeeded when visits or consultations are there already."""
     if not settings.DEMO_ACCOUNTS_ENABLED:
         raise ImproperlyConfigured("The demo centre is only seeded with CDM_MODE=demo or dev.")
     now = now or timezone.now()
@@ -778,6 +779,8 @@ def demo_history_create(
         seeder = _Seeder(seed=seed, until=until, now=now)
         seeder.run()
         _analyze()
+        for summary in summaries.registered():  # as the scheduler would have, night after night
+            summary.summarise()
     seeder.result.seconds = (timezone.now() - started).total_seconds()
     return seeder.result
 

@@ -105,14 +105,6 @@ def shares(parts: dict[str, int]) -> dict[str, float | None]:
     return {key: tenths[key] / 10 for key in parts}
 
 
-def _by(rows: list[dict], key: str, value: str) -> dict:
-    return {("" if row[key] is None else str(row[key])): row[value] for row in rows}
-
-
-def _months(rows: list[dict], value: str) -> dict[str, int]:
-    return {row["month"].strftime("%Y-%m"): row[value] for row in rows}
-
-
 # --- contacts ------------------------------------------------------------------------------------
 
 
@@ -136,7 +128,7 @@ def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict
     the services delivered by mode, with the rhythm of the visits by month, weekday and hour (one
     statement for every breakdown of the visits)."""
     visits = visit_breakdowns(
-        start=period.since, end=period.until, by=["orientation", "theme", "month", "weekday", "hour"]
+        start=period.start, end=period.end, by=["orientation", "theme", "month", "weekday", "hour"]
     )
     oriented = _on_site(visits["orientation"], "orientation")
     # Every channel but the on-site ones (the desk's, the kiosk's) is a remote contact: e-mail, phone, and
@@ -202,31 +194,44 @@ def _advice_figures(sums: dict[str, dict], totals: dict, by_month: dict, queue_f
     return figures
 
 
-def advice(period: Period, *, scope: Scope) -> dict:
-    """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
-    gender and age (fine bands and the published groups); the queue's waiting and service times. Two
-    statements: every breakdown of the sessions at once, and the topics (a session counts per topic)."""
-    base = _consultations(scope)
-    options: dict[str, Any] = {"start": period.since, "end": period.until}
-    names = [name for name in ADVICE_GROUPINGS if name != "topic"]
-    found = consultation_breakdowns(base, sets=[(), ("month",), *((name,) for name in names)], **options)
-    sums = {name: _by(found[(name,)], name, "sessions") for name in names}
-    sums["topic"] = _by(consultation_sums(base, by=["topic"], **options), "topic", "sessions")
-    return _advice_figures(
-        {name: sums[name] for name in ADVICE_GROUPINGS},
-        found[()][0],
-        _months(found[("month",)], "sessions"),
-        queue(period, scope=scope),
+def _in_order(counts: dict) -> dict:
+    """Counts by code as text in the codes' order, "" (none) last."""
+    return dict(sorted(counts.items(), key=lambda item: (item[0] == "", item[0])))
+
+
+def _sessions(found: dict, name: str) -> dict:
+    """{code as text ("" for none): sessions} of one grouping of consultation_breakdowns, in order."""
+    return _in_order(
+        {("" if code is None else str(code)): counted["sessions"] for code, counted in found[name].items()}
     )
 
 
-def _split(rows: list[dict], by: str, value: str) -> dict[str, dict]:
-    """Rows grouped by partner and `by`, as {partner id: {code: value}}."""
-    split: dict[str, dict] = defaultdict(dict)
-    for row in rows:
-        code = "" if row[by] is None else str(row[by])
-        split[str(row["partner"])][code] = row[value]
-    return split
+def advice(period: Period, *, scope: Scope) -> dict:
+    """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
+    gender and age (fine bands and the published groups); the queue's waiting and service times. One
+    statement for the sessions (every breakdown at once, topics included) and one for the queue."""
+    names = [name for name in ADVICE_GROUPINGS if name != "partner"]
+    found = consultation_breakdowns(
+        _consultations(scope), start=period.start, end=period.end, by=[*names, "month"], per_partner=True
+    )
+    totals = {"sessions": 0, "minutes": 0}
+    sums: dict[str, dict] = {name: defaultdict(int) for name in names}
+    months: dict[str, int] = defaultdict(int)
+    for figures in found.values():
+        for figure in totals:
+            totals[figure] += figures[""][figure]
+        for name in names:
+            for code, sessions in _sessions(figures, name).items():
+                sums[name][code] += sessions
+        for month, counted in figures["month"].items():
+            months[month.strftime("%Y-%m")] += counted["sessions"]
+    sums["partner"] = {str(partner): figures[""]["sessions"] for partner, figures in sorted(found.items())}
+    return _advice_figures(
+        {name: _in_order(sums[name]) if name != "partner" else sums[name] for name in ADVICE_GROUPINGS},
+        totals,
+        dict(sorted(months.items())),
+        queue(period, scope=scope),
+    )
 
 
 def report_by_partner(period: Period) -> dict[str, dict]:
@@ -234,27 +239,24 @@ def report_by_partner(period: Period) -> dict[str, dict]:
     and queue by every grouping, and its activities, keyed by partner id ("None": activities organised
     by nobody in particular, tickets of no institution), in a few grouped queries for all of them. The
     publications protect every institution's report together with the centre's (stats.publication)."""
-    base = Consultation.objects.all()
-    options = {"start": period.since, "end": period.until}
-    names = [name for name in ADVICE_GROUPINGS if name not in ("partner", "topic")]
+    names = [name for name in ADVICE_GROUPINGS if name != "partner"]
     found = consultation_breakdowns(
-        base, sets=[("partner",), *(("partner", name) for name in names)], **options
+        Consultation.objects.all(), start=period.start, end=period.end, by=names, per_partner=True
     )
-    totals = {str(row["partner"]): row for row in found[("partner",)]}
-    sums = {name: _split(found[("partner", name)], name, "sessions") for name in names}
-    sums["topic"] = _split(consultation_sums(base, by=["partner", "topic"], **options), "topic", "sessions")
+    found = {str(partner): figures for partner, figures in found.items()}
     queues = _queues_by_partner(period)
     rows: dict[str, list] = defaultdict(list)
     for row in _held(period, Scope()):
         rows[str(row["partner_id"])].append(row)
     figures = {}
-    for partner in sorted(set(totals) | set(queues) | set(rows)):
-        advice_sums = {name: sums[name].get(partner, {}) for name in sums}
-        advice_sums["partner"] = {partner: totals[partner]["sessions"]} if partner in totals else {}
+    for partner in sorted(set(found) | set(queues) | set(rows)):
+        counted = found.get(partner)
+        advice_sums = {name: _sessions(counted, name) if counted else {} for name in names}
+        advice_sums["partner"] = {partner: counted[""]["sessions"]} if counted else {}
         figures[partner] = {
             "advice": _advice_figures(
-                advice_sums,
-                totals.get(partner, {"sessions": 0, "minutes": 0}),
+                {name: advice_sums[name] for name in ADVICE_GROUPINGS},
+                counted[""] if counted else {"sessions": 0, "minutes": 0},
                 {},
                 queues.get(partner, _queue_figures({}) | {f"by_{name}": {} for name in QUEUE_GROUPINGS}),
             ),

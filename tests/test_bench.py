@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from accueil.models import VisitDay
 from bench import agenda, catalogue, dashboard, desk, export, harness, load, phone, report, restart
 from bench.middleware import QUERIES_HEADER
 
@@ -52,6 +53,10 @@ def test_report_and_export(capsys):
         assert generated["rows"][table] > 0, table
     report._print_generation(generated)
     assert "2 synthetic years (2023–2024)" in capsys.readouterr().out
+    # The daily summaries, as the scheduler would have written them: the figures below read them.
+    harness._summarise()
+    assert _printed(capsys)["seconds"] > 0
+    assert VisitDay.objects.filter(day__year=2024).exists()
 
     report.measure(2024, runs=1)
     figures = _printed(capsys)

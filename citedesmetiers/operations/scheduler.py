@@ -63,6 +63,14 @@ def jobs() -> list[Job]:
             _("ends the tickets left waiting from earlier days, and today's after the queue's closing time"),
         ),
         Job(
+            "summarise_days",
+            timedelta(minutes=10),
+            _(
+                "writes the daily summaries of the figures for the days that have ended, and again for "
+                "those a correction of a past day made forget"
+            ),
+        ),
+        Job(
             "purge_registrations",
             timedelta(hours=1),
             _("deletes unconfirmed registrations and erases the names and addresses of past activities"),

@@ -30,7 +30,14 @@ from tests.servers import BASE_DIR, PRODUCTION, database_url
 
 pytestmark = pytest.mark.django_db
 
-COMMANDS = ["send_emails", "close_queue", "purge_registrations", "purge_expired", "protect_publications"]
+COMMANDS = [
+    "send_emails",
+    "close_queue",
+    "summarise_days",
+    "purge_registrations",
+    "purge_expired",
+    "protect_publications",
+]
 
 
 def _job(command: str) -> scheduler.Job:
@@ -146,7 +153,8 @@ def test_run_scheduler_once_and_its_list():
     assert [line.split()[0] for line in lines] == COMMANDS
     assert lines[0].startswith("send_emails          every 2 min    last ")
     assert "succeeded: ends the waiting-list offers" in lines[0]
-    assert "every 1 h" in lines[2]
+    assert "every 10 min" in lines[2]
+    assert "every 1 h" in lines[3]
 
 
 def test_expired_sessions_failed_sign_ins_and_old_runs_are_purged(settings):

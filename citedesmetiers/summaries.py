@@ -1,0 +1,361 @@
+"""Daily summaries: the figures of each closed day kept as a few rows, so that a year's breakdowns add up
+some tens of thousands of summary rows instead of reading a million entries, in the same time whatever
+the length of the history (issue 19).
+
+A summary is a table of rows (day, key, grouping, code, figures...): for each local day already over,
+the figures of that day's entries by a key kept apart (the channel of visits, the institution of
+consultations) and by each grouping (theme, month, hour...; the grouping '' is the day's total, and a
+row of zeros with no key marks a day summarised without any entry). It is never a running total that
+could drift:
+
+- **Reads are exact.** `DailySummary.totals` adds the summary rows of the summarised days of a range to
+  the entries of its other days (today, days not summarised yet, days a change made forget), counted the
+  same way, in ONE statement.
+- **Writes forget.** Triggers on the entries' tables delete the summary of a closed day as soon as one
+  of its entries is inserted, changed or deleted (a back-dated entry, a correction, an undo, a topic
+  ticked afterwards). The desk's entries of today never call them: the trigger's condition is false.
+- **Summarising waits for the writers.** `summarise` takes a SHARE lock on the entries' tables, so that
+  no entry of the days it counts is being written, then counts only the days over at that moment: any
+  later change of those days is a change of a closed day, whose trigger forgets the summary.
+- The scheduler summarises the days that have none (`manage.py summarise_days`, every ten minutes);
+  `--verify` recounts every summarised day from its entries and names the days that differ (none, or it
+  is a bug), `--rebuild` forgets every summary and summarises again.
+
+The statements are composed with psycopg's `sql` module: tables and columns as quoted identifiers, the
+groupings' expressions as the owning apps' constant SQL, every value a parameter.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from psycopg import sql
+
+# The most days one summarising transaction counts (and holds the entries' tables for).
+CHUNK_DAYS = 31
+
+
+class SummaryRow(models.Model):
+    """The columns every summary shares; each owning app's model adds its key and its figures."""
+
+    day = models.DateField(_("day"))
+    grouping = models.CharField(_("grouping"), max_length=16, blank=True)
+    code = models.CharField(_("code"), max_length=32, null=True, blank=True)  # noqa: DJ001 (None: no code)
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["day", "grouping"], name="%(app_label)s_%(class)s_day")]
+
+
+def _local_day(instant: sql.Composable) -> sql.Composed:
+    """The local day (settings.TIME_ZONE) of an instant."""
+    return sql.SQL("({} AT TIME ZONE {})::date").format(instant, sql.Literal(settings.TIME_ZONE))
+
+
+def _midnight(day: sql.Composable) -> sql.Composed:
+    """The first instant of a local day."""
+    return sql.SQL("(({})::timestamp AT TIME ZONE {})").format(day, sql.Literal(settings.TIME_ZONE))
+
+
+_TODAY = _local_day(sql.SQL("clock_timestamp()"))
+
+
+def _text(statement: sql.Composable) -> str:
+    connection.ensure_connection()
+    return statement.as_string(connection.connection)
+
+
+@dataclass(frozen=True)
+class DailySummary:
+    """One summary table: how the entries of `source` are counted into `table` (SQL of the owning app
+    over the entry `e`; the codes as text)."""
+
+    table: str  # the summary's table: day, <key>, grouping, code and one column per figure
+    source: str  # the entries' table
+    time: str  # the entries' time column: their local day is the day they count in
+    key: str  # the entries' column kept apart
+    column: str  # the summary's column of that key
+    groupings: dict[str, str]  # name: the code of an entry, one per entry
+    figures: dict[str, str]  # name: an aggregate over the entries, e.g. 'SUM(e."count")'
+    counted: str  # the entries counted, e.g. 'e."cancelled_at" IS NULL'
+    # name: a SELECT of several codes of an entry (its topics), NULL for an entry with none
+    several: dict[str, str] = field(default_factory=dict)
+    # more tables whose changes change a day's figures: (table, column of the entry's id)
+    related: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [*self.groupings, *self.several]
+
+    def _parts(self) -> dict[str, sql.Composable]:
+        figures = list(self.figures)
+        return {
+            "table": sql.Identifier(self.table),
+            "source": sql.Identifier(self.source),
+            "time": sql.Identifier(self.time),
+            "key": sql.Identifier(self.key),
+            "column": sql.Identifier(self.column),
+            "columns": sql.SQL(", ").join(map(sql.Identifier, figures)),
+            "sums": sql.SQL(", ").join(
+                sql.SQL("SUM({0})::bigint AS {0}").format(sql.Identifier(f)) for f in figures
+            ),
+            "zeros": sql.SQL(", ").join(sql.SQL("0") for _figure in figures),
+            "marked": sql.SQL("SELECT day FROM {} WHERE grouping = ''").format(sql.Identifier(self.table)),
+        }
+
+    def _unpivot(self) -> sql.Composed:
+        """A LATERAL of (grouping, code) rows of the entry `e`: the total (''), then each grouping."""
+        values: list[sql.Composable] = [sql.SQL("('', NULL::text)")]
+        values += [
+            sql.SQL("({}, ({})::text)").format(sql.Literal(name), sql.SQL(expression))
+            for name, expression in self.groupings.items()
+        ]
+        parts = [sql.SQL("SELECT * FROM (VALUES {}) AS v").format(sql.SQL(", ").join(values))]
+        for name, codes in self.several.items():
+            parts.append(
+                sql.SQL(
+                    "SELECT {0}, code::text FROM ({1}) AS c(code) UNION ALL "
+                    "SELECT {0}, NULL::text WHERE NOT EXISTS ({1})"
+                ).format(
+                    sql.Literal(name),
+                    sql.SQL(codes),
+                )
+            )
+        return sql.SQL("CROSS JOIN LATERAL ({}) AS g(grouping, code)").format(
+            sql.SQL(" UNION ALL ").join(parts)
+        )
+
+    def _counted(self, days: sql.Composable, *, where: sql.Composable | None = None) -> sql.Composed:
+        """The entries of the days `days` (a subquery of one column, day) counted by day, key, grouping
+        and code."""
+        parts = self._parts()
+        figures = sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(sql.SQL(expression), sql.Identifier(name))
+            for name, expression in self.figures.items()
+        )
+        return sql.SQL(
+            "SELECT e.day, e.{key} AS key, g.grouping, g.code, {figures} FROM ("
+            # OFFSET 0: the days' entries found first, by the time index, before they are unpivoted.
+            "SELECT days.day, e.* FROM ({days}) AS days JOIN {source} AS e "
+            "ON e.{time} >= {start} AND e.{time} < {end} WHERE {counted} OFFSET 0"
+            ") AS e {unpivot} WHERE TRUE{where} GROUP BY 1, 2, 3, 4"
+        ).format(
+            key=parts["key"],
+            figures=figures,
+            days=days,
+            source=parts["source"],
+            time=parts["time"],
+            start=_midnight(sql.SQL("days.day")),
+            end=_midnight(sql.SQL("days.day + 1")),
+            unpivot=self._unpivot(),
+            counted=sql.SQL(self.counted),
+            where=where or sql.SQL(""),
+        )
+
+    def totals(self, *, start: date, end: date, groupings: Sequence[str], key=None) -> list[dict]:
+        """The figures of the days from `start` to `end` included, by key and by each of `groupings`
+        ('' for the total): [{"key", "grouping", "code", figure: value...}], the entries of the days not
+        summarised counted with the summaries; `key` keeps that key only. One statement."""
+        unknown = set(groupings) - {"", *self.names}
+        if unknown:
+            raise ValueError(f"unknown grouping: {sorted(unknown)}")
+        parts = self._parts()
+        days = sql.SQL(
+            "SELECT d::date AS day FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') "
+            "AS d "
+            "WHERE d::date NOT IN ({marked} AND day BETWEEN %(start)s AND %(end)s)"
+        ).format(**parts)
+        keyed = sql.SQL("") if key is None else sql.SQL(" AND {} = %(key)s")
+        live = self._counted(
+            days,
+            where=sql.SQL(" AND g.grouping = ANY(%(groupings)s){}").format(
+                keyed.format(sql.SQL("e.{}").format(parts["key"]))
+            ),
+        )
+        statement = sql.SQL(
+            "SELECT key, grouping, code, {sums} FROM ("
+            "SELECT {column} AS key, grouping, code, {columns} FROM {table} "
+            "WHERE day BETWEEN %(start)s AND %(end)s AND grouping = ANY(%(groupings)s){keyed} "
+            "UNION ALL SELECT key, grouping, code, {columns} FROM ({live}) AS live"
+            ") AS summed WHERE NOT (grouping = '' AND key IS NULL) GROUP BY key, grouping, code"
+        ).format(live=live, keyed=keyed.format(parts["column"]), **parts)
+        params = {"start": start, "end": end, "groupings": list(groupings), "key": key}
+        with connection.cursor() as cursor:
+            cursor.execute(_text(statement), params)
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def missing(self, *, before: date) -> list[date]:
+        """The days from the first entry's to the day before `before` that have no summary."""
+        parts = self._parts()
+        statement = sql.SQL(
+            "SELECT d::date FROM generate_series((SELECT {first} FROM {source}), %(last)s::date, "
+            "interval '1 day') AS d WHERE d::date NOT IN ({marked}) ORDER BY 1"
+        ).format(first=_local_day(sql.SQL("MIN({})").format(parts["time"])), **parts)
+        with connection.cursor() as cursor:
+            cursor.execute(_text(statement), {"last": before - timedelta(days=1)})
+            return [row[0] for row in cursor.fetchall()]
+
+    def summarise(self, *, days: Sequence[date] | None = None) -> int:
+        """Summarises `days` (by default every closed day without a summary), CHUNK_DAYS at a time, each
+        chunk in its own transaction holding the entries' tables; days not over yet are left. Returns
+        the number of days summarised."""
+        pending = sorted(set(days)) if days is not None else self.missing(before=timezone.localdate())
+        done = 0
+        for first in range(0, len(pending), CHUNK_DAYS):
+            with transaction.atomic():
+                today = self._lock()
+                chunk = [day for day in pending[first : first + CHUNK_DAYS] if day < today]
+                if chunk:
+                    self._write(chunk)
+                    done += len(chunk)
+        return done
+
+    def _lock(self) -> date:
+        """Holds the entries' tables against writers until the transaction ends; the local day then."""
+        tables = sql.SQL(", ").join(map(sql.Identifier, [self.source, *(table for table, _ in self.related)]))
+        with connection.cursor() as cursor:
+            cursor.execute(_text(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(tables)))
+            cursor.execute(_text(sql.SQL("SELECT {}").format(_TODAY)))
+            return cursor.fetchone()[0]
+
+    def _write(self, days: list[date]) -> None:
+        parts = self._parts()
+        listed = sql.SQL("SELECT unnest(%(days)s::date[]) AS day")
+        statements = [
+            sql.SQL("DELETE FROM {table} WHERE day = ANY(%(days)s)").format(**parts),
+            sql.SQL("INSERT INTO {table} (day, {column}, grouping, code, {columns}) {counted}").format(
+                counted=self._counted(listed), **parts
+            ),
+            # The days without any entry counted: marked summarised all the same.
+            sql.SQL(
+                "INSERT INTO {table} (day, {column}, grouping, code, {columns}) "
+                "SELECT day, NULL, '', NULL, {zeros} FROM ({listed}) AS days "
+                "WHERE day NOT IN ({marked} AND day = ANY(%(days)s))"
+            ).format(listed=listed, **parts),
+        ]
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(_text(statement), {"days": days})
+
+    def forget(self) -> None:
+        """Deletes every summary (the next `summarise` counts every day again)."""
+        with connection.cursor() as cursor:
+            cursor.execute(_text(sql.SQL("DELETE FROM {}").format(sql.Identifier(self.table))))
+
+    def differing(self) -> list[date]:
+        """The summarised days whose summary differs from a recount of their entries (none)."""
+        parts = self._parts()
+        stored = sql.SQL(
+            "SELECT day, {column} AS key, grouping, code, {columns} FROM {table} "
+            "WHERE NOT (grouping = '' AND {column} IS NULL)"
+        ).format(**parts)
+        recounted = self._counted(sql.SQL("SELECT DISTINCT day FROM ({marked}) AS marked").format(**parts))
+        statement = sql.SQL(
+            "SELECT DISTINCT day FROM (({0} EXCEPT ALL {1}) UNION ALL ({1} EXCEPT ALL {0})) AS differences "
+            "ORDER BY 1"
+        ).format(stored, recounted)
+        with connection.cursor() as cursor:
+            cursor.execute(_text(statement))
+            return [row[0] for row in cursor.fetchall()]
+
+
+def registered() -> list[DailySummary]:
+    """Every app's daily summaries, as its AppConfig names them in `daily_summaries`."""
+    return [
+        import_string(path)
+        for config in apps.get_app_configs()
+        for path in getattr(config, "daily_summaries", ())
+    ]
+
+
+_FORGET = """CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM {table} WHERE day = {old} AND day < {today};
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        DELETE FROM {table} WHERE day = {new} AND day < {today};
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def forget_triggers(
+    *, table: str, source: str, time: str, related: Sequence[tuple[str, str]] = ()
+) -> tuple[str, str]:
+    """The SQL (forwards, backwards) of the triggers that delete a closed day's summary in `table` when
+    an entry of that day in `source` (or a row of a `related` table pointing to one by its column) is
+    inserted, changed or deleted, and every summary when one of them is truncated. "Closed" is read on
+    the clock at the moment of the change (clock_timestamp()), not at the transaction's start: see
+    DailySummary.summarise for why that makes it exact. Today's entries call no function: the row
+    triggers' condition is false. For a migration (run with a database connection)."""
+    names = {"table": sql.Identifier(table), "source": sql.Identifier(source), "today": _TODAY}
+
+    def day_of(row: str) -> sql.Composed:
+        return _local_day(sql.SQL("{}.{}").format(sql.SQL(row), sql.Identifier(time)))
+
+    def closed(row: str) -> sql.Composed:
+        return sql.SQL("({} < {})").format(day_of(row), _TODAY)
+
+    def function(name: str) -> sql.Identifier:
+        return sql.Identifier(f"{table}_{name}")
+
+    forget, forget_all = function("forget"), function("forget_all")
+    statements = [
+        sql.SQL(_FORGET).format(function=forget, old=day_of("OLD"), new=day_of("NEW"), **names),
+        sql.SQL(
+            "CREATE TRIGGER {trigger} AFTER INSERT ON {source} FOR EACH ROW WHEN {new} "
+            "EXECUTE FUNCTION {forget}()"
+        ).format(trigger=function("forget_insert"), new=closed("NEW"), forget=forget, **names),
+        sql.SQL(
+            "CREATE TRIGGER {trigger} AFTER UPDATE ON {source} FOR EACH ROW WHEN ({old} OR {new}) "
+            "EXECUTE FUNCTION {forget}()"
+        ).format(
+            trigger=function("forget_update"), old=closed("OLD"), new=closed("NEW"), forget=forget, **names
+        ),
+        sql.SQL(
+            "CREATE TRIGGER {trigger} AFTER DELETE ON {source} FOR EACH ROW WHEN {old} "
+            "EXECUTE FUNCTION {forget}()"
+        ).format(trigger=function("forget_delete"), old=closed("OLD"), forget=forget, **names),
+        sql.SQL(
+            "CREATE FUNCTION {forget_all}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN DELETE FROM {table}; RETURN NULL; END $$"
+        ).format(forget_all=forget_all, **names),
+    ]
+    backwards = [sql.SQL("DROP FUNCTION {}() CASCADE").format(name) for name in (forget, forget_all)]
+    for other, column in related:
+        for_other = function(f"forget_{other}")
+
+        def entry_day(row: str, column: str = column) -> sql.Composed:
+            return sql.SQL("(SELECT {} FROM {} AS e WHERE e.id = {}.{})").format(
+                _local_day(sql.SQL("e.{}").format(sql.Identifier(time))),
+                sql.Identifier(source),
+                sql.SQL(row),
+                sql.Identifier(column),
+            )
+
+        statements += [
+            sql.SQL(_FORGET).format(function=for_other, old=entry_day("OLD"), new=entry_day("NEW"), **names),
+            sql.SQL(
+                "CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {other} FOR EACH ROW "
+                "EXECUTE FUNCTION {trigger}()"
+            ).format(trigger=for_other, other=sql.Identifier(other)),
+        ]
+        backwards.insert(0, sql.SQL("DROP FUNCTION {}() CASCADE").format(for_other))
+    for truncated in (source, *(other for other, _column in related)):
+        statements.append(
+            sql.SQL("CREATE TRIGGER {} AFTER TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(
+                sql.Identifier(f"{table}_forget_all_{truncated}"), sql.Identifier(truncated), forget_all
+            )
+        )
+    return (
+        ";\n".join(_text(statement) for statement in statements) + ";",
+        ";\n".join(_text(statement) for statement in backwards) + ";",
+    )
