@@ -45,15 +45,20 @@ ICONS = {
 LEAD = ("contacts.total", "contacts.services_total")
 
 
-def figures(period: Period, *, scope: Scope | None = None, today=None) -> dict:
+def figures(period: Period, *, scope: Scope | None = None, today=None, previous_in_full: bool = True) -> dict:
     """{"comparison": the days counted and compared (stats.periods.Comparison), "current": their
-    indicators, "previous": those of the same days a year earlier (None before the centre opened)}."""
+    indicators, "previous": those of the same days a year earlier (None before the centre opened)}.
+    Without `previous_in_full`, the previous days' queue is counted without its breakdowns (by theme,
+    hour...), which only the period itself shows: for the dashboard."""
     scope = scope or Scope()
     comparison = periods.compare(period, today=today)
+    previous = None
+    if comparison.previous:
+        previous = selectors.report(comparison.previous, scope=scope, queue_breakdowns=previous_in_full)
     return {
         "comparison": comparison,
         "current": selectors.report(comparison.current, scope=scope),
-        "previous": selectors.report(comparison.previous, scope=scope) if comparison.previous else None,
+        "previous": previous,
     }
 
 
@@ -313,10 +318,19 @@ def timeline(text: ReportText | None) -> list[Month]:
     return months
 
 
-def report_context(period: Period, *, scope: Scope | None = None, output: str = INTERNAL, today=None) -> dict:
-    """Everything the dashboard, the printable report and the PDF show, in the active language."""
+def report_context(
+    period: Period,
+    *,
+    scope: Scope | None = None,
+    output: str = INTERNAL,
+    today=None,
+    previous_in_full: bool = True,
+) -> dict:
+    """Everything the dashboard, the printable report and the PDF show, in the active language (for the
+    dashboard, without `previous_in_full`: see figures())."""
     scope = scope or Scope()
-    report = assemble(period, scope=scope, output=output, today=today)
+    computed = figures(period, scope=scope, today=today, previous_in_full=previous_in_full)
+    report = assemble(period, scope=scope, output=output, today=today, computed=computed)
     all_tables = report_tables(report)
     by_key = {table.key: table for table in all_tables}
     headline = key_figures(report)

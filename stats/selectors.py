@@ -206,7 +206,7 @@ def _sessions(found: dict, name: str) -> dict:
     )
 
 
-def advice(period: Period, *, scope: Scope) -> dict:
+def advice(period: Period, *, scope: Scope, queue_breakdowns: bool = True) -> dict:
     """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
     gender and age (fine bands and the published groups); the queue's waiting and service times. One
     statement for the sessions (every breakdown at once, topics included) and one for the queue."""
@@ -230,7 +230,7 @@ def advice(period: Period, *, scope: Scope) -> dict:
         {name: _in_order(sums[name]) if name != "partner" else sums[name] for name in ADVICE_GROUPINGS},
         totals,
         dict(sorted(months.items())),
-        queue(period, scope=scope),
+        queue(period, scope=scope, breakdowns=queue_breakdowns),
     )
 
 
@@ -291,7 +291,7 @@ def queue_changes(period: Period) -> dict:
     return reception_changes(start=period.start, end=period.end)
 
 
-def queue(period: Period, *, scope: Scope) -> dict:
+def queue(period: Period, *, scope: Scope, breakdowns: bool = True) -> dict:
     """The walk-in queue: tickets, walk-aways, waiting times (median, 90th percentile, share over 30
     minutes) and service times, in total and by theme, language, hour and weekday of the ticket; for an
     institution, its own tickets (accueil.selectors.tickets_of_partner). One statement."""
@@ -299,11 +299,11 @@ def queue(period: Period, *, scope: Scope) -> dict:
         start=period.start,
         end=period.end,
         partner=scope.partner,
-        sets=[(), *((name,) for name in QUEUE_GROUPINGS)],
+        sets=[(), *((name,) for name in QUEUE_GROUPINGS if breakdowns)],
     )
     figures = _queue_figures(found[()][0] if found[()] else {})
     for name in QUEUE_GROUPINGS:
-        figures[f"by_{name}"] = {str(row[name]): _queue_figures(row) for row in found[(name,)]}
+        figures[f"by_{name}"] = {str(row[name]): _queue_figures(row) for row in found.get((name,), [])}
     return figures
 
 
@@ -516,14 +516,15 @@ def online(period: Period, *, emails_answered: int) -> dict:
 # --- the whole report ----------------------------------------------------------------------------
 
 
-def report(period: Period, *, scope: Scope | None = None) -> dict:
+def report(period: Period, *, scope: Scope | None = None, queue_breakdowns: bool = True) -> dict:
     """Every indicator of a period for a scope (the whole centre by default). For an institution: its
-    advice and its activities only."""
+    advice and its activities only. Without `queue_breakdowns`, the queue's by_theme, by_language,
+    by_hour and by_weekday are left empty (a period shown only as a comparison)."""
     scope = scope or Scope()
     figures: dict[str, Any] = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug}
     }
-    figures["advice"] = advice(period, scope=scope)
+    figures["advice"] = advice(period, scope=scope, queue_breakdowns=queue_breakdowns)
     figures["gender"] = gender(figures["advice"])
     figures["activities"] = activities(period, scope=scope)
     if scope.centre:

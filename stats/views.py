@@ -78,7 +78,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The figures of a period next to the same days a year earlier, with definitions and charts."""
     scope = _scope(request)
     period, form = _period(request)
-    context = report.report_context(period, scope=scope, output=report.INTERNAL)
+    # The previous days are a comparison column: their queue's breakdowns are not shown.
+    context = report.report_context(period, scope=scope, output=report.INTERNAL, previous_in_full=False)
     themes = reference_rows(Theme)
     theme = next((row for row in themes if row.code == request.GET.get("theme")), None)
     context |= {

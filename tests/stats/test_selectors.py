@@ -114,3 +114,19 @@ def test_percentages_round_half_up():
     assert selectors.percent(1065, 2000) == 53.3  # 53.25
     assert selectors.percent(10411, 19569) == 53.2
     assert selectors.percent(0, 0) is None
+
+
+def test_the_dashboards_comparison_counts_the_previous_queue_without_its_breakdowns(
+    django_assert_num_queries,
+):
+    from stats import report
+
+    period = periods.Period(periods.OPENING_DAY.replace(year=2019), periods.OPENING_DAY.replace(year=2019))
+    full = report.figures(period)
+    compared = report.figures(period, previous_in_full=False)
+    assert compared["current"] == full["current"]
+    queue, in_full = compared["previous"]["advice"]["queue"], full["previous"]["advice"]["queue"]
+    assert {key: value for key, value in queue.items() if not key.startswith("by_")} == {
+        key: value for key, value in in_full.items() if not key.startswith("by_")
+    }
+    assert all(queue[f"by_{name}"] == {} for name in selectors.QUEUE_GROUPINGS)
