@@ -100,6 +100,7 @@ def main() -> None:
         with harness.bench_database(f"dashboard{history}") as url:
             generated = generator.generate(url, scale=scale, years=range(LAST - history + 1, LAST + 1))
             env = harness.production_env(url)
+            harness.collect_static(env)  # the dashboard's page names its static files
             generated["summarised"] = harness.summarise(env)
             harness.staff(env, [{"username": USERNAME, "password": PASSWORD, "role": "director"}])
             figures = harness.in_django(env, "from bench import dashboard; dashboard.measure()")

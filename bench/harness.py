@@ -160,13 +160,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def collect_static(env: dict[str, str]) -> None:
+    """The static files in the benchmark's STATIC_ROOT: production pages name them from its manifest."""
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
+    )
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
     """gunicorn with the project's configuration; yields its base URL once /healthz answers."""
     port = _free_port()
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
-    )
+    collect_static(env)
     command = [str(BIN / "gunicorn"), "-c", "python:citedesmetiers.operations.gunicorn_conf"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     command.append("citedesmetiers.wsgi")
