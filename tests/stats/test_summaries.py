@@ -16,6 +16,7 @@ from accueil.models import Visit, VisitDay
 from accueil.selectors import VISIT_DAYS, visit_breakdowns, visit_sums
 from citedesmetiers import summaries
 from citedesmetiers.dates import day_bounds
+from citedesmetiers.models import Partner
 from citedesmetiers.operations.scheduler import jobs
 from citedesmetiers.roles import Role
 from conseil import services as conseil_services
@@ -59,6 +60,14 @@ def assert_exact() -> None:
             for partner, figures in advice.items()
             for code, counted in figures[name].items()
         } == expected, name
+    for partner in Consultation.objects.values_list("partner_id", flat=True).distinct():
+        wall = Consultation.objects.filter(partner_id=partner)  # an institution's, as its lead sees them
+        own = consultation_breakdowns(wall, start=start, end=end, by=["theme", "topic"])
+        for name in ("theme", "topic"):
+            recounted = consultation_sums(wall, start=since, end=until, by=[name])
+            assert {code: counted["sessions"] for code, counted in own[name].items()} == {
+                row[name]: row["sessions"] for row in recounted
+            }
     for summary in summaries.registered():
         assert summary.differing() == []
 
@@ -67,10 +76,14 @@ def assert_exact() -> None:
 def centre():
     """Visits and consultations on three past days and today, summarised up to yesterday."""
     agent, adviser = staff(Role.RECEPTION_AGENT), staff(Role.ADVISER)
+    other = staff(
+        Role.ADVISER, partner=Partner.objects.exclude(code="actiris").filter(themes="travailler")[0]
+    )
     for days_ago in (4, 2, 1, 0):
         visit(user=agent, occurred_at=at(days_ago), orientation="documentary", theme="apprendre")
         visit(user=agent, occurred_at=at(days_ago, 15), orientation="information", theme=None, count=3)
         consultation(adviser=adviser, occurred_at=at(days_ago, 11), gender="woman")
+    consultation(adviser=other, occurred_at=at(2, 16), topics=())  # another institution's, without topic
     assert_exact()
     for summary in summaries.registered():
         summary.summarise()
@@ -125,8 +138,8 @@ def test_corrections_moves_and_undos_of_closed_days_stay_exact(centre):
 
 
 def test_corrected_cancelled_and_retopicked_sessions_of_closed_days_stay_exact(centre):
-    sessions = list(Consultation.objects.order_by("occurred_at"))
     adviser = centre["adviser"]
+    sessions = list(Consultation.objects.filter(recorded_by=adviser).order_by("occurred_at"))  # 4, 2, 1, 0
     other = Topic.objects.filter(theme="travailler").exclude(pk="cv_letter").first()
     conseil_services.consultation_update(consultation=sessions[0], user=adviser, topics=[other.pk])
     assert_exact()
