@@ -181,9 +181,10 @@ class DailySummary:
         )
         statement = sql.SQL(
             "SELECT key, grouping, code, {sums} FROM ("
-            "SELECT {column} AS key, grouping, code, {columns} FROM {table} "
+            # Each part added up apart first: PostgreSQL hashes a year's summary rows into its few groups.
+            "SELECT {column} AS key, grouping, code, {sums} FROM {table} "
             "WHERE day BETWEEN %(start)s AND %(end)s AND grouping = ANY(%(groupings)s){keyed} "
-            "UNION ALL SELECT key, grouping, code, {columns} FROM ({live}) AS live"
+            "GROUP BY 1, 2, 3 UNION ALL SELECT key, grouping, code, {columns} FROM ({live}) AS live"
             ") AS summed WHERE NOT (grouping = '' AND key IS NULL) GROUP BY key, grouping, code"
         ).format(live=live, keyed=keyed.format(parts["column"]), **parts)
         params = {"start": start, "end": end, "groupings": list(groupings), "key": key}
