@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -251,9 +252,9 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
     """The activities held from `start` to `end` (local dates, included) that ended by `ended_by`, as
     plain rows for the figures of `stats`: id, theme, kind, partner, audiences, capacity, recorded
     (attendance), registered (seats given), checked_in, walk_ins, headcount, participants (None while
-    not recorded), languages (codes), and the
-    title for those whose attendance is missing. One query for the activities and one for their
-    languages: the same figures as `figures()`, without building an object per activity."""
+    not recorded), languages (codes, in order), and the title for those whose attendance is missing. One
+    query for the activities with their languages (and one for the titles of those without attendance):
+    the same figures as `figures()`, without building an object per activity."""
     activities = Activity.objects.held().filter(
         starts_at__gte=_local_start(start),
         starts_at__lt=_local_start(end + timedelta(days=1)),
@@ -267,6 +268,11 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
             registered=_count_of(seated),
             checked_in=_count_of(seated.filter(attended=True)),
             walked_in=_count_of(WalkIn.objects.active(), "count"),
+            language_codes=ArraySubquery(
+                Activity.languages.through.objects.filter(activity_id=OuterRef("pk"))
+                .order_by("language_id")
+                .values("language_id")
+            ),
         )
         .values(
             "pk",
@@ -281,14 +287,10 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
             "registered",
             "checked_in",
             "walked_in",
+            "language_codes",
         )
         .order_by("starts_at", "pk")
     )
-    languages: dict[int, list[str]] = {}
-    for activity_id, code in Activity.languages.through.objects.filter(activity__in=activities).values_list(
-        "activity_id", "language_id"
-    ):
-        languages.setdefault(activity_id, []).append(code)
     untracked = activities.filter(attendance_recorded_at__isnull=True).only(
         "title_fr", "title_nl", "title_en"
     )
@@ -305,6 +307,6 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
             row["headcount"],
             row["recorded"],
         ).participants
-        row["languages"] = sorted(languages.get(row["pk"], []))
+        row["languages"] = row.pop("language_codes")
         row["title"] = missing.get(row["pk"], "")
     return rows

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from citedesmetiers.models import Partner, Space, Theme
 from citedesmetiers.photos import COVER_WIDTH, PHOTO_BUDGET, logo_embedded, photo_embedded
-from citedesmetiers.selectors import partner_list, space_list, theme_list
+from citedesmetiers.selectors import partner_list, reference_rows, space_list
 from ressources.selectors import resources_by_theme
 from stats import charts as chart
 from stats import definitions, periods, publication, selectors
@@ -342,7 +342,7 @@ def report_context(
     language = translation.get_language()
     text = ReportText.objects.filter(year=period.start.year).first()
     testimonials: list[Testimonial] = list(text.testimonials.all()) if text and scope.centre else []
-    themes = list(theme_list())
+    themes = reference_rows(Theme)  # the active themes in order, as every page has them (cached)
     year_end = formats.date_format(min(period.end, report.comparison.current.end), "DATE_FORMAT")
     return {
         "period": period,
