@@ -95,12 +95,15 @@ def _extreme(key, variables, relations, touching, knowledge, sign) -> float:
     high = [MARK_RANGES[knowledge.shown[name]][1] for name in variables]
     cost = np.zeros(len(variables))
     cost[position[key]] = sign
-    result = milp(
-        cost,
-        integrality=np.ones(len(variables)),
-        bounds=Bounds(low, high),
-        constraints=[LinearConstraint(matrix.tocsr(), lower, upper)] if rows else [],
-    )
+    problem = {
+        "integrality": np.ones(len(variables)),
+        "bounds": Bounds(low, high),
+        "constraints": [LinearConstraint(matrix.tocsr(), lower, upper)] if rows else [],
+    }
+    result = milp(cost, **problem)
+    if result.status == 4:  # HiGHS's presolve could not tell unbounded from infeasible: is it feasible?
+        feasible = milp(np.zeros(len(variables)), **problem)
+        result = feasible if feasible.x is None else type(result)(status=3)
     if result.status == 3:  # unbounded: only a largest value can be
         return -np.inf
     assert result.x is not None, f"what is published contradicts itself around {key!r}"

@@ -178,6 +178,42 @@ def test_no_attacker_works_out_a_hidden_count_of_linked_tables(system, salt):
     assert not set(marks) & system.unpublished
 
 
+def test_a_count_without_upper_bound_is_not_taken_for_a_contradiction():
+    """Linked tables hypothesis once drew: the reported total (the centre's + an unpublished count) has no
+    largest value, which HiGHS's presolve reports as "infeasible or unbounded"; the attacker must tell."""
+    system = System()
+    for key, value, cost in [
+        (("total",), 6, 64),
+        (("scope", 0), 6, 8),
+        (("a", 0, 0), 1, 1.0),
+        (("a", "col", 0), 1, 8),
+        (("a", 0, 1), 5, 1.0),
+        (("a", "col", 1), 5, 8),
+        (("b", 0, 0), 6, 1.0),
+        (("b", "col", 0), 6, 8),
+        (("mention", 0), 0, 1.0),
+        (("mention", "*"), 0, 8),
+        (("reported",), 6, 64),
+    ]:
+        system.count(key, value, cost=cost)
+    system.count(("unseen",), 0, published=False)
+    for total, parts in [
+        (("total",), [("scope", 0)]),
+        (("a", "col", 0), [("a", 0, 0)]),
+        (("a", "col", 1), [("a", 0, 1)]),
+        (("total",), [("a", "col", 0), ("a", "col", 1)]),
+        (("scope", 0), [("a", 0, 0), ("a", 0, 1)]),
+        (("b", "col", 0), [("b", 0, 0)]),
+        (("total",), [("b", "col", 0)]),
+        (("scope", 0), [("b", 0, 0)]),
+        (("mention", "*"), [("mention", 0)]),
+        (("reported",), [("total",), ("unseen",)]),
+    ]:
+        system.line(total, parts)
+    system.bound(("mention", 0), ("scope", 0))
+    assert safe(system, protect(system, salt="0")) == []
+
+
 @given(st.lists(small_heavy, min_size=1, max_size=8))
 @examples(80)
 def test_no_attacker_works_out_a_hidden_count_of_a_column(values):
