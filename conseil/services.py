@@ -5,6 +5,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accueil import services as accueil_services
-from accueil.models import Ticket
 from citedesmetiers import capture
 from citedesmetiers.models import attname
 from citedesmetiers.services import audit_record
 from conseil.models import Consultation, QuestionnaireAnswer, QuestionnaireCode, Topic
+
+if TYPE_CHECKING:  # the ticket is accueil's: found by its selectors, ended by its services
+    from accueil.models import Ticket
 
 FIELDS = ["theme", "mode", "language", "duration_minutes", "gender", "age_band", "status"]
 FIELDS += ["education_level", "foreign_diploma", "residence", "referred_to_activity", "referred_to_resource"]
@@ -44,7 +47,7 @@ def consultation_create(
     duration_minutes: int,
     topics: Iterable[str] = (),
     referred_partners: Iterable[int] = (),
-    ticket: Ticket | None = None,
+    ticket: "Ticket | None" = None,
     now: datetime | None = None,
     **details,
 ) -> capture.Captured:
