@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -39,7 +38,7 @@ from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit, Visit
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.selectors import computed_groupings, grouping_sets
-from citedesmetiers.summaries import DailySummary
+from citedesmetiers.summaries import DailySummary, local_time
 
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
 QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
@@ -405,10 +404,6 @@ def visit_sums(
     return list(grouped.annotate(people=Sum("count")).order_by(*by))
 
 
-def _local_sql(column: str) -> str:
-    return f"(e.\"{column}\" AT TIME ZONE '{settings.TIME_ZONE}')"
-
-
 # The visits' daily summaries (citedesmetiers.summaries): people by channel and by each grouping.
 VISIT_DAYS = DailySummary(
     table=VisitDay._meta.db_table,
@@ -420,9 +415,7 @@ VISIT_DAYS = DailySummary(
         "theme": 'e."theme_id"',
         "orientation": 'e."orientation"',
         "language": 'e."language_id"',
-        "month": f"to_char({_local_sql('occurred_at')}, 'YYYY-MM-01')",
-        "weekday": f"EXTRACT(isodow FROM {_local_sql('occurred_at')})::int",
-        "hour": f"EXTRACT(hour FROM {_local_sql('occurred_at')})::int",
+        **local_time("occurred_at", "month", "weekday", "hour"),
     },
     figures={"people": 'SUM(e."count")'},
     counted='e."cancelled_at" IS NULL',
@@ -435,15 +428,10 @@ def visit_breakdowns(*, start: date, end: date, by: Sequence[str]) -> dict[str, 
     in ONE statement over the daily summaries and today's visits (VISIT_DAYS): {grouping: [{"channel":
     code, grouping: value, "people": n}, ...]} ordered by channel and value; weekdays and hours as ints,
     months as their first day."""
-    rows = VISIT_DAYS.totals(start=start, end=end, groupings=by)
     found: dict[str, list[dict]] = {name: [] for name in by}
-    for row in rows:
-        name, code = row["grouping"], row["code"]
-        if code is not None and name in ("weekday", "hour"):
-            code = int(code)
-        elif code is not None and name == "month":
-            code = date.fromisoformat(code)
-        found[name].append({"channel": row["key"], name: code, "people": row["people"]})
+    for row in VISIT_DAYS.totals(start=start, end=end, groupings=by):
+        name = row["grouping"]
+        found[name].append({"channel": row["key"], name: row["code"], "people": row["people"]})
     for name, listed in found.items():
         listed.sort(key=_in_order(name))
     return found

@@ -25,7 +25,7 @@ The statements are composed with psycopg's `sql` module: tables and columns as q
 groupings' expressions as the owning apps' constant SQL, every value a parameter.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -52,6 +52,23 @@ class SummaryRow(models.Model):
     class Meta:
         abstract = True
         indexes = [models.Index(fields=["day", "grouping"], name="%(app_label)s_%(class)s_day")]
+
+
+# The groupings by the entries' local time, as SQL of a code, and how their codes come back.
+_LOCAL_TIME = {
+    "month": "to_char({}, 'YYYY-MM-01')",  # its first day
+    "weekday": "EXTRACT(isodow FROM {})::int",  # 1 = Monday
+    "hour": "EXTRACT(hour FROM {})::int",
+}
+_PARSED: dict[str, Callable[[str], object]] = {"month": date.fromisoformat, "weekday": int, "hour": int}
+
+
+def local_time(column: str, *names: str) -> dict[str, str]:
+    """The groupings `names` (month, weekday, hour) of the entry's `column` in local time, for a
+    DailySummary's `groupings`; `totals` gives their codes back as a date (the month's first day) and
+    ints."""
+    local = f"(e.\"{column}\" AT TIME ZONE '{settings.TIME_ZONE}')"
+    return {name: _LOCAL_TIME[name].format(local) for name in names}
 
 
 def _local_day(instant: sql.Composable) -> sql.Composed:
@@ -162,7 +179,8 @@ class DailySummary:
     def totals(self, *, start: date, end: date, groupings: Sequence[str], key=None) -> list[dict]:
         """The figures of the days from `start` to `end` included, by key and by each of `groupings`
         ('' for the total): [{"key", "grouping", "code", figure: value...}], the entries of the days not
-        summarised counted with the summaries; `key` keeps that key only. One statement."""
+        summarised counted with the summaries; `key` keeps that key only; the local time's codes typed
+        (local_time). One statement."""
         unknown = set(groupings) - {"", *self.names}
         if unknown:
             raise ValueError(f"unknown grouping: {sorted(unknown)}")
@@ -191,7 +209,11 @@ class DailySummary:
         with connection.cursor() as cursor:
             cursor.execute(_text(statement), params)
             names = [column.name for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            if row["code"] is not None and row["grouping"] in _PARSED:
+                row["code"] = _PARSED[row["grouping"]](row["code"])
+        return rows
 
     def missing(self, *, before: date) -> list[date]:
         """The days from the first entry's to the day before `before` that have no summary."""

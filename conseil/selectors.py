@@ -29,7 +29,7 @@ from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.dates import day_bounds
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
-from citedesmetiers.summaries import DailySummary
+from citedesmetiers.summaries import DailySummary, local_time
 from conseil.models import Consultation, ConsultationDay, QuestionnaireAnswer, Topic
 
 
@@ -191,10 +191,6 @@ CONSULTATION_GROUPINGS = {
 }
 
 
-def _local_sql(column: str) -> str:
-    return f"(e.\"{column}\" AT TIME ZONE '{settings.TIME_ZONE}')"
-
-
 _TOPICS = "conseil_consultation_topics"  # Consultation.topics.through's table (a test checks it)
 # The advice sessions' daily summaries (citedesmetiers.summaries): sessions and minutes by institution
 # and by each grouping, a session once per topic ticked.
@@ -211,7 +207,7 @@ CONSULTATION_DAYS = DailySummary(
         "gender": 'e."gender_id"',
         "age_band": 'e."age_band_id"',
         "status": 'e."status_id"',
-        "month": f"to_char({_local_sql('occurred_at')}, 'YYYY-MM-01')",
+        **local_time("occurred_at", "month"),
     },
     several={
         "topic": 'SELECT t."topic_id" FROM "conseil_consultation_topics" AS t '
@@ -246,36 +242,35 @@ def consultation_breakdowns(
 ) -> dict:
     """Sessions and their minutes among `consultations` (every institution's or one's, as
     consultations_visible_to selects them) on the days from `start` to `end` (local, included), undone
-    sessions left out, in total and by each of `by` (theme, language, mode, gender, age_band, status,
-    month, topic: a session once per topic ticked, None for none), in ONE statement over the daily
-    summaries and today's sessions (CONSULTATION_DAYS): {"": {"sessions": n, "minutes": m}, grouping:
-    {code: {"sessions": n, "minutes": m}}} (months as their first day); with `per_partner`, that for each
-    institution: {partner id: {...}}."""
+    sessions left out, in total and by each of `by` (partner, theme, language, mode, gender, age_band,
+    status, month, topic: a session once per topic ticked, None for none), in ONE statement over the
+    daily summaries and today's sessions (CONSULTATION_DAYS): {"": {"sessions": n, "minutes": m},
+    grouping: {code: {"sessions": n, "minutes": m}}}, codes in order (None last; months as their first
+    day); with `per_partner`, that for each institution: {partner id: {...}}."""
     visible, partner = _wall(consultations)
-    rows = CONSULTATION_DAYS.totals(start=start, end=end, groupings=["", *by], key=partner) if visible else []
-    empty = {"sessions": 0, "minutes": 0}
+    groupings = ["", *(name for name in by if name != "partner")]
+    rows = CONSULTATION_DAYS.totals(start=start, end=end, groupings=groupings, key=partner) if visible else []
+    rows.sort(key=lambda row: (row["grouping"], row["code"] is None, row["code"] or "", row["key"]))
     found: dict = {}
+    centre: dict = {name: {} for name in ["", *by]}
     for row in rows:
-        figures = found.setdefault(row["key"], {"": dict(empty)} | {name: {} for name in by})
         counted = {"sessions": row["sessions"], "minutes": row["minutes"]}
+        figures = found.setdefault(row["key"], {name: {} for name in ["", *by]})
         if row["grouping"] == "":
             figures[""] = counted
+            if "partner" in by:
+                figures["partner"] = {row["key"]: counted}
+                centre["partner"][row["key"]] = counted
             continue
-        code = row["code"]
-        if code is not None and row["grouping"] == "month":
-            code = date.fromisoformat(code)
-        figures[row["grouping"]][code] = counted
+        figures[row["grouping"]][row["code"]] = counted
+        total = centre[row["grouping"]].setdefault(row["code"], {"sessions": 0, "minutes": 0})
+        total["sessions"] += counted["sessions"]
+        total["minutes"] += counted["minutes"]
     if per_partner:
         return found
-    centre: dict = {"": dict(empty)} | {name: {} for name in by}
-    for figures in found.values():
-        for name in ("sessions", "minutes"):
-            centre[""][name] += figures[""][name]
-        for grouping in by:
-            for code, counted in figures[grouping].items():
-                total = centre[grouping].setdefault(code, dict(empty))
-                for name in ("sessions", "minutes"):
-                    total[name] += counted[name]
+    centre[""] = {
+        name: sum(figures[""][name] for figures in found.values()) for name in ("sessions", "minutes")
+    }
     return centre
 
 

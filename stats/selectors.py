@@ -194,42 +194,22 @@ def _advice_figures(sums: dict[str, dict], totals: dict, by_month: dict, queue_f
     return figures
 
 
-def _in_order(counts: dict) -> dict:
-    """Counts by code as text in the codes' order, "" (none) last."""
-    return dict(sorted(counts.items(), key=lambda item: (item[0] == "", item[0])))
-
-
 def _sessions(found: dict, name: str) -> dict:
-    """{code as text ("" for none): sessions} of one grouping of consultation_breakdowns, in order."""
-    return _in_order(
-        {("" if code is None else str(code)): counted["sessions"] for code, counted in found[name].items()}
-    )
+    """{code as text ("" for none): sessions} of one grouping of consultation_breakdowns, in its order."""
+    return {("" if code is None else str(code)): counted["sessions"] for code, counted in found[name].items()}
 
 
 def advice(period: Period, *, scope: Scope, queue_breakdowns: bool = True) -> dict:
     """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
     gender and age (fine bands and the published groups); the queue's waiting and service times. One
     statement for the sessions (every breakdown at once, topics included) and one for the queue."""
-    names = [name for name in ADVICE_GROUPINGS if name != "partner"]
     found = consultation_breakdowns(
-        _consultations(scope), start=period.start, end=period.end, by=[*names, "month"], per_partner=True
+        _consultations(scope), start=period.start, end=period.end, by=[*ADVICE_GROUPINGS, "month"]
     )
-    totals = {"sessions": 0, "minutes": 0}
-    sums: dict[str, dict] = {name: defaultdict(int) for name in names}
-    months: dict[str, int] = defaultdict(int)
-    for figures in found.values():
-        for figure in totals:
-            totals[figure] += figures[""][figure]
-        for name in names:
-            for code, sessions in _sessions(figures, name).items():
-                sums[name][code] += sessions
-        for month, counted in figures["month"].items():
-            months[month.strftime("%Y-%m")] += counted["sessions"]
-    sums["partner"] = {str(partner): figures[""]["sessions"] for partner, figures in sorted(found.items())}
     return _advice_figures(
-        {name: _in_order(sums[name]) if name != "partner" else sums[name] for name in ADVICE_GROUPINGS},
-        totals,
-        dict(sorted(months.items())),
+        {name: _sessions(found, name) for name in ADVICE_GROUPINGS},
+        found[""],
+        {month.strftime("%Y-%m"): counted["sessions"] for month, counted in found["month"].items()},
         queue(period, scope=scope, breakdowns=queue_breakdowns),
     )
 
