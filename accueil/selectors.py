@@ -14,6 +14,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -35,7 +36,7 @@ from django.db.models.functions import (
 from django.utils.functional import Promise
 
 from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit, VisitDay
-from citedesmetiers.dates import day_bounds
+from citedesmetiers.dates import Span, day_bounds
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.selectors import computed_groupings, grouping_sets
 from citedesmetiers.summaries import DailySummary, local_time
@@ -357,7 +358,7 @@ def ticket_breakdowns(
         service=SERVICE,
         long_wait=ExpressionWrapper(Q(called_at__gt=F("issued_at") + LONG_WAIT), output_field=BooleanField()),
     )
-    found = grouping_sets(
+    [found] = grouping_sets(
         tickets,
         groupings=GROUPINGS,
         sets=sets,
@@ -422,18 +423,21 @@ VISIT_DAYS = DailySummary(
 )
 
 
-def visit_breakdowns(*, start: date, end: date, by: Sequence[str]) -> dict[str, list[dict]]:
-    """People in contact on the days from `start` to `end` (local, included; sums of `count`, undone
-    entries left out) by channel and each of `by` (theme, orientation, language, month, weekday, hour),
-    in ONE statement over the daily summaries and today's visits (VISIT_DAYS): {grouping: [{"channel":
-    code, grouping: value, "people": n}, ...]} ordered by channel and value; weekdays and hours as ints,
-    months as their first day."""
-    found: dict[str, list[dict]] = {name: [] for name in by}
-    for row in VISIT_DAYS.totals(start=start, end=end, groupings=by):
-        name = row["grouping"]
-        found[name].append({"channel": row["key"], name: row["code"], "people": row["people"]})
-    for name, listed in found.items():
-        listed.sort(key=_in_order(name))
+def visit_breakdowns(*, spans: Sequence[Span], by: Sequence[str]) -> list[dict[str, list[dict]]]:
+    """People in contact on the days of each span (local, first and last included; sums of `count`,
+    undone entries left out) by channel and each of `by` (theme, orientation, language, month, weekday,
+    hour), in ONE statement for every span over the daily summaries and today's visits (VISIT_DAYS): for
+    each span, {grouping: [{"channel": code, grouping: value, "people": n}, ...]} ordered by channel and
+    value; weekdays and hours as ints, months as their first day."""
+    found: list[dict[str, list[dict]]] = []
+    for rows in VISIT_DAYS.totals(spans=spans, groupings=by):
+        grouped: dict[str, list[dict]] = {name: [] for name in by}
+        for row in rows:
+            name = row["grouping"]
+            grouped[name].append({"channel": row["key"], name: row["code"], "people": row["people"]})
+        for name, listed in grouped.items():
+            listed.sort(key=_in_order(name))
+        found.append(grouped)
     return found
 
 
@@ -494,22 +498,16 @@ def waiting_uncovered(*, day: date, duties: list[OnDuty]) -> list[dict]:
 
 def queue_changes(*, start: date, end: date) -> dict:
     """Reception's hand on the queue of the days from `start` to `end` included: tickets cancelled, given
-    priority (still holding it) and transferred (at least once, from the audit trail). Two queries."""
-    tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end)
-    counts = tickets.aggregate(
+    priority (still holding it) and transferred (at least once, from the audit trail). One statement."""
+    since, until = day_bounds(start)[0], day_bounds(end)[1]
+    transfers = AuditEntry.objects.filter(
+        action="ticket.transfer", object_type="accueil.ticket", at__gte=since, at__lt=until
+    ).values_list(Cast("object_id", IntegerField()))
+    return Ticket.objects.filter(service_date__gte=start, service_date__lte=end).aggregate(
         cancelled=Count("id", filter=Q(status=TicketStatus.CANCELLED)),
         priority=Count("id", filter=~Q(priority="")),
+        transferred=Count("id", filter=Q(id__in=transfers)),
     )
-    since, until = day_bounds(start)[0], day_bounds(end)[1]
-    transferred = (
-        AuditEntry.objects.filter(
-            action="ticket.transfer", object_type="accueil.ticket", at__gte=since, at__lt=until
-        )
-        .values("object_id")
-        .distinct()
-        .count()
-    )
-    return {**counts, "transferred": transferred}
 
 
 def ticket_for_consultation(*, adviser, pk: int) -> Ticket | None:

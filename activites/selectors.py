@@ -1,15 +1,34 @@
 """Reads of the activities app: the public agenda, the organisers' wall, attendance figures for `stats`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from activites.models import Activity, ActivityQuerySet, Admission, Kind, Registration, WalkIn
+from citedesmetiers.dates import Span, in_spans
 from citedesmetiers.models import Language
 
 
@@ -248,31 +267,48 @@ def _count_of(queryset: QuerySet, value=None) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -> list[dict]:
-    """The activities held from `start` to `end` (local dates, included) that ended by `ended_by`, as
-    plain rows for the figures of `stats`: id, theme, kind, partner, audiences, capacity, recorded
-    (attendance), registered (seats given), checked_in, walk_ins, headcount, participants (None while
-    not recorded), languages (codes, in order), and the title for those whose attendance is missing. One
-    query for the activities with their languages (and one for the titles of those without attendance):
-    the same figures as `figures()`, without building an object per activity."""
-    activities = Activity.objects.held().filter(
-        starts_at__gte=_local_start(start),
-        starts_at__lt=_local_start(end + timedelta(days=1)),
-        ends_at__lte=ended_by,
-    )
+TITLES = ("title_fr", "title_nl", "title_en")
+
+
+def activity_rows(*, spans: Sequence[Span], ended_by: datetime, partner=None) -> list[list[dict]]:
+    """The activities held on the days of each span (local, first and last included) that ended by
+    `ended_by`, as plain rows for the figures of `stats`: id, theme, kind, partner, audiences, day (local),
+    capacity, recorded (attendance), registered (seats given), checked_in, walk_ins, headcount,
+    participants (None while not recorded), languages (codes, in order), and the title and start of those
+    whose attendance is missing. One statement for every span: the same figures as `figures()`, without
+    building an object per activity."""
+    activities = Activity.objects.held().filter(in_spans("starts_at", spans), ends_at__lte=ended_by)
     if partner is not None:
         activities = activities.filter(partner=partner)
-    seated = Registration.objects.filter(status=Registration.Status.CONFIRMED)
-    rows = list(
+    missing = Q(attendance_recorded_at__isnull=True)
+    seats = (  # [seats given, checked in], from one look at the activity's registrations
+        Registration.objects.filter(activity=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("activity")
+        .annotate(
+            seats=Func(
+                Count("pk"),
+                Count("pk", filter=Q(attended=True)),
+                template="ARRAY[%(expressions)s]",
+                output_field=ArrayField(IntegerField()),
+            )
+        )
+        .values("seats")
+    )
+    rows = (
         activities.annotate(
-            registered=_count_of(seated),
-            checked_in=_count_of(seated.filter(attended=True)),
+            day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()),
+            recorded=ExpressionWrapper(~missing, output_field=BooleanField()),
+            seats=Subquery(seats),
             walked_in=_count_of(WalkIn.objects.active(), "count"),
             language_codes=ArraySubquery(
                 Activity.languages.through.objects.filter(activity_id=OuterRef("pk"))
                 .order_by("language_id")
                 .values("language_id")
             ),
+            # The start and the titles of those without attendance only: the figures list them.
+            start=Case(When(missing, then=F("starts_at"))),
+            **{f"missing_{name}": Case(When(missing, then=F(name))) for name in TITLES},
         )
         .values(
             "pk",
@@ -282,22 +318,21 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
             "audiences",
             "capacity",
             "headcount",
-            "starts_at",
-            "attendance_recorded_at",
-            "registered",
-            "checked_in",
+            "day",
+            "recorded",
+            "seats",
             "walked_in",
             "language_codes",
+            "start",
+            *(f"missing_{name}" for name in TITLES),
         )
         .order_by("starts_at", "pk")
     )
-    untracked = activities.filter(attendance_recorded_at__isnull=True).only(
-        "title_fr", "title_nl", "title_en"
-    )
-    missing = {activity.pk: activity.title for activity in untracked}
+    found: list[list[dict]] = [[] for _span in spans]
     for row in rows:
-        row["recorded"] = row.pop("attendance_recorded_at") is not None
-        row["walk_ins"] = row.pop("walked_in")
+        titles = {name: row.pop(f"missing_{name}") for name in TITLES}
+        row["registered"], row["checked_in"] = row.pop("seats") or (0, 0)
+        row["walk_ins"], row["languages"] = row.pop("walked_in"), row.pop("language_codes")
         row["participants"] = Figures(
             row["capacity"],
             row["registered"],
@@ -307,6 +342,9 @@ def activity_rows(*, start: date, end: date, ended_by: datetime, partner=None) -
             row["headcount"],
             row["recorded"],
         ).participants
-        row["languages"] = row.pop("language_codes")
-        row["title"] = missing.get(row["pk"], "")
-    return rows
+        row["title"] = "" if row["recorded"] else Activity(**titles).title
+        row["starts_at"] = row.pop("start")
+        for index, (first, last) in enumerate(spans):
+            if first <= row["day"] <= last:
+                found[index].append(row)
+    return found

@@ -1097,22 +1097,21 @@ def measure(year: int = YEAR, runs: int = RUNS) -> None:
     scope = selectors.Scope()
     computed_of = {period: computed["current"], period.previous(): computed["previous"]}
     sections = {
-        "advice": lambda p: selectors.advice(p, scope=scope),
-        "activities": lambda p: selectors.activities(p, scope=scope),
+        "advice": lambda both: selectors.advice(both, scope=scope),
+        "activities": lambda both: selectors.activities(both, scope=scope),
         "multimedia": selectors.multimedia,
-        "contacts": lambda p: selectors.contacts(
-            p,
-            activities=computed_of[p]["activities"],
-            advice=computed_of[p]["advice"],
-            multimedia=computed_of[p]["multimedia"],
+        "contacts": lambda both: selectors.contacts(
+            both,
+            activities=[computed_of[p]["activities"] for p in both],
+            advice=[computed_of[p]["advice"] for p in both],
+            multimedia=[computed_of[p]["multimedia"] for p in both],
         ),
         "questionnaires": selectors.questionnaires,
-        "online": lambda p: selectors.online(p, emails_answered=0),
+        "online": lambda both: selectors.online(both, emails_answered=[0] * len(both)),
         "team": selectors.team,
     }
     by_section = {
-        name: _totals(*_once(lambda section=section: [section(p) for p in both]))
-        for name, section in sections.items()
+        name: _totals(*_once(lambda section=section: section(both))) for name, section in sections.items()
     }
     slowest = sorted(statements, key=lambda statement: -statement[0])
     explained, plans = set(), []

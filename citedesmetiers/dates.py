@@ -19,6 +19,7 @@ Two layers, so that no page can ever meet a date it cannot show or compute with:
 A date outside its range gets the message "Give a date between … and …" in the page's language.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
@@ -35,6 +36,32 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
     return start, end
+
+
+# A span of local days, the first and the last included: a period of the figures, or the days it is
+# compared with. The figures' selectors count several spans in one statement (stats.selectors.reports).
+Span = tuple[date, date]
+
+
+def span_instants(spans: Sequence[Span]) -> list[tuple[datetime, datetime]]:
+    """Each span as instants: the first of its first day, and the first after its last day."""
+    return [(day_bounds(first)[0], day_bounds(last)[1]) for first, last in spans]
+
+
+def in_ranges(field: str, ranges: Sequence[tuple[date, date]] | Sequence[tuple[datetime, datetime]]) -> Q:
+    """The rows whose `field` falls in any of `ranges` (each from its first instant, included, to its
+    last, excluded): one range condition per range, which an index on the field serves range by range."""
+    found = Q(pk__in=[])
+    for since, until in ranges:
+        found |= Q(**{f"{field}__gte": since, f"{field}__lt": until})
+    return found
+
+
+def in_spans(field: str, spans: Sequence[Span], *, instants: bool = True) -> Q:
+    """The rows whose `field` (an instant; with `instants=False`, a local date) falls in any of `spans`."""
+    if instants:
+        return in_ranges(field, span_instants(spans))
+    return in_ranges(field, [(first, last + timedelta(days=1)) for first, last in spans])
 
 
 # The database's bounds, the same for every table: 2000-01-01 to 2100-12-31 (as UTC instants).

@@ -57,6 +57,15 @@ def partner_list(*, circle: int | None = None) -> QuerySet[Partner]:
     return partners.order_by("circle", "-promoter", "position", "name_fr")
 
 
+def partners_in_order() -> list[Partner]:
+    """partner_list() from the reference rows kept a minute in this process (reference_rows), in the same
+    order: for the pages that only name the institutions."""
+    return sorted(
+        reference_rows(Partner),
+        key=lambda partner: (partner.circle, not partner.promoter, partner.position, partner.name_fr),
+    )
+
+
 def space_list() -> QuerySet[Space]:
     """The active spaces of the centre in display order."""
     return Space.objects.filter(active=True).order_by("position", "name_fr")
@@ -205,17 +214,25 @@ def _midnight_after(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
 
 
-def staff_by_role(*, on: date) -> dict[str, int]:
-    """Active staff accounts that existed on a day (joined by then), by role code; a person with two
-    roles counts in both. Superusers without a role are not staff of the centre."""
+def staff_by_role(*, days: Sequence[date]) -> list[dict[str, int]]:
+    """Active staff accounts that existed on each day (joined by then), by role code; a person with two
+    roles counts in both. Superusers without a role are not staff of the centre. One statement for every
+    day."""
     rows = (
-        User.objects.filter(is_active=True, date_joined__lt=_midnight_after(on))
-        .filter(groups__name__in=roles.Role.values)
+        User.objects.filter(is_active=True, groups__name__in=roles.Role.values)
         .values("groups__name")
-        .annotate(people=Count("pk", distinct=True))
+        .annotate(
+            **{
+                f"on_{index}": Count("pk", distinct=True, filter=Q(date_joined__lt=_midnight_after(day)))
+                for index, day in enumerate(days)
+            }
+        )
         .order_by()
     )
-    return {row["groups__name"]: row["people"] for row in rows}
+    return [
+        {row["groups__name"]: row[f"on_{index}"] for row in rows if row[f"on_{index}"]}
+        for index in range(len(days))
+    ]
 
 
 def computed_groupings(groupings: dict, by) -> dict:
@@ -378,25 +395,43 @@ def grouping_sets(
     sets: Sequence[Sequence[str]],
     columns: Sequence[str],
     aggregates: dict[str, str],
-) -> dict[tuple[str, ...], list[dict]]:
+    within: tuple[str, Sequence[tuple[Any, Any]]] | None = None,
+) -> list[dict[tuple[str, ...], list[dict]]]:
     """Several breakdowns of the same rows in ONE statement (GROUPING SETS) instead of one statement
     each: `groupings` names the expressions (as accueil.selectors.VISIT_GROUPINGS does), `sets` the
     breakdowns (each a tuple of their names), `columns` the rows' fields the figures read, `aggregates`
-    the figures as SQL over those columns, e.g. {"people": 'SUM("count")'}. Returns {set: [{name: value,
-    ..., figure: value}, ...]} ordered by the set's names (None last); a grouping's own NULL (a visit
-    without a theme) is told from the rows of the other sets by GROUPING()."""
+    the figures as SQL over those columns, e.g. {"people": 'SUM("count")'}. Returns [{set: [{name: value,
+    ..., figure: value}, ...]}] ordered by the set's names (None last); a grouping's own NULL (a visit
+    without a theme) is told from the rows of the other sets by GROUPING(). The list holds one element,
+    or with `within` = (field, ranges), one per range of that field (each from its lower bound, included,
+    to its upper, excluded; they may overlap): the rows of several periods counted in the same statement
+    (filter the queryset to them first: citedesmetiers.dates.in_ranges)."""
     names = list(dict.fromkeys(name for group in sets for name in group))
     annotated = {f"g_{name}": groupings[name] for name in names}
+    field, ranges = within or (None, [(None, None)])
+    if field is not None:
+        annotated["g_within"] = models.F(field)
     inner = queryset.annotate(**annotated).values(*annotated, *columns)
     sql, params = inner.query.sql_with_params()
     quoted = {name: f'"g_{name}"' for name in names}
     bits = f"GROUPING({', '.join(quoted.values())})" if names else "0"  # the total alone: no grouping
     figures = [f"{expression} AS {name}" for name, expression in aggregates.items()]
-    select = ", ".join([*quoted.values(), f"{bits} AS grouping_bits", *figures])
-    sets_sql = ", ".join("(" + ", ".join(quoted[name] for name in group) + ")" for group in sets)
+    # Without `within`, the total of no row is a row (of zeros and NULLs); with it, a range without rows
+    # has none.
+    span, joined = ("1", "")
+    if field is not None:
+        span = "span"
+        joined = (
+            " JOIN unnest(%s, %s) WITH ORDINALITY AS spans(lower, upper, span) "
+            'ON rows."g_within" >= spans.lower AND rows."g_within" < spans.upper'
+        )
+        params = (*params, [lower for lower, _ in ranges], [upper for _, upper in ranges])
+    select = ", ".join([span, *quoted.values(), f"{bits} AS grouping_bits", *figures])
+    keys = [] if field is None else ["span"]
+    sets_sql = ", ".join("(" + ", ".join([*keys, *(quoted[name] for name in group)]) + ")" for group in sets)
     # The names and figures are the callers' constants; the values are the inner query's parameters.
-    statement = f"SELECT {select} FROM ({sql}) AS rows GROUP BY GROUPING SETS ({sets_sql})"  # noqa: S608  # nosec B608
-    found: dict[tuple[str, ...], list[dict]] = {tuple(group): [] for group in sets}
+    statement = f"SELECT {select} FROM ({sql}) AS rows{joined} GROUP BY GROUPING SETS ({sets_sql})"  # noqa: S608  # nosec B608
+    found: list[dict[tuple[str, ...], list[dict]]] = [{tuple(group): [] for group in sets} for _ in ranges]
     # GROUPING() has a bit set, from the right, for each name NOT in the row's set.
     by_bits = {
         sum(1 << (len(names) - 1 - index) for index, name in enumerate(names) if name not in group): tuple(
@@ -406,11 +441,12 @@ def grouping_sets(
     }
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        for row in cursor.fetchall():
+        for index, *row in cursor.fetchall():  # from 1 (WITH ORDINALITY)
             values = dict(zip(names, row[: len(names)], strict=True))
             group = by_bits[row[len(names)]]
             counted = dict(zip(aggregates, row[len(names) + 1 :], strict=True))
-            found[group].append({name: values[name] for name in group} | counted)
-    for group, rows in found.items():
-        rows.sort(key=lambda row: tuple((row[name] is None, row[name]) for name in group))
+            found[index - 1][group].append({name: values[name] for name in group} | counted)
+    for grouped in found:
+        for group, rows in grouped.items():
+            rows.sort(key=lambda row: tuple((row[name] is None, row[name]) for name in group))
     return found

@@ -37,6 +37,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
+from citedesmetiers.dates import Span
+
 # The most days one summarising transaction counts, holding the entries' tables meanwhile: a week, so that
 # the desk waits a fraction of a second at most while a whole history is summarised (the first run).
 CHUNK_DAYS = 7
@@ -149,21 +151,24 @@ class DailySummary:
             sql.SQL(" UNION ALL ").join(parts)
         )
 
-    def _counted(self, days: sql.Composable, *, where: sql.Composable | None = None) -> sql.Composed:
-        """The entries of the days `days` (a subquery of one column, day) counted by day, key, grouping
-        and code."""
+    def _counted(
+        self, days: sql.Composable, *, where: sql.Composable | None = None, spans: bool = False
+    ) -> sql.Composed:
+        """The entries of the days `days` (a subquery of one column, day; with `spans`, of two: day and
+        span, the index of the span it falls in) counted by day (and span), key, grouping and code."""
         parts = self._parts()
         figures = sql.SQL(", ").join(
             sql.SQL("{} AS {}").format(sql.SQL(expression), sql.Identifier(name))
             for name, expression in self.figures.items()
         )
         return sql.SQL(
-            "SELECT e.day, e.{key} AS key, g.grouping, g.code, {figures} FROM ("
+            "SELECT e.day, {span}e.{key} AS key, g.grouping, g.code, {figures} FROM ("
             # OFFSET 0: the days' entries found first, by the time index, before they are unpivoted.
-            "SELECT days.day, e.* FROM ({days}) AS days JOIN {source} AS e "
+            "SELECT days.*, e.* FROM ({days}) AS days JOIN {source} AS e "
             "ON e.{time} >= {start} AND e.{time} < {end} WHERE {counted} OFFSET 0"
-            ") AS e {unpivot} WHERE TRUE{where} GROUP BY 1, 2, 3, 4"
+            ") AS e {unpivot} WHERE TRUE{where} GROUP BY {groups}"
         ).format(
+            span=sql.SQL("e.span, " if spans else ""),
             key=parts["key"],
             figures=figures,
             days=days,
@@ -174,21 +179,25 @@ class DailySummary:
             unpivot=self._unpivot(),
             counted=sql.SQL(self.counted),
             where=where or sql.SQL(""),
+            groups=sql.SQL("1, 2, 3, 4, 5" if spans else "1, 2, 3, 4"),
         )
 
-    def totals(self, *, start: date, end: date, groupings: Sequence[str], key=None) -> list[dict]:
-        """The figures of the days from `start` to `end` included, by key and by each of `groupings`
-        ('' for the total): [{"key", "grouping", "code", figure: value...}], the entries of the days not
-        summarised counted with the summaries; `key` keeps that key only; the local time's codes typed
-        (local_time). One statement."""
+    def totals(self, *, spans: Sequence[Span], groupings: Sequence[str], key=None) -> list[list[dict]]:
+        """The figures of each span of days (first and last local day, included) by key and by each of
+        `groupings` ('' for the total): for each span, [{"key", "grouping", "code", figure: value...}],
+        the entries of the days not summarised counted with the summaries; `key` keeps that key only; the
+        local time's codes typed (local_time). One statement for every span (a period and the one it is
+        compared with); spans may overlap."""
         unknown = set(groupings) - {"", *self.names}
         if unknown:
             raise ValueError(f"unknown grouping: {sorted(unknown)}")
+        if not spans:
+            return []
         parts = self._parts()
         days = sql.SQL(
-            "SELECT d::date AS day FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') "
-            "AS d "
-            "WHERE d::date NOT IN ({marked} AND day BETWEEN %(start)s AND %(end)s)"
+            "SELECT d::date AS day, s.span FROM spans AS s "
+            "CROSS JOIN generate_series(s.first, s.last, interval '1 day') AS d "
+            "WHERE d::date NOT IN ({marked} AND day BETWEEN %(first)s AND %(last)s)"
         ).format(**parts)
         keyed = sql.SQL("") if key is None else sql.SQL(" AND {} = %(key)s")
         live = self._counted(
@@ -196,24 +205,51 @@ class DailySummary:
             where=sql.SQL(" AND g.grouping = ANY(%(groupings)s){}").format(
                 keyed.format(sql.SQL("e.{}").format(parts["key"]))
             ),
+            spans=True,
         )
+        # Each span's summaries added up apart first, its days as constants (an index range each):
+        # PostgreSQL hashes a year's summary rows into their few groups.
+        summarised = [
+            sql.SQL(
+                "SELECT {span} AS span, {column} AS key, grouping, code, {sums} FROM {table} "
+                "WHERE day BETWEEN {first} AND {last} AND grouping = ANY(%(groupings)s){keyed} "
+                "GROUP BY 1, 2, 3, 4"
+            ).format(
+                span=sql.Literal(index),
+                first=sql.Placeholder(f"first_{index}"),
+                last=sql.Placeholder(f"last_{index}"),
+                keyed=keyed.format(parts["column"]),
+                **parts,
+            )
+            for index in range(len(spans))
+        ]
         statement = sql.SQL(
-            "SELECT key, grouping, code, {sums} FROM ("
-            # Each part added up apart first: PostgreSQL hashes a year's summary rows into its few groups.
-            "SELECT {column} AS key, grouping, code, {sums} FROM {table} "
-            "WHERE day BETWEEN %(start)s AND %(end)s AND grouping = ANY(%(groupings)s){keyed} "
-            "GROUP BY 1, 2, 3 UNION ALL SELECT key, grouping, code, {columns} FROM ({live}) AS live"
-            ") AS summed WHERE NOT (grouping = '' AND key IS NULL) GROUP BY key, grouping, code"
-        ).format(live=live, keyed=keyed.format(parts["column"]), **parts)
-        params = {"start": start, "end": end, "groupings": list(groupings), "key": key}
+            "WITH spans AS (SELECT first, last, span - 1 AS span "
+            "FROM unnest(%(firsts)s::date[], %(lasts)s::date[]) WITH ORDINALITY AS s(first, last, span)) "
+            "SELECT span, key, grouping, code, {sums} FROM ({summarised} "
+            "UNION ALL SELECT span, key, grouping, code, {columns} FROM ({live}) AS live"
+            ") AS summed WHERE NOT (grouping = '' AND key IS NULL) GROUP BY span, key, grouping, code"
+        ).format(summarised=sql.SQL(" UNION ALL ").join(summarised), live=live, **parts)
+        params = {
+            **{f"first_{index}": first for index, (first, _) in enumerate(spans)},
+            **{f"last_{index}": last for index, (_, last) in enumerate(spans)},
+            "firsts": [first for first, _ in spans],
+            "lasts": [last for _, last in spans],
+            "first": min(first for first, _ in spans),
+            "last": max(last for _, last in spans),
+            "groupings": list(groupings),
+            "key": key,
+        }
+        found: list[list[dict]] = [[] for _ in spans]
         with connection.cursor() as cursor:
             cursor.execute(_text(statement), params)
             names = [column.name for column in cursor.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        for row in rows:
-            if row["code"] is not None and row["grouping"] in _PARSED:
-                row["code"] = _PARSED[row["grouping"]](row["code"])
-        return rows
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                if row["code"] is not None and row["grouping"] in _PARSED:
+                    row["code"] = _PARSED[row["grouping"]](row["code"])
+                found[row.pop("span")].append(row)
+        return found
 
     def missing(self, *, before: date) -> list[date]:
         """The days from the first entry's to the day before `before` that have no summary."""

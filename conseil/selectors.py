@@ -26,7 +26,7 @@ from django.db.models.lookups import Exact
 
 from accueil import selectors as accueil_selectors
 from citedesmetiers.capture import CapturedQuerySet
-from citedesmetiers.dates import day_bounds
+from citedesmetiers.dates import Span, day_bounds, in_spans, span_instants
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
 from citedesmetiers.summaries import DailySummary, local_time
@@ -157,12 +157,11 @@ QUESTIONNAIRE_FIELDS = [
 ]
 
 
-def questionnaire_results(*, start: date, end: date, service: str | None = None) -> dict:
-    """Answers of the days from `start` to `end` (local, included): their number and, for each
-    question, the count of each answer (None: not answered). One statement (GROUPING SETS)."""
-    first, _ = day_bounds(start)
-    _, last = day_bounds(end)
-    answers = QuestionnaireAnswer.objects.filter(answered_at__gte=first, answered_at__lt=last)
+def questionnaire_results(*, spans: Sequence[Span], service: str | None = None) -> list[dict]:
+    """Answers of the days of each span (local, first and last included): their number and, for each
+    question, the count of each answer (None: not answered). One statement for every span (GROUPING
+    SETS)."""
+    answers = QuestionnaireAnswer.objects.filter(in_spans("answered_at", spans))
     if service:
         answers = answers.filter(service=service)
     found = grouping_sets(
@@ -171,10 +170,14 @@ def questionnaire_results(*, start: date, end: date, service: str | None = None)
         sets=[(), *((name,) for name in QUESTIONNAIRE_FIELDS)],
         columns=[],
         aggregates={"n": "COUNT(*)"},
+        within=("answered_at", span_instants(spans)),
     )
-    results: dict[str, Any] = {"answers": found[()][0]["n"]}
-    for name in QUESTIONNAIRE_FIELDS:
-        results[name] = {row[name]: row["n"] for row in found[(name,)]}
+    results: list[dict] = []
+    for grouped in found:
+        counted: dict[str, Any] = {"answers": grouped[()][0]["n"] if grouped[()] else 0}
+        for name in QUESTIONNAIRE_FIELDS:
+            counted[name] = {row[name]: row["n"] for row in grouped[(name,)]}
+        results.append(counted)
     return results
 
 
@@ -238,18 +241,27 @@ def _wall(consultations: CapturedQuerySet) -> tuple[bool, int | None]:
 
 
 def consultation_breakdowns(
-    consultations: CapturedQuerySet, *, start: date, end: date, by: Sequence[str], per_partner: bool = False
-) -> dict:
+    consultations: CapturedQuerySet, *, spans: Sequence[Span], by: Sequence[str], per_partner: bool = False
+) -> list[dict]:
     """Sessions and their minutes among `consultations` (every institution's or one's, as
-    consultations_visible_to selects them) on the days from `start` to `end` (local, included), undone
-    sessions left out, in total and by each of `by` (partner, theme, language, mode, gender, age_band,
-    status, month, topic: a session once per topic ticked, None for none), in ONE statement over the
-    daily summaries and today's sessions (CONSULTATION_DAYS): {"": {"sessions": n, "minutes": m},
-    grouping: {code: {"sessions": n, "minutes": m}}}, codes in order (None last; months as their first
-    day); with `per_partner`, that for each institution: {partner id: {...}}."""
+    consultations_visible_to selects them) on the days of each span (local, first and last included),
+    undone sessions left out, in total and by each of `by` (partner, theme, language, mode, gender,
+    age_band, status, month, topic: a session once per topic ticked, None for none), in ONE statement for
+    every span over the daily summaries and today's sessions (CONSULTATION_DAYS): for each span, {"":
+    {"sessions": n, "minutes": m}, grouping: {code: {"sessions": n, "minutes": m}}}, codes in order (None
+    last; months as their first day); with `per_partner`, that for each institution: {partner id: {...}}."""
     visible, partner = _wall(consultations)
     groupings = ["", *(name for name in by if name != "partner")]
-    rows = CONSULTATION_DAYS.totals(start=start, end=end, groupings=groupings, key=partner) if visible else []
+    if not visible:
+        return [_counted([], by=by, per_partner=per_partner) for _span in spans]
+    return [
+        _counted(rows, by=by, per_partner=per_partner)
+        for rows in CONSULTATION_DAYS.totals(spans=spans, groupings=groupings, key=partner)
+    ]
+
+
+def _counted(rows: list[dict], *, by: Sequence[str], per_partner: bool) -> dict:
+    """consultation_breakdowns' figures of one span from its rows (CONSULTATION_DAYS.totals)."""
     rows.sort(key=lambda row: (row["grouping"], row["code"] is None, row["code"] or "", row["key"]))
     found: dict = {}
     centre: dict = {name: {} for name in ["", *by]}

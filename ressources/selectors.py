@@ -4,6 +4,7 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from typing import NamedTuple
 from django.contrib.postgres.search import SearchQueryField, SearchRank
 from django.db import connection, transaction
 from django.db.models import (
+    Aggregate,
     Avg,
     BooleanField,
     Case,
@@ -35,7 +37,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from citedesmetiers.capture import CapturedEntry
-from citedesmetiers.dates import day_bounds
+from citedesmetiers.dates import day_bounds, in_ranges
+from citedesmetiers.selectors import reference_rows
 from ressources.models import (
     SEARCH_CONFIGS,
     DigitalHelp,
@@ -589,13 +592,17 @@ def space_recent(*, user, day: date, limit: int = 8) -> list:
     return sorted(rows, key=lambda row: (row.recorded_at, row.pk), reverse=True)[:limit]
 
 
-def entries_total(*, start: datetime, end: datetime) -> int:
-    """People who entered the multimedia space in [start, end) (every tap's count; undone taps excluded)."""
-    return (
-        SpaceEntry.objects.active()
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
-        .aggregate(people=Coalesce(Sum("count"), 0))["people"]
+def entries_total(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[int]:
+    """People who entered the multimedia space in each range [start, end) (every tap's count; undone
+    taps excluded). One statement for every range."""
+    entries = SpaceEntry.objects.active().filter(in_ranges("occurred_at", ranges))
+    sums = entries.aggregate(
+        **{
+            f"r{index}": Coalesce(Sum("count", filter=in_ranges("occurred_at", [bounds])), 0)
+            for index, bounds in enumerate(ranges)
+        }
     )
+    return [sums[f"r{index}"] for index in range(len(ranges))]
 
 
 def _local(field: str):
@@ -656,19 +663,32 @@ def occupancy_by_weekday_hour(*, start: datetime, end: datetime) -> dict[tuple[i
     }
 
 
-def occupancy_by_hour(*, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
-    """For each local hour with a count in [start, end): (the people counted on the computers, the
-    tablets and in the documentary space, summed over the counts of that hour; the number of counts), so
-    that the mean over every count of the hour is exact. An hour without a count is absent."""
+def occupancy_by_hour(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[dict[int, tuple[int, int]]]:
+    """For each range [start, end), and each local hour with a count in it: (the people counted on the
+    computers, the tablets and in the documentary space, summed over the counts of that hour; the number
+    of counts), so that the mean over every count of the hour is exact. An hour without a count is
+    absent. One statement for every range."""
+    figures: dict[str, Aggregate] = {}
+    for index, bounds in enumerate(ranges):
+        within = in_ranges("occurred_at", [bounds])
+        figures[f"people_{index}"] = Sum(F("computers") + F("tablets") + F("documentary"), filter=within)
+        figures[f"sweeps_{index}"] = Count("pk", filter=within)
     rows = (
         OccupancySweep.objects.active()
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        .filter(in_ranges("occurred_at", ranges))
         .annotate(hour=_local("occurred_at")["hour"])
         .values("hour")
-        .annotate(people=Sum(F("computers") + F("tablets") + F("documentary")), sweeps=Count("pk"))
+        .annotate(**figures)
         .order_by()
     )
-    return {row["hour"]: (row["people"], row["sweeps"]) for row in rows}
+    return [
+        {
+            row["hour"]: (row[f"people_{index}"], row[f"sweeps_{index}"])
+            for row in rows
+            if row[f"sweeps_{index}"]
+        }
+        for index in range(len(ranges))
+    ]
 
 
 @dataclass(frozen=True)
@@ -682,23 +702,37 @@ class HelpFigures:
         return round(self.minutes / self.count) if self.count else 0
 
 
-def help_by_topic(*, start: datetime, end: datetime) -> list[HelpFigures]:
-    """Digital help given in [start, end) by topic (every active topic, zeros included, in its order)."""
-    rows = (
-        DigitalHelp.objects.active()
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
+def help_by_topic(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[list[HelpFigures]]:
+    """Digital help given in each range [start, end) by topic (every active topic, zeros included, and
+    any retired one that has help in it, in their order). One statement for every range."""
+    figures: dict[str, Aggregate] = {}
+    for index, bounds in enumerate(ranges):
+        within = in_ranges("occurred_at", [bounds])
+        figures[f"count_{index}"] = Count("pk", filter=within)
+        figures[f"minutes_{index}"] = Sum("duration_minutes", filter=within, output_field=IntegerField())
+    rows = {
+        row["topic"]: row
+        for row in DigitalHelp.objects.active()
+        .filter(in_ranges("occurred_at", ranges))
         .values("topic")
-        .annotate(count=Count("pk"), minutes=Sum("duration_minutes", output_field=IntegerField()))
+        .annotate(**figures)
         .order_by()
-    )
-    figures = {row["topic"]: row for row in rows}
-    topics = HelpTopic.objects.filter(active=True) | HelpTopic.objects.filter(code__in=figures)
-    return [
-        HelpFigures(
-            topic, figures.get(topic.code, {}).get("count", 0), figures.get(topic.code, {}).get("minutes", 0)
+    }
+    found = []
+    for index in range(len(ranges)):
+        counted = {code: row for code, row in rows.items() if row[f"count_{index}"]}
+        found.append(
+            [
+                HelpFigures(
+                    topic,
+                    counted.get(topic.code, {}).get(f"count_{index}", 0),
+                    counted.get(topic.code, {}).get(f"minutes_{index}", 0),
+                )
+                for topic in reference_rows(HelpTopic, inactive=True)
+                if topic.active or topic.code in counted
+            ]
         )
-        for topic in topics.distinct().order_by("position", "code")
-    ]
+    return found
 
 
 def resources_by_theme(*, until: datetime) -> dict[str, int]:

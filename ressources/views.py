@@ -478,8 +478,8 @@ def space_figures(request: HttpRequest) -> HttpResponse:
     context = {
         "start": start,
         "end": end,
-        "entries_total": selectors.entries_total(start=since, end=until),
-        "help": selectors.help_by_topic(start=since, end=until),
+        "entries_total": selectors.entries_total(ranges=[(since, until)])[0],
+        "help": selectors.help_by_topic(ranges=[(since, until)])[0],
         "rows": rows,
         "days": [(day, WEEKDAYS_NAMES[day - 1]) for day in days or range(1, 6)],
         "computers": computers,

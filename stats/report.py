@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from citedesmetiers.models import Partner, Space, Theme
 from citedesmetiers.photos import COVER_WIDTH, PHOTO_BUDGET, logo_embedded, photo_embedded
-from citedesmetiers.selectors import partner_list, reference_rows, space_list
+from citedesmetiers.selectors import partner_list, partners_in_order, reference_rows, space_list
 from ressources.selectors import resources_by_theme
 from stats import charts as chart
 from stats import definitions, periods, publication, selectors
@@ -52,14 +52,16 @@ def figures(period: Period, *, scope: Scope | None = None, today=None, previous_
     hour...), which only the period itself shows: for the dashboard."""
     scope = scope or Scope()
     comparison = periods.compare(period, today=today)
-    previous = None
-    if comparison.previous:
-        previous = selectors.report(comparison.previous, scope=scope, queue_breakdowns=previous_in_full)
-    return {
-        "comparison": comparison,
-        "current": selectors.report(comparison.current, scope=scope),
-        "previous": previous,
-    }
+    if comparison.previous is None:
+        return {
+            "comparison": comparison,
+            "current": selectors.report(comparison.current, scope=scope),
+            "previous": None,
+        }
+    current, previous = selectors.reports(
+        [comparison.current, comparison.previous], scope=scope, queue_breakdowns=[True, previous_in_full]
+    )
+    return {"comparison": comparison, "current": current, "previous": previous}
 
 
 def scope_key(scope: Scope) -> str:
@@ -336,8 +338,9 @@ def report_context(
     headline = key_figures(report)
     gender = next((row for row in headline if row.code == "gender.women_pct"), None)
     current = report.current.figures
-    partners = list(partner_list()) if scope.centre else [scope.partner]
-    promoters = [partner for partner in (partners if scope.centre else partner_list()) if partner.promoter]
+    every = partners_in_order()
+    partners = every if scope.centre else [scope.partner]
+    promoters = [partner for partner in every if partner.promoter]
     waiting = queue_tables(report)
     language = translation.get_language()
     text = ReportText.objects.filter(year=period.start.year).first()

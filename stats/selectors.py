@@ -4,11 +4,12 @@ the same dictionary feeds the dashboard, the printable report, the PDF, the work
 Every figure is counted from the rows; none is stored. Definitions: stats/definitions.py."""
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
+from django.db.models import Value
 from django.utils import timezone
 
 from accueil.models import ON_SITE_CHANNELS, Orientation
@@ -17,6 +18,7 @@ from accueil.selectors import ticket_breakdowns, visit_breakdowns, visit_sums
 from activites.models import Kind
 from activites.selectors import activity_rows
 from citedesmetiers.capture import CapturedQuerySet
+from citedesmetiers.dates import Span
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from citedesmetiers.selectors import staff_by_role
@@ -108,6 +110,10 @@ def shares(parts: dict[str, int]) -> dict[str, float | None]:
 # --- contacts ------------------------------------------------------------------------------------
 
 
+def _spans(periods: Sequence[Period]) -> list[Span]:
+    return [(period.start, period.end) for period in periods]
+
+
 def _on_site(rows: list[dict], name: str) -> dict:
     """People of the on-site channels (the desk's, the kiosk's) by one grouping, in its order: codes as
     text ("" for none), months as "YYYY-MM"."""
@@ -123,13 +129,16 @@ def _on_site(rows: list[dict], name: str) -> dict:
     return {("" if key is None else str(key)): value for key, value in ordered}
 
 
-def contacts(period: Period, *, activities: dict, advice: dict, multimedia: dict) -> dict:
-    """People in contact (on-site visits + activity participants who came straight to an activity) and
-    the services delivered by mode, with the rhythm of the visits by month, weekday and hour (one
-    statement for every breakdown of the visits)."""
-    visits = visit_breakdowns(
-        start=period.start, end=period.end, by=["orientation", "theme", "month", "weekday", "hour"]
-    )
+def contacts(periods: Sequence[Period], *, activities: list, advice: list, multimedia: list) -> list[dict]:
+    """For each period, people in contact (on-site visits + activity participants who came straight to
+    an activity) and the services delivered by mode, with the rhythm of the visits by month, weekday and
+    hour (one statement for every breakdown of the visits of every period), from the period's sections
+    `activities`, `advice` and `multimedia`."""
+    found = visit_breakdowns(spans=_spans(periods), by=["orientation", "theme", "month", "weekday", "hour"])
+    return [_contacts(*sections) for sections in zip(found, activities, advice, multimedia, strict=True)]
+
+
+def _contacts(visits: dict, activities: dict, advice: dict, multimedia: dict) -> dict:
     oriented = _on_site(visits["orientation"], "orientation")
     # Every channel but the on-site ones (the desk's, the kiosk's) is a remote contact: e-mail, phone, and
     # "other" (a letter, a chat). Every visit has an orientation: its rows hold each channel's people.
@@ -199,19 +208,27 @@ def _sessions(found: dict, name: str) -> dict:
     return {("" if code is None else str(code)): counted["sessions"] for code, counted in found[name].items()}
 
 
-def advice(period: Period, *, scope: Scope, queue_breakdowns: bool = True) -> dict:
-    """Individual advice sessions and their minutes, by theme, topic, institution, language, mode,
-    gender and age (fine bands and the published groups); the queue's waiting and service times. One
-    statement for the sessions (every breakdown at once, topics included) and one for the queue."""
+def advice(
+    periods: Sequence[Period], *, scope: Scope, queue_breakdowns: Sequence[bool] | None = None
+) -> list[dict]:
+    """For each period, individual advice sessions and their minutes, by theme, topic, institution,
+    language, mode, gender and age (fine bands and the published groups); the queue's waiting and
+    service times (with its breakdowns where `queue_breakdowns` says so: all by default). One statement
+    for the sessions of every period (every breakdown at once, topics included) and one for each
+    period's queue."""
     found = consultation_breakdowns(
-        _consultations(scope), start=period.start, end=period.end, by=[*ADVICE_GROUPINGS, "month"]
+        _consultations(scope), spans=_spans(periods), by=[*ADVICE_GROUPINGS, "month"]
     )
-    return _advice_figures(
-        {name: _sessions(found, name) for name in ADVICE_GROUPINGS},
-        found[""],
-        {month.strftime("%Y-%m"): counted["sessions"] for month, counted in found["month"].items()},
-        queue(period, scope=scope, breakdowns=queue_breakdowns),
-    )
+    breakdowns = queue_breakdowns if queue_breakdowns is not None else [True] * len(periods)
+    return [
+        _advice_figures(
+            {name: _sessions(counted, name) for name in ADVICE_GROUPINGS},
+            counted[""],
+            {month.strftime("%Y-%m"): sums["sessions"] for month, sums in counted["month"].items()},
+            queue(period, scope=scope, breakdowns=full),
+        )
+        for period, counted, full in zip(periods, found, breakdowns, strict=True)
+    ]
 
 
 def report_by_partner(period: Period) -> dict[str, dict]:
@@ -220,13 +237,14 @@ def report_by_partner(period: Period) -> dict[str, dict]:
     by nobody in particular, tickets of no institution), in a few grouped queries for all of them. The
     publications protect every institution's report together with the centre's (stats.publication)."""
     names = [name for name in ADVICE_GROUPINGS if name != "partner"]
-    found = consultation_breakdowns(
-        Consultation.objects.all(), start=period.start, end=period.end, by=names, per_partner=True
+    [found] = consultation_breakdowns(
+        Consultation.objects.all(), spans=_spans([period]), by=names, per_partner=True
     )
     found = {str(partner): figures for partner, figures in found.items()}
     queues = _queues_by_partner(period)
     rows: dict[str, list] = defaultdict(list)
-    for row in _held(period, Scope()):
+    [held] = _held([period], Scope())
+    for row in held:
         rows[str(row["partner_id"])].append(row)
     figures = {}
     for partner in sorted(set(found) | set(queues) | set(rows)):
@@ -327,16 +345,16 @@ def gender(advice_figures: dict) -> dict:
 # --- collective activities -----------------------------------------------------------------------
 
 
-def _held(period: Period, scope: Scope) -> list[dict]:
+def _held(periods: Sequence[Period], scope: Scope) -> list[list[dict]]:
     # Activities still to come are not held yet: they count once they have ended.
-    return activity_rows(start=period.start, end=period.end, ended_by=timezone.now(), partner=scope.partner)
+    return activity_rows(spans=_spans(periods), ended_by=timezone.now(), partner=scope.partner)
 
 
-def activities(period: Period, *, scope: Scope) -> dict:
-    """Activities held (ended, not cancelled) and their participants, by theme, type, language, organiser
-    and audience; fill and show rates; those whose attendance was never recorded are listed, never 0.
-    Outreach outings (fairs, events, the Formtruck) are counted apart."""
-    return _activity_figures(_held(period, scope))
+def activities(periods: Sequence[Period], *, scope: Scope) -> list[dict]:
+    """For each period, activities held (ended, not cancelled) and their participants, by theme, type,
+    language, organiser and audience; fill and show rates; those whose attendance was never recorded are
+    listed, never 0. Outreach outings (fairs, events, the Formtruck) are counted apart. One statement."""
+    return [_activity_figures(held) for held in _held(periods, scope)]
 
 
 def _activity_figures(held: list[dict]) -> dict:
@@ -387,30 +405,41 @@ def _activity_figures(held: list[dict]) -> dict:
 # --- the multimedia and documentary space ---------------------------------------------------------
 
 
-def multimedia(period: Period) -> dict:
-    """Entries into the multimedia space, its average occupancy by hour (over every count made in that
-    hour), digital help by topic (with its average length; None without help)."""
-    occupancy = occupancy_by_hour(start=period.since, end=period.until)
-    return {
-        "entries": entries_total(start=period.since, end=period.until),
-        "occupancy_by_hour": {
-            str(hour): mean(people, counts, 1) for hour, (people, counts) in sorted(occupancy.items())
-        },
-        "help_by_topic": {
-            row.topic.code: {"count": row.count, "minutes_mean": mean(row.minutes, row.count)}
-            for row in help_by_topic(start=period.since, end=period.until)
-        },
-    }
+def multimedia(periods: Sequence[Period]) -> list[dict]:
+    """For each period, entries into the multimedia space, its average occupancy by hour (over every
+    count made in that hour), digital help by topic (with its average length; None without help). One
+    statement each for every period."""
+    ranges = [(period.since, period.until) for period in periods]
+    return [
+        {
+            "entries": entries,
+            "occupancy_by_hour": {
+                str(hour): mean(people, counts, 1) for hour, (people, counts) in sorted(occupancy.items())
+            },
+            "help_by_topic": {
+                row.topic.code: {"count": row.count, "minutes_mean": mean(row.minutes, row.count)}
+                for row in helped
+            },
+        }
+        for entries, occupancy, helped in zip(
+            entries_total(ranges=ranges),
+            occupancy_by_hour(ranges=ranges),
+            help_by_topic(ranges=ranges),
+            strict=True,
+        )
+    ]
 
 
 # --- questionnaires ------------------------------------------------------------------------------
 
 
-def questionnaires(period: Period) -> dict:
-    """The anonymous questionnaires: how many, the profile of those who answered, and satisfaction
-    (percentages of those who answered each question)."""
-    results = questionnaire_results(start=period.start, end=period.end)
+def questionnaires(periods: Sequence[Period]) -> list[dict]:
+    """For each period, the anonymous questionnaires: how many, the profile of those who answered, and
+    satisfaction (percentages of those who answered each question). One statement."""
+    return [_questionnaires(results) for results in questionnaire_results(spans=_spans(periods))]
 
+
+def _questionnaires(results: dict) -> dict:
     def answered(name: str) -> dict:
         return {
             ("" if key is None else str(key)): count
@@ -442,11 +471,13 @@ def questionnaires(period: Period) -> dict:
 # --- the team, and what the app cannot see --------------------------------------------------------
 
 
-def team(period: Period) -> dict:
-    """Staff accounts active at the end of the period, by role group (a person with two roles counts in
-    each of their groups once)."""
-    roles = staff_by_role(on=period.end)
-    return {group: sum(roles.get(role, 0) for role in members) for group, members in TEAM.items()}
+def team(periods: Sequence[Period]) -> list[dict]:
+    """For each period, staff accounts active at its end, by role group (a person with two roles counts
+    in each of their groups once). One statement."""
+    return [
+        {group: sum(roles.get(role, 0) for role in members) for group, members in TEAM.items()}
+        for roles in staff_by_role(days=[period.end for period in periods])
+    ]
 
 
 ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
@@ -465,61 +496,105 @@ def _whole_months(period: Period) -> list[tuple[int, int]] | None:
     return months
 
 
-def online(period: Period, *, emails_answered: int) -> dict:
-    """What the app cannot see, as the director entered it: for a calendar year, its yearly figures (or
-    the sum of its twelve months); for a period of whole months, page views summed over its months and
-    followers at the end of its last month; None where a month is missing or for a period that is not
-    made of whole months. E-mail questions answered come from the reception log."""
+def online(periods: Sequence[Period], *, emails_answered: Sequence[int]) -> list[dict]:
+    """For each period, what the app cannot see, as the director entered it: for a calendar year, its
+    yearly figures (or the sum of its twelve months); for a period of whole months, page views summed
+    over its months and followers at the end of its last month; None where a month is missing or for a
+    period that is not made of whole months. E-mail questions answered come from the reception log (one
+    count per period). One statement for every period (the months and the years entered)."""
+    wanted = [_whole_months(period) or [] for period in periods]
+    years = sorted({year for months in wanted for year, _month in months})
+    entered: dict[tuple[int, int], dict] = {}  # (year, month): figures; month 0: the yearly figures
+    if years:
+        monthly = OnlineMonth.objects.filter(year__in=years).values_list("year", "month", *ONLINE_FIELDS)
+        yearly = (
+            OnlineFigures.objects.filter(year__in=years)
+            .annotate(month=Value(0))
+            .values_list("year", "month", *ONLINE_FIELDS)
+        )
+        for year, month, *values in monthly.order_by().union(yearly.order_by(), all=True):
+            entered[(year, month)] = dict(zip(ONLINE_FIELDS, values, strict=True))
+    return [
+        _online(months, entered) | {"emails_answered": emails}
+        for months, emails in zip(wanted, emails_answered, strict=True)
+    ]
+
+
+def _online(months: list[tuple[int, int]], entered: dict[tuple[int, int], dict]) -> dict:
     figures: dict = dict.fromkeys(ONLINE_FIELDS)
-    months = _whole_months(period)
-    if months:
-        entered = {
-            (row.year, row.month): row
-            for row in OnlineMonth.objects.filter(year__gte=months[0][0], year__lte=months[-1][0]).order_by()
-        }
-        rows = [entered.get(key) for key in months]
-        last = rows[-1]
-        for name in ONLINE_FIELDS:
-            if name in STOCKS:
-                figures[name] = getattr(last, name) if last else None
-            elif all(row and getattr(row, name) is not None for row in rows):
-                figures[name] = sum(getattr(row, name) for row in rows)
-    if period.start.month == 1 and period.start.day == 1 and months and len(months) == 12:
-        yearly = OnlineFigures.objects.filter(year=period.start.year).first()
-        for name in ONLINE_FIELDS:
-            if yearly and getattr(yearly, name) is not None:
-                figures[name] = getattr(yearly, name)
-    figures["emails_answered"] = emails_answered
+    if not months:
+        return figures
+    rows = [entered.get(key) for key in months]
+    last = rows[-1]
+    for name in ONLINE_FIELDS:
+        if name in STOCKS:
+            figures[name] = last[name] if last else None
+        else:
+            values = [row[name] if row else None for row in rows]
+            if None not in values:
+                figures[name] = sum(values)
+    yearly = entered.get((months[0][0], 0))
+    if len(months) == 12 and months[0][1] == 1 and yearly:
+        figures |= {name: yearly[name] for name in ONLINE_FIELDS if yearly[name] is not None}
     return figures
 
 
 # --- the whole report ----------------------------------------------------------------------------
 
 
-def report(period: Period, *, scope: Scope | None = None, queue_breakdowns: bool = True) -> dict:
-    """Every indicator of a period for a scope (the whole centre by default). For an institution: its
-    advice and its activities only. Without `queue_breakdowns`, the queue's by_theme, by_language,
-    by_hour and by_weekday are left empty (a period shown only as a comparison)."""
+def reports(
+    periods: Sequence[Period], *, scope: Scope | None = None, queue_breakdowns: Sequence[bool] | None = None
+) -> list[dict]:
+    """Every indicator of each period for a scope (the whole centre by default), each table read once
+    for all the periods (a period and the days it is compared with: one statement where there were two).
+    For an institution: its advice and its activities only. Where `queue_breakdowns` is False, the
+    queue's by_theme, by_language, by_hour and by_weekday of that period are left empty (a period shown
+    only as a comparison)."""
     scope = scope or Scope()
-    figures: dict[str, Any] = {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug}
+    found = [
+        {"period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug}}
+        for period in periods
+    ]
+    sections: dict[str, list] = {
+        "advice": advice(periods, scope=scope, queue_breakdowns=queue_breakdowns),
+        "activities": activities(periods, scope=scope),
     }
-    figures["advice"] = advice(period, scope=scope, queue_breakdowns=queue_breakdowns)
-    figures["gender"] = gender(figures["advice"])
-    figures["activities"] = activities(period, scope=scope)
+    sections["gender"] = [gender(figures) for figures in sections["advice"]]
     if scope.centre:
-        figures["multimedia"] = multimedia(period)
-        figures["contacts"] = contacts(
-            period,
-            activities=figures["activities"],
-            advice=figures["advice"],
-            multimedia=figures["multimedia"],
+        sections["multimedia"] = multimedia(periods)
+        sections["contacts"] = contacts(
+            periods,
+            activities=sections["activities"],
+            advice=sections["advice"],
+            multimedia=sections["multimedia"],
         )
-        figures["questionnaires"] = questionnaires(period)
-        figures["online"] = online(
-            period, emails_answered=figures["contacts"]["remote_by_channel"].get("email", 0)
+        sections["questionnaires"] = questionnaires(periods)
+        sections["online"] = online(
+            periods,
+            emails_answered=[
+                figures["remote_by_channel"].get("email", 0) for figures in sections["contacts"]
+            ],
         )
-        figures["team"] = team(period)
+        sections["team"] = team(periods)
+    for index, figures in enumerate(found):
+        for name in (
+            "advice",
+            "gender",
+            "activities",
+            "multimedia",
+            "contacts",
+            "questionnaires",
+            "online",
+            "team",
+        ):
+            if name in sections:
+                figures[name] = sections[name][index]
+    return found
+
+
+def report(period: Period, *, scope: Scope | None = None, queue_breakdowns: bool = True) -> dict:
+    """Every indicator of one period for a scope: see reports()."""
+    [figures] = reports([period], scope=scope, queue_breakdowns=[queue_breakdowns])
     return figures
 
 
@@ -538,9 +613,9 @@ def theme_by_month(period: Period, *, theme: str, scope: Scope | None = None) ->
     for row in consultation_sums(_consultations(scope), start=since, end=until, by=["theme", "month"]):
         if row["theme"] == theme:
             months[row["month"].strftime("%Y-%m")]["sessions"] += row["sessions"]
-    for row in _held(period, scope):
+    for row in _held([period], scope)[0]:
         if row["theme_id"] == theme and row["kind"] != Kind.OUTREACH:
-            month = timezone.localtime(row["starts_at"]).strftime("%Y-%m")
+            month = row["day"].strftime("%Y-%m")
             months[month]["activities"] += 1
             months[month]["participants"] += row["participants"] or 0
     return [{"month": month, **values} for month, values in sorted(months.items())]

@@ -177,7 +177,8 @@ LABELS: dict[str, Callable[[], Names]] = {
     "theme": lambda: _reference(Theme),
     # A visit without a theme is a question of general information, not a theme left out.
     "visit_theme": lambda: _named(
-        {str(row.code): str(row) for row in Theme.objects.all()} | {"": str(_("General information"))}
+        {str(row.code): str(row) for row in reference_rows(Theme, inactive=True)}
+        | {"": str(_("General information"))}
     ),
     "partner": lambda: _reference(Partner, "pk"),
     "language": lambda: _reference(Language),

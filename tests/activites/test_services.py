@@ -424,7 +424,7 @@ def test_activities_whose_attendance_was_never_recorded_are_flagged_not_counted_
     vdab = staff(Role.ACTIVITY_ORGANISER, partner=Partner.objects.get(code="vdab-brussel"))
     assert list(selectors.missing_attendance(user=vdab, now=now)) == []
     day = timezone.localdate(forgotten.starts_at)
-    rows = {row["pk"]: row for row in selectors.activity_rows(start=day, end=day, ended_by=now)}
+    rows = {row["pk"]: row for row in selectors.activity_rows(spans=[(day, day)], ended_by=now)[0]}
     assert rows[forgotten.pk]["participants"] is None
     assert rows[recorded.pk]["participants"] == 4
 

@@ -193,14 +193,14 @@ def test_results_count_each_answer_by_question(client):
         code = services.questionnaire_code_create(service=service)
         client.post(reverse("conseil:questionnaire", args=[code.code]), {"satisfaction": satisfaction})
     today = timezone.localdate()
-    results = selectors.questionnaire_results(start=today, end=today)
+    results = selectors.questionnaire_results(spans=[(today, today)])[0]
     assert results["answers"] == 3
     assert results["satisfaction"] == {4: 2, 2: 1}
     assert results["found"] == {"": 3}
-    advice = selectors.questionnaire_results(start=today, end=today, service="advice")
+    advice = selectors.questionnaire_results(spans=[(today, today)], service="advice")[0]
     assert (advice["answers"], advice["satisfaction"]) == (2, {4: 2})
     yesterday = today - timedelta(days=1)
-    assert selectors.questionnaire_results(start=yesterday, end=yesterday)["answers"] == 0
+    assert selectors.questionnaire_results(spans=[(yesterday, yesterday)])[0]["answers"] == 0
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "en"])

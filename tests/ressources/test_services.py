@@ -130,7 +130,7 @@ class TestSpace:
             services.space_undo(key=key, user=steward, now=now + timedelta(minutes=6))
         assert services.space_undo(key=key, user=steward, now=now + timedelta(minutes=4)).cancelled
         assert (
-            selectors.help_by_topic(start=now - timedelta(hours=1), end=now + timedelta(hours=1))[0].count
+            selectors.help_by_topic(ranges=[(now - timedelta(hours=1), now + timedelta(hours=1))])[0][0].count
             == 0
         )
 
@@ -157,8 +157,8 @@ class TestSpace:
         assert occupancy[(1, 9)].computers == 30
         assert occupancy[(1, 9)].devices == 32
         assert selectors.entries_by_weekday_hour(start=start, end=end) == {(1, 9): 5}
-        assert selectors.entries_total(start=start, end=end) == 5
-        assert selectors.entries_total(start=at(2026, 3, 30, 9, 31), end=end) == 0
+        assert selectors.entries_total(ranges=[(start, end)]) == [5]
+        assert selectors.entries_total(ranges=[(at(2026, 3, 30, 9, 31), end)]) == [0]
 
     def test_help_by_topic_lists_every_topic_with_its_time(self):
         steward = staff(Role.DIGITAL_STEWARD)
@@ -174,7 +174,8 @@ class TestSpace:
                 now=now,
             )
         figures = {
-            row.topic.code: row for row in selectors.help_by_topic(start=at(2026, 3, 2), end=at(2026, 3, 3))
+            row.topic.code: row
+            for row in selectors.help_by_topic(ranges=[(at(2026, 3, 2), at(2026, 3, 3))])[0]
         }
         assert figures["email_address"].count == 2
         assert figures["email_address"].average_minutes == 15

@@ -66,12 +66,12 @@ def test_occupancy_is_the_mean_over_every_count_of_the_hour():
         space.occupancy_sweep_add(
             key=uuid.uuid4(), user=steward, occurred_at=moment, computers=people, tablets=0, documentary=0
         )
-    figures = selectors.multimedia(periods.month(2024, 3))
+    [figures] = selectors.multimedia([periods.month(2024, 3)])
     assert figures["occupancy_by_hour"] == {"11": 8.0}
 
 
 def test_a_topic_without_help_has_no_mean():
-    figures = selectors.multimedia(periods.month(2024, 3))
+    [figures] = selectors.multimedia([periods.month(2024, 3)])
     assert figures["help_by_topic"]
     assert all(row["minutes_mean"] is None for row in figures["help_by_topic"].values())
 
@@ -107,7 +107,7 @@ def test_online_figures_of_whole_periods_only():
         )
 
     def online(period):
-        return selectors.online(period, emails_answered=0)
+        return selectors.online([period], emails_answered=[0])[0]
 
     assert online(periods.year(2023))["web_page_views"] == 120_000
     assert online(periods.year(2023))["facebook_followers"] == 500

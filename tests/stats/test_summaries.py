@@ -45,13 +45,13 @@ def assert_exact() -> None:
     """Every breakdown of the last ten days equals the rows' recount, and every summary its day's."""
     start, end = timezone.localdate() - timedelta(days=10), timezone.localdate()
     since, until = day_bounds(start)[0], day_bounds(end)[1]
-    found = visit_breakdowns(start=start, end=end, by=VISIT_NAMES)
+    [found] = visit_breakdowns(spans=[(start, end)], by=VISIT_NAMES)
     for name in VISIT_NAMES:
         recounted = visit_sums(start=since, end=until, by=["channel", name])
         expected = {(row["channel"], _value(row[name]), row["people"]) for row in recounted}
         assert {(row["channel"], row[name], row["people"]) for row in found[name]} == expected, name
     everyone = Consultation.objects.all()
-    advice = consultation_breakdowns(everyone, start=start, end=end, by=ADVICE_NAMES, per_partner=True)
+    [advice] = consultation_breakdowns(everyone, spans=[(start, end)], by=ADVICE_NAMES, per_partner=True)
     for name in ADVICE_NAMES:
         recounted = consultation_sums(everyone, start=since, end=until, by=["partner", name])
         expected = {(row["partner"], _value(row[name]), row["sessions"], row["minutes"]) for row in recounted}
@@ -62,7 +62,7 @@ def assert_exact() -> None:
         } == expected, name
     for partner in Consultation.objects.values_list("partner_id", flat=True).distinct():
         wall = Consultation.objects.filter(partner_id=partner)  # an institution's, as its lead sees them
-        own = consultation_breakdowns(wall, start=start, end=end, by=["theme", "topic"])
+        [own] = consultation_breakdowns(wall, spans=[(start, end)], by=["theme", "topic"])
         for name in ("theme", "topic"):
             recounted = consultation_sums(wall, start=since, end=until, by=[name])
             assert {code: counted["sessions"] for code, counted in own[name].items()} == {
@@ -176,26 +176,48 @@ def test_the_scheduler_summarises_every_ten_minutes():
     assert job.every == timedelta(minutes=10)
 
 
-def test_the_breakdowns_are_one_statement_each(centre, django_assert_num_queries):
+def test_the_breakdowns_are_one_statement_each_for_every_span(centre, django_assert_num_queries):
     today = timezone.localdate()
+    spans = [(today - timedelta(days=30), today), (today - timedelta(days=395), today - timedelta(days=365))]
     with django_assert_num_queries(1):
-        visit_breakdowns(start=today - timedelta(days=30), end=today, by=VISIT_NAMES)
+        visit_breakdowns(spans=spans, by=VISIT_NAMES)
     with django_assert_num_queries(1):
-        consultation_breakdowns(
-            Consultation.objects.all(), start=today - timedelta(days=30), end=today, by=ADVICE_NAMES
-        )
+        consultation_breakdowns(Consultation.objects.all(), spans=spans, by=ADVICE_NAMES)
+
+
+def test_several_spans_count_as_each_alone_even_overlapping(centre):
+    """A period and the days it is compared with are read in one statement: each span's figures are those
+    it has alone, whether the spans are apart, overlap (a range longer than a year against the year
+    before) or are the same; summarised days and days counted from their rows alike."""
+    today = timezone.localdate()
+    for model in (VisitDay, ConsultationDay):  # two days ago counted from its rows again
+        model.objects.filter(day=today - timedelta(days=2)).delete()
+    spans = [
+        (today - timedelta(days=6), today),
+        (today - timedelta(days=12), today - timedelta(days=3)),
+        (today - timedelta(days=6), today),
+        (today - timedelta(days=40), today - timedelta(days=30)),
+    ]
+    everyone = Consultation.objects.all()
+    assert visit_breakdowns(spans=spans, by=VISIT_NAMES) == [
+        visit_breakdowns(spans=[span], by=VISIT_NAMES)[0] for span in spans
+    ]
+    assert consultation_breakdowns(everyone, spans=spans, by=ADVICE_NAMES) == [
+        consultation_breakdowns(everyone, spans=[span], by=ADVICE_NAMES)[0] for span in spans
+    ]
+    assert any(found["theme"] for found in visit_breakdowns(spans=spans[:2], by=["theme"]))
 
 
 def test_only_the_walls_of_the_figures_are_counted():
     partner = staff(Role.ADVISER).partner
     today = timezone.localdate()
     own = Consultation.objects.filter(partner_id=partner.pk)
-    assert consultation_breakdowns(own, start=today, end=today, by=["theme"]) == {
-        "": {"sessions": 0, "minutes": 0},
-        "theme": {},
-    }
-    assert consultation_breakdowns(Consultation.objects.none(), start=today, end=today, by=[]) == {
-        "": {"sessions": 0, "minutes": 0}
-    }
+    assert consultation_breakdowns(own, spans=[(today, today)], by=["theme"]) == [
+        {"": {"sessions": 0, "minutes": 0}, "theme": {}}
+    ]
+    assert (
+        consultation_breakdowns(Consultation.objects.none(), spans=[(today, today)] * 2, by=[])
+        == [{"": {"sessions": 0, "minutes": 0}}] * 2
+    )
     with pytest.raises(ValueError, match="institution"):
-        consultation_breakdowns(Consultation.objects.filter(mode="phone"), start=today, end=today, by=[])
+        consultation_breakdowns(Consultation.objects.filter(mode="phone"), spans=[(today, today)], by=[])
