@@ -41,7 +41,7 @@ FIGURES = {
             "twice."
         ),
     ),
-    "contacts.remote": (
+    "contacts.remote_by_channel": (
         _("Remote contacts"),
         _(
             "Questions answered by e-mail (the info mailbox), by phone and through any other channel the "

@@ -30,6 +30,20 @@ from conseil.selectors import (
     questionnaire_results,
 )
 from ressources.selectors import entries_total, help_by_topic, occupancy_by_hour
+from stats.figures import (
+    Activities,
+    Advice,
+    Contacts,
+    Figures,
+    Gender,
+    Multimedia,
+    Online,
+    Questionnaires,
+    Queue,
+    QueueFigures,
+    ServicesByMode,
+    Team,
+)
 from stats.models import OnlineFigures, OnlineMonth
 from stats.periods import Period
 
@@ -129,7 +143,13 @@ def _on_site(rows: list[dict], name: str) -> dict:
     return {("" if key is None else str(key)): value for key, value in ordered}
 
 
-def contacts(periods: Sequence[Period], *, activities: list, advice: list, multimedia: list) -> list[dict]:
+def contacts(
+    periods: Sequence[Period],
+    *,
+    activities: Sequence[Activities],
+    advice: Sequence[Advice],
+    multimedia: Sequence[Multimedia],
+) -> list[Contacts]:
     """For each period, people in contact (on-site visits + activity participants who came straight to
     an activity) and the services delivered by mode, with the rhythm of the visits by month, weekday and
     hour (one statement for every breakdown of the visits of every period), from the period's sections
@@ -138,7 +158,7 @@ def contacts(periods: Sequence[Period], *, activities: list, advice: list, multi
     return [_contacts(*sections) for sections in zip(found, activities, advice, multimedia, strict=True)]
 
 
-def _contacts(visits: dict, activities: dict, advice: dict, multimedia: dict) -> dict:
+def _contacts(visits: dict, activities: Activities, advice: Advice, multimedia: Multimedia) -> Contacts:
     oriented = _on_site(visits["orientation"], "orientation")
     # Every channel but the on-site ones (the desk's, the kiosk's) is a remote contact: e-mail, phone, and
     # "other" (a letter, a chat). Every visit has an orientation: its rows hold each channel's people.
@@ -151,7 +171,7 @@ def _contacts(visits: dict, activities: dict, advice: dict, multimedia: dict) ->
     directed = oriented.get(Orientation.ACTIVITY, 0)
     # Over the whole period, never below zero: see the definition of contacts.direct_participants.
     direct = max(0, (activities["participants"] or 0) - directed)
-    by_mode = {
+    by_mode: ServicesByMode = {
         "advice": advice["sessions"],
         "multimedia_documentation": multimedia["entries"] + oriented.get(Orientation.DOCUMENTARY, 0),
         "activity_participants": activities["participants"],
@@ -165,7 +185,13 @@ def _contacts(visits: dict, activities: dict, advice: dict, multimedia: dict) ->
         "directed_to_activity": directed,
         "by_orientation": oriented,
         "remote_by_channel": remote,
-        "services_total": sum(by_mode.values()),
+        "services_total": (
+            by_mode["advice"]
+            + by_mode["multimedia_documentation"]
+            + by_mode["activity_participants"]
+            + by_mode["outreach"]
+            + by_mode["remote"]
+        ),
         "services_by_mode": by_mode,
         "by_theme": _on_site(visits["theme"], "theme"),
         "by_month": _on_site(visits["month"], "month"),
@@ -186,21 +212,27 @@ def _consultations(scope: Scope) -> CapturedQuerySet:
 ADVICE_GROUPINGS = ("theme", "topic", "partner", "language", "mode", "gender", "age_band")
 
 
-def _advice_figures(sums: dict[str, dict], totals: dict, by_month: dict, queue_figures: dict) -> dict:
+def _advice_figures(sums: dict[str, dict], totals: dict, by_month: dict, queue_figures: Queue) -> Advice:
     """The advice section from its grouped sums (`sums[grouping]`: sessions by code)."""
     by_age_band = sums["age_band"]
-    figures = {
+    by_age_group = {
+        group: sum(by_age_band.get(band, 0) for band in bands) for group, bands in AGE_GROUPS.items()
+    }
+    by_age_group["unknown"] = by_age_band.get("", 0)
+    return {
         "sessions": totals["sessions"],
         "minutes_mean": mean(totals["minutes"], totals["sessions"]),
-        **{f"by_{name}": sums[name] for name in ADVICE_GROUPINGS},
-        "by_age_group": {
-            group: sum(by_age_band.get(band, 0) for band in bands) for group, bands in AGE_GROUPS.items()
-        },
+        "by_theme": sums["theme"],
+        "by_topic": sums["topic"],
+        "by_partner": sums["partner"],
+        "by_language": sums["language"],
+        "by_mode": sums["mode"],
+        "by_gender": sums["gender"],
+        "by_age_band": by_age_band,
+        "by_age_group": by_age_group,
         "by_month": by_month,
         "queue": queue_figures,
     }
-    figures["by_age_group"]["unknown"] = by_age_band.get("", 0)
-    return figures
 
 
 def _sessions(found: dict, name: str) -> dict:
@@ -210,7 +242,7 @@ def _sessions(found: dict, name: str) -> dict:
 
 def advice(
     periods: Sequence[Period], *, scope: Scope, queue_breakdowns: Sequence[bool] | None = None
-) -> list[dict]:
+) -> list[Advice]:
     """For each period, individual advice sessions and their minutes, by theme, topic, institution,
     language, mode, gender and age (fine bands and the published groups); the queue's waiting and
     service times (with its breakdowns where `queue_breakdowns` says so: all by default). One statement
@@ -256,7 +288,7 @@ def report_by_partner(period: Period) -> dict[str, dict]:
                 {name: advice_sums[name] for name in ADVICE_GROUPINGS},
                 counted[""] if counted else {"sessions": 0, "minutes": 0},
                 {},
-                queues.get(partner, _queue_figures({}) | {f"by_{name}": {} for name in QUEUE_GROUPINGS}),
+                queues.get(partner) or _queue({}, {}),
             ),
             "activities": _activity_figures(rows[partner]),
         }
@@ -266,7 +298,7 @@ def report_by_partner(period: Period) -> dict[str, dict]:
 QUEUE_GROUPINGS = ("theme", "language", "hour", "weekday")
 
 
-def _queue_figures(row: dict) -> dict:
+def _queue_figures(row: dict) -> QueueFigures:
     return {
         "tickets": row.get("tickets", 0),
         "called": row.get("called", 0),
@@ -289,7 +321,7 @@ def queue_changes(period: Period) -> dict:
     return reception_changes(start=period.start, end=period.end)
 
 
-def queue(period: Period, *, scope: Scope, breakdowns: bool = True) -> dict:
+def queue(period: Period, *, scope: Scope, breakdowns: bool = True) -> Queue:
     """The walk-in queue: tickets, walk-aways, waiting times (median, 90th percentile, share over 30
     minutes) and service times, in total and by theme, language, hour and weekday of the ticket; for an
     institution, its own tickets (accueil.selectors.tickets_of_partner). One statement."""
@@ -299,35 +331,48 @@ def queue(period: Period, *, scope: Scope, breakdowns: bool = True) -> dict:
         partner=scope.partner,
         sets=[(), *((name,) for name in QUEUE_GROUPINGS if breakdowns)],
     )
-    figures = _queue_figures(found[()][0] if found[()] else {})
-    for name in QUEUE_GROUPINGS:
-        figures[f"by_{name}"] = {str(row[name]): _queue_figures(row) for row in found.get((name,), [])}
-    return figures
+    return _queue(
+        found[()][0] if found[()] else {}, {name: found.get((name,), []) for name in QUEUE_GROUPINGS}
+    )
 
 
-def _queues_by_partner(period: Period) -> dict[str, dict]:
+def _queue(total: dict, by: dict[str, list[dict]]) -> Queue:
+    """A queue's figures from its total's row and its rows by each of QUEUE_GROUPINGS (none if absent)."""
+
+    def grouped(name: str) -> dict[str, QueueFigures]:
+        return {str(row[name]): _queue_figures(row) for row in by.get(name, [])}
+
+    return {
+        **_queue_figures(total),
+        "by_theme": grouped("theme"),
+        "by_language": grouped("language"),
+        "by_hour": grouped("hour"),
+        "by_weekday": grouped("weekday"),
+    }
+
+
+def _queues_by_partner(period: Period) -> dict[str, Queue]:
     """`queue()` of every institution (and "None": the tickets of none), in one statement."""
     found = ticket_breakdowns(
         start=period.start,
         end=period.end,
         sets=[("institution",), *(("institution", name) for name in QUEUE_GROUPINGS)],
     )
-    figures: dict[str, dict] = {
-        str(row["institution"]): _queue_figures(row) for row in found[("institution",)]
-    }
+    by_partner: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for name in QUEUE_GROUPINGS:
-        for partner in figures:
-            figures[partner][f"by_{name}"] = {}
         for row in found[("institution", name)]:
-            figures[str(row["institution"])][f"by_{name}"][str(row[name])] = _queue_figures(row)
-    return figures
+            by_partner[str(row["institution"])][name].append(row)
+    return {
+        str(row["institution"]): _queue(row, by_partner[str(row["institution"])])
+        for row in found[("institution",)]
+    }
 
 
 def _minutes(duration) -> float | None:
     return None if duration is None else rounded(Decimal(str(duration.total_seconds())) / 60, 1)
 
 
-def gender(advice_figures: dict) -> dict:
+def gender(advice_figures: Advice) -> Gender:
     """The women / men split of the advice sessions whose gender was recorded as woman or man, in percent
     with one decimal adding up to 100.0."""
     women = advice_figures["by_gender"].get("woman", 0)
@@ -350,14 +395,14 @@ def _held(periods: Sequence[Period], scope: Scope) -> list[list[dict]]:
     return activity_rows(spans=_spans(periods), ended_by=timezone.now(), partner=scope.partner)
 
 
-def activities(periods: Sequence[Period], *, scope: Scope) -> list[dict]:
+def activities(periods: Sequence[Period], *, scope: Scope) -> list[Activities]:
     """For each period, activities held (ended, not cancelled) and their participants, by theme, type,
     language, organiser and audience; fill and show rates; those whose attendance was never recorded are
     listed, never 0. Outreach outings (fairs, events, the Formtruck) are counted apart. One statement."""
     return [_activity_figures(held) for held in _held(periods, scope)]
 
 
-def _activity_figures(held: list[dict]) -> dict:
+def _activity_figures(held: list[dict]) -> Activities:
     regular = [row for row in held if row["kind"] != Kind.OUTREACH]
     outreach = [row for row in held if row["kind"] == Kind.OUTREACH]
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -394,10 +439,15 @@ def _activity_figures(held: list[dict]) -> dict:
         ],
         "fill_rate_pct": percent(seats, capacity),
         "show_rate_pct": percent(checked_in, registered_recorded),
-        **{f"by_{name}": dict(counts[name]) for name in ("theme", "kind", "partner", "language", "audience")},
-        **{
-            f"participants_by_{name}": dict(people[name]) for name in ("theme", "kind", "partner", "language")
-        },
+        "by_theme": dict(counts["theme"]),
+        "by_kind": dict(counts["kind"]),
+        "by_partner": dict(counts["partner"]),
+        "by_language": dict(counts["language"]),
+        "by_audience": dict(counts["audience"]),
+        "participants_by_theme": dict(people["theme"]),
+        "participants_by_kind": dict(people["kind"]),
+        "participants_by_partner": dict(people["partner"]),
+        "participants_by_language": dict(people["language"]),
         "outreach": {"count": len(outreach), "people": sum(row["participants"] or 0 for row in outreach)},
     }
 
@@ -405,7 +455,7 @@ def _activity_figures(held: list[dict]) -> dict:
 # --- the multimedia and documentary space ---------------------------------------------------------
 
 
-def multimedia(periods: Sequence[Period]) -> list[dict]:
+def multimedia(periods: Sequence[Period]) -> list[Multimedia]:
     """For each period, entries into the multimedia space, its average occupancy by hour (over every
     count made in that hour), digital help by topic (with its average length; None without help). One
     statement each for every period."""
@@ -433,13 +483,13 @@ def multimedia(periods: Sequence[Period]) -> list[dict]:
 # --- questionnaires ------------------------------------------------------------------------------
 
 
-def questionnaires(periods: Sequence[Period]) -> list[dict]:
+def questionnaires(periods: Sequence[Period]) -> list[Questionnaires]:
     """For each period, the anonymous questionnaires: how many, the profile of those who answered, and
     satisfaction (percentages of those who answered each question). One statement."""
     return [_questionnaires(results) for results in questionnaire_results(spans=_spans(periods))]
 
 
-def _questionnaires(results: dict) -> dict:
+def _questionnaires(results: dict) -> Questionnaires:
     def answered(name: str) -> dict:
         return {
             ("" if key is None else str(key)): count
@@ -471,13 +521,20 @@ def _questionnaires(results: dict) -> dict:
 # --- the team, and what the app cannot see --------------------------------------------------------
 
 
-def team(periods: Sequence[Period]) -> list[dict]:
+def team(periods: Sequence[Period]) -> list[Team]:
     """For each period, staff accounts active at its end, by role group (a person with two roles counts
     in each of their groups once). One statement."""
-    return [
-        {group: sum(roles.get(role, 0) for role in members) for group, members in TEAM.items()}
-        for roles in staff_by_role(days=[period.end for period in periods])
-    ]
+    found: list[Team] = []
+    for roles in staff_by_role(days=[period.end for period in periods]):
+        count = {group: sum(roles.get(role, 0) for role in members) for group, members in TEAM.items()}
+        found.append(
+            {
+                "back_office": count["back_office"],
+                "advisers": count["advisers"],
+                "reception_and_stewards": count["reception_and_stewards"],
+            }
+        )
+    return found
 
 
 ONLINE_FIELDS = ("facebook_followers", "twitter_followers", "web_page_views")
@@ -496,7 +553,7 @@ def _whole_months(period: Period) -> list[tuple[int, int]] | None:
     return months
 
 
-def online(periods: Sequence[Period], *, emails_answered: Sequence[int]) -> list[dict]:
+def online(periods: Sequence[Period], *, emails_answered: Sequence[int]) -> list[Online]:
     """For each period, what the app cannot see, as the director entered it: for a calendar year, its
     yearly figures (or the sum of its twelve months); for a period of whole months, page views summed
     over its months and followers at the end of its last month; None where a month is missing or for a
@@ -514,10 +571,18 @@ def online(periods: Sequence[Period], *, emails_answered: Sequence[int]) -> list
         )
         for year, month, *values in monthly.order_by().union(yearly.order_by(), all=True):
             entered[(year, month)] = dict(zip(ONLINE_FIELDS, values, strict=True))
-    return [
-        _online(months, entered) | {"emails_answered": emails}
-        for months, emails in zip(wanted, emails_answered, strict=True)
-    ]
+    found: list[Online] = []
+    for months, emails in zip(wanted, emails_answered, strict=True):
+        entered_figures = _online(months, entered)
+        found.append(
+            {
+                "facebook_followers": entered_figures["facebook_followers"],
+                "twitter_followers": entered_figures["twitter_followers"],
+                "web_page_views": entered_figures["web_page_views"],
+                "emails_answered": emails,
+            }
+        )
+    return found
 
 
 def _online(months: list[tuple[int, int]], entered: dict[tuple[int, int], dict]) -> dict:
@@ -544,55 +609,44 @@ def _online(months: list[tuple[int, int]], entered: dict[tuple[int, int], dict])
 
 def reports(
     periods: Sequence[Period], *, scope: Scope | None = None, queue_breakdowns: Sequence[bool] | None = None
-) -> list[dict]:
+) -> list[Figures]:
     """Every indicator of each period for a scope (the whole centre by default), each table read once
     for all the periods (a period and the days it is compared with: one statement where there were two).
     For an institution: its advice and its activities only. Where `queue_breakdowns` is False, the
     queue's by_theme, by_language, by_hour and by_weekday of that period are left empty (a period shown
-    only as a comparison)."""
+    only as a comparison). The shape of the figures: stats.figures.Figures."""
     scope = scope or Scope()
-    found = [
-        {"period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug}}
-        for period in periods
+    advised = advice(periods, scope=scope, queue_breakdowns=queue_breakdowns)
+    held = activities(periods, scope=scope)
+    found: list[Figures] = [
+        {
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug},
+            "advice": figures,
+            "gender": gender(figures),
+            "activities": activity,
+        }
+        for period, figures, activity in zip(periods, advised, held, strict=True)
     ]
-    sections: dict[str, list] = {
-        "advice": advice(periods, scope=scope, queue_breakdowns=queue_breakdowns),
-        "activities": activities(periods, scope=scope),
-    }
-    sections["gender"] = [gender(figures) for figures in sections["advice"]]
-    if scope.centre:
-        sections["multimedia"] = multimedia(periods)
-        sections["contacts"] = contacts(
-            periods,
-            activities=sections["activities"],
-            advice=sections["advice"],
-            multimedia=sections["multimedia"],
-        )
-        sections["questionnaires"] = questionnaires(periods)
-        sections["online"] = online(
-            periods,
-            emails_answered=[
-                figures["remote_by_channel"].get("email", 0) for figures in sections["contacts"]
-            ],
-        )
-        sections["team"] = team(periods)
-    for index, figures in enumerate(found):
-        for name in (
-            "advice",
-            "gender",
-            "activities",
-            "multimedia",
-            "contacts",
-            "questionnaires",
-            "online",
-            "team",
-        ):
-            if name in sections:
-                figures[name] = sections[name][index]
+    if not scope.centre:
+        return found
+    space = multimedia(periods)
+    contacted = contacts(periods, activities=held, advice=advised, multimedia=space)
+    emails = [figures["remote_by_channel"].get("email", 0) for figures in contacted]
+    for figures, *sections in zip(
+        found,
+        space,
+        contacted,
+        questionnaires(periods),
+        online(periods, emails_answered=emails),
+        team(periods),
+        strict=True,
+    ):
+        figures["multimedia"], figures["contacts"], figures["questionnaires"] = sections[:3]
+        figures["online"], figures["team"] = sections[3:]
     return found
 
 
-def report(period: Period, *, scope: Scope | None = None, queue_breakdowns: bool = True) -> dict:
+def report(period: Period, *, scope: Scope | None = None, queue_breakdowns: bool = True) -> Figures:
     """Every indicator of one period for a scope: see reports()."""
     [figures] = reports([period], scope=scope, queue_breakdowns=[queue_breakdowns])
     return figures
