@@ -1,13 +1,17 @@
 """A few weeks of activities for the demo (`make run`), scheduled through the app's own services."""
 
+import random
+import uuid
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from activites import services
-from activites.models import Activity
+from activites.models import Activity, Admission, PlaceKind, Registration, WalkIn
 from citedesmetiers.models import Partner, Space, Theme, User
 
 # partner, theme, kind, audiences, languages, weekday (0 = Monday), start, hours, admission, capacity,
@@ -178,3 +182,147 @@ def demo_activities_create(*, now: datetime | None = None) -> int:
         )
         count += len(created)
     return count
+
+
+# --- the activities of the demo centre's history (stats.demo orchestrates the years) ------------------
+
+BATCH = 2000
+ONLINE_URL = "https://visio.example.org/cite-des-metiers"
+FIRST_CREATED = datetime(2018, 2, 1, 10, tzinfo=ZoneInfo(settings.TIME_ZONE))  # the agenda's first entries
+
+
+def history_activities_write(
+    planned: list,
+    *,
+    rng: random.Random,
+    partners: dict[str, int],
+    creators: Callable[[str], list],
+    now: datetime,
+) -> dict[str, int]:
+    """Writes the activities the simulation planned for a year (stats.demo.Planned: the template, the
+    day, the times, the place, the status, the participants decided), with their languages, and for
+    those open to registration the registrations (erased past their retention, as the purge leaves them)
+    and walk-ins that make their participants exactly; `creators(partner code)` are the staff who may
+    have created an activity of that institution (each with an id), drawn with `rng`. How many rows of
+    each kind were written."""
+    if not planned:
+        return {}
+    rows = []
+    for a in planned:
+        t = a.template
+        creator = creators(t.partner)
+        created_at = max(a.starts_at - timedelta(days=rng.uniform(10, 60)), FIRST_CREATED)
+        title = a.title or (t.title_fr, t.title_nl, t.title_en)
+        cancelled = a.status == Activity.Status.CANCELLED
+        free = t.admission != Admission.REGISTRATION
+        rows.append(
+            Activity(
+                partner_id=partners[t.partner],
+                theme_id=t.theme,
+                kind=a.kind,
+                audiences=list(t.audiences),
+                title_fr=title[0],
+                title_nl=title[1],
+                title_en=title[2],
+                description_fr=t.text_fr,
+                description_nl=t.text_nl,
+                starts_at=a.starts_at,
+                ends_at=a.ends_at,
+                place_kind=a.place,
+                room_id=a.room,
+                address=a.address,
+                online_url=ONLINE_URL if a.place == PlaceKind.ONLINE else "",
+                capacity=t.capacity,
+                admission=t.admission,
+                status=a.status,
+                headcount=a.participants if free and a.recorded and not cancelled else None,
+                attendance_recorded_at=(
+                    min(a.ends_at + timedelta(minutes=rng.uniform(5, 1500)), now)
+                    if a.recorded and not cancelled
+                    else None
+                ),
+                created_at=created_at,
+                created_by_id=rng.choice(creator).id,
+                cancelled_at=a.starts_at - timedelta(days=rng.uniform(1, 8)) if cancelled else None,
+            )
+        )
+    Activity.objects.bulk_create(rows, batch_size=BATCH)
+    languages, registrations, walk_ins = [], [], []
+    retention_days = settings.REGISTRATION_RETENTION_DAYS
+    retention = now - timedelta(days=retention_days)
+    for a, row in zip(planned, rows, strict=True):
+        t = a.template
+        languages += [
+            Activity.languages.through(activity_id=row.pk, language_id=code) for code in t.languages
+        ]
+        if a.status == Activity.Status.CANCELLED or t.admission != Admission.REGISTRATION:
+            continue
+        # Seats, people who came and walk-ins that make the activity's participants exactly.
+        capacity = t.capacity
+        show = rng.uniform(0.55, 0.85)
+        if a.recorded:
+            walked = round(a.participants * rng.uniform(0, 0.15))
+            checked = min(a.participants - walked, capacity)
+            walked = a.participants - checked
+            seats = min(capacity, max(checked, round(checked / show)))
+        else:
+            checked = walked = 0
+            seats = min(capacity, max(1, round(a.expected / show)))
+        waiting = rng.randint(0, 6) if seats == capacity else 0
+        withdrawn = sum(1 for _ in range(seats) if rng.random() < 0.08)
+        statuses = (
+            [(Registration.Status.CONFIRMED, True)] * checked
+            + [(Registration.Status.CONFIRMED, False)] * (seats - checked)
+            + [(Registration.Status.WAITING, None)] * waiting
+            + [(Registration.Status.CANCELLED, None)] * withdrawn
+        )
+        erased = a.ends_at < retention
+        spoken = [code for code in t.languages if code in ("fr", "nl", "en")] or ["fr"]
+        window = max(3600.0, (a.starts_at - row.created_at).total_seconds() - 3600)
+        for number, (status, came) in enumerate(statuses):
+            created = a.starts_at - timedelta(seconds=rng.uniform(3600, window))
+            confirmed = created + timedelta(minutes=rng.uniform(1, 30))
+            registration = Registration(
+                activity_id=row.pk,
+                first_name="" if erased else f"Démo {number + 1}",
+                email="" if erased else f"demo.{row.pk}.{number + 1}@example.invalid",
+                language=rng.choice(spoken),
+                status=status,
+                created_at=created,
+                confirmed_at=confirmed,
+                waiting_since=confirmed if status == Registration.Status.WAITING else None,
+                cancelled_at=(
+                    confirmed + (a.starts_at - confirmed) * rng.random()
+                    if status == Registration.Status.CANCELLED
+                    else None
+                ),
+                reminded_at=(
+                    a.starts_at - timedelta(days=2)
+                    if status == Registration.Status.CONFIRMED and created < a.starts_at - timedelta(days=2)
+                    else None
+                ),
+                attended=came if a.recorded and status == Registration.Status.CONFIRMED else None,
+                erased_at=min(a.ends_at + timedelta(days=retention_days, hours=rng.uniform(1, 24)), now)
+                if erased
+                else None,
+            )
+            registrations.append(registration)
+        organiser = rng.choice(creators(t.partner)).id
+        while walked > 0:
+            size = min(walked, 1 if rng.random() < 0.85 else rng.randint(2, 3))
+            moment = a.starts_at + timedelta(minutes=rng.uniform(-10, 20))
+            walk_ins.append(
+                WalkIn(
+                    key=uuid.uuid4(),
+                    occurred_at=moment,
+                    recorded_at=moment,
+                    recorded_by_id=organiser,
+                    activity_id=row.pk,
+                    count=size,
+                )
+            )
+            walked -= size
+    Activity.languages.through.objects.bulk_create(languages, batch_size=BATCH)
+    Registration.objects.bulk_create(registrations, batch_size=BATCH)
+    WalkIn.objects.bulk_create(walk_ins, batch_size=BATCH)
+    return {"activities": len(rows), "registrations": len(registrations), "walk_ins": len(walk_ins)}

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from citedesmetiers.dates import OPENING_DAY
 from citedesmetiers.models import User
 from ressources import demo_catalogue, selectors, services
-from ressources.models import HelpTopic, Resource, Synonym
+from ressources.models import DigitalHelp, HelpTopic, OccupancySweep, Resource, SpaceEntry, Synonym
 
 # kind, themes, audiences, language, url or shelf (theme, mark), FR title, NL title, FR summary, NL summary
 DEMO = [
@@ -400,6 +400,51 @@ def _space_history(steward, *, now: datetime, weeks: int, rng: random.Random) ->
                     now=at,
                 )
     return people
+
+
+# --- the multimedia space's history (stats.demo orchestrates the days) -------------------------------
+
+
+class SpaceRows:
+    """The multimedia space's entries, occupancy counts and digital help that the simulation of each day
+    decides, built as they are decided and written in bulk here, where ressources' tables are written."""
+
+    def __init__(self) -> None:
+        self.entries: list[SpaceEntry] = []
+        self.sweeps: list[OccupancySweep] = []
+        self.helps: list[DigitalHelp] = []
+
+    def entry(self, **fields) -> None:
+        self.entries.append(SpaceEntry(key=uuid.uuid4(), **fields))
+
+    def help(self, **fields) -> None:
+        self.helps.append(DigitalHelp(key=uuid.uuid4(), **fields))
+
+    def sweep(self, **fields) -> None:
+        self.sweeps.append(OccupancySweep(key=uuid.uuid4(), **fields))
+
+    def write(self) -> dict[str, int]:
+        """Writes the rows built so far and forgets them; how many."""
+        for rows in (self.entries, self.sweeps, self.helps):
+            if rows:
+                type(rows[0]).objects.bulk_create(rows, batch_size=2000)
+        written = {
+            "space_entries": len(self.entries),
+            "sweeps": len(self.sweeps),
+            "digital_help": len(self.helps),
+        }
+        self.entries, self.sweeps, self.helps = [], [], []
+        return written
+
+    @staticmethod
+    def days_taken(*, since: datetime) -> set:
+        """The local days since an instant that have entries, counts or help already (the demo's recent
+        weeks, written through the services): the history leaves them as they are."""
+        return {
+            timezone.localdate(moment)
+            for model in (SpaceEntry, OccupancySweep, DigitalHelp)
+            for moment in model.objects.filter(occurred_at__gte=since).values_list("occurred_at", flat=True)
+        }
 
 
 def search_hits(queries=None) -> list[tuple[str, str, list[str]]]:

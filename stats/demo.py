@@ -1,6 +1,10 @@
 # ruff: noqa: E501 (the demo's texts stay one per line)
 """The demo centre (`seed_demo`): the history of the Cité des métiers from its opening day, 5 March 2018,
-to a given day, written in bulk through the apps' own models and repeatable with a seed.
+to a given day, repeatable with a seed. This module is the simulation: it decides what each day holds
+(who came, for what, who advised them, what the activities drew); each app builds and writes its own rows
+from those decisions, in bulk (accueil.demo.DeskRows, conseil.demo.AdviceRows, ressources.demo.SpaceRows,
+activites.demo.history_activities_write, citedesmetiers.demo's staff accounts), as every table has one
+owning app that writes it; this module writes only stats' own tables (online figures, report texts).
 
 2018 gives exactly the figures of the first annual report through `stats.selectors.report`: 38,167
 people in contact (30,000 on-site visits, 5,149 of them sent to an activity, + 13,316 participants), 19,569
@@ -19,7 +23,6 @@ the team (their date joined moves to the opening day) and keep their passwords.
 import io
 import math
 import random
-import uuid
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -34,15 +37,20 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accueil.models import Orientation, Ticket, TicketCounter, TicketStatus, Visit
+from accueil import demo as accueil_demo
+from accueil.demo import DeskRows
+from accueil.models import Orientation, Ticket, TicketStatus, Visit
+from activites import demo as activites_demo
 from activites.models import Activity, Admission, Kind, PlaceKind, Registration, WalkIn
 from citedesmetiers import demo as citedesmetiers_demo
 from citedesmetiers import summaries
 from citedesmetiers.models import Partner, Space, Theme, User
 from citedesmetiers.roles import Role
-from citedesmetiers.services import DEMO_ACCOUNTS, roles_sync
+from citedesmetiers.services import roles_sync
+from conseil import demo as conseil_demo
+from conseil.demo import AdviceRows
 from conseil.models import Consultation, Mode, QuestionnaireAnswer, QuestionnaireCode, Topic
-from conseil.services import CODE_ALPHABET, CODE_LENGTH
+from ressources.demo import SpaceRows
 from ressources.models import DigitalHelp, HelpTopic, OccupancySweep, SpaceEntry
 from stats import periods
 from stats.models import Highlight, OnlineFigures, ReportText, Testimonial
@@ -339,7 +347,6 @@ ADDRESSES = {
     "efp": "efp, Rue de Stalle 292B, 1180 Uccle",
     "default": "Rue Royale 2-4, 1000 Bruxelles",
 }
-ONLINE_URL = "https://visio.example.org/cite-des-metiers"
 # The room's usual start times; an activity tries one of the first six, then the others in order.
 ROOM_STARTS = (
     time(9, 30),
@@ -688,10 +695,6 @@ def at(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=TZ)
 
 
-def _key() -> uuid.UUID:
-    return uuid.uuid4()
-
-
 # --- the seeder -----------------------------------------------------------------------------------
 
 
@@ -753,10 +756,7 @@ class AlreadySeeded(Exception):
 def history_exists(until: date) -> bool:
     """Whether visits or consultations exist up to `until` (the demo, or real data): nothing to write."""
     end = at(until + timedelta(days=1), 0)
-    return (
-        Visit.objects.filter(occurred_at__lt=end).exists()
-        or Consultation.objects.filter(occurred_at__lt=end).exists()
-    )
+    return accueil_demo.history_exists(before=end) or conseil_demo.history_exists(before=end)
 
 
 def demo_history_create(
@@ -838,8 +838,8 @@ class _Seeder:
         self.rooms = list(
             Space.objects.filter(bookable=True, active=True).order_by("position").values_list("pk", flat=True)
         )
-        self.codes_taken = set(QuestionnaireCode.objects.values_list("code", flat=True))
-        self.buffers: dict[type, list] = defaultdict(list)
+        # Each app builds and writes its own rows; the simulation decides them.
+        self.desk, self.advice, self.space = DeskRows(), AdviceRows(), SpaceRows()
 
     def rng(self, *parts) -> random.Random:
         return random.Random(":".join(str(part) for part in (self.seed, *parts)))  # noqa: S311 (demo data)
@@ -865,11 +865,7 @@ class _Seeder:
         if len(groups) < len(Role.values):
             groups = {group.name: group for group in roles_sync()}
         opening = at(OPENING_DAY, 8)
-        User.objects.filter(
-            is_demo=True,
-            username__in=[account.username for account in DEMO_ACCOUNTS],
-            date_joined__gt=opening,
-        ).update(date_joined=opening)
+        citedesmetiers_demo.demo_accounts_backdate(to=opening)
         end_2018 = at(date(2019, 1, 1), 0)
         existing: dict[tuple, list] = defaultdict(list)
         by_role: Counter = Counter()
@@ -917,24 +913,19 @@ class _Seeder:
             if slot[5] is None
         }
         known = dict(User.objects.filter(username__in=usernames.values()).values_list("username", "pk"))
-        new = []
-        for slot in slots:
-            username = usernames.get(id(slot))
-            if username is None or username in known:
-                continue
-            first, last = names[id(slot)]
-            user = User(
-                username=username,
-                first_name=first,
-                last_name=last,
-                partner_id=self.partners.get(slot[1]),
-                is_demo=True,
-                is_active=True,
-                date_joined=at(slot[3], 9),
-            )
-            user.set_unusable_password()
-            new.append(user)
-        User.objects.bulk_create(new, batch_size=BATCH)
+        new = citedesmetiers_demo.staff_accounts_create(
+            [
+                {
+                    "username": usernames[id(slot)],
+                    "first_name": names[id(slot)][0],
+                    "last_name": names[id(slot)][1],
+                    "partner_id": self.partners.get(slot[1]),
+                    "date_joined": at(slot[3], 9),
+                }
+                for slot in slots
+                if usernames.get(id(slot)) is not None and usernames[id(slot)] not in known
+            ]
+        )
         self.count("staff", len(new))
         known.update({user.username: user.pk for user in new})
         memberships, spoken = [], []
@@ -945,12 +936,11 @@ class _Seeder:
                 pk, joined = filled
             else:
                 pk = known[usernames[id(slot)]]
-                memberships.append(User.groups.through(user_id=pk, group_id=groups[role.value].pk))
+                memberships.append((pk, groups[role.value].pk))
                 if role in (Role.ADVISER, Role.PARTNER_LEAD):
-                    spoken += [User.languages.through(user_id=pk, language_id=code) for code in languages]
+                    spoken += [(pk, code) for code in languages]
             self.people.append(Person(pk, role.value, partner, joined, languages))
-        User.groups.through.objects.bulk_create(memberships, ignore_conflicts=True)
-        User.languages.through.objects.bulk_create(spoken, ignore_conflicts=True)
+        citedesmetiers_demo.staff_roles_give(memberships=memberships, spoken=spoken)
         self.advisers = [p for p in self.people if p.role in (Role.ADVISER, Role.PARTNER_LEAD)]
         self.reception = [p for p in self.people if p.role == Role.RECEPTION_AGENT]
         self.stewards = [p for p in self.people if p.role == Role.DIGITAL_STEWARD]
@@ -1266,133 +1256,15 @@ class _Seeder:
         )
 
     def write_activities(self, planned: list[Planned], year: int):
-        if not planned:
-            return
-        rng = self.rng(year, "attendance")
-        rows = []
-        for a in planned:
-            t = a.template
-            creator = self.organisers.get(t.partner) or self.coordinators
-            created_at = max(a.starts_at - timedelta(days=rng.uniform(10, 60)), at(date(2018, 2, 1), 10))
-            title = a.title or (t.title_fr, t.title_nl, t.title_en)
-            cancelled = a.status == Activity.Status.CANCELLED
-            free = t.admission != Admission.REGISTRATION
-            rows.append(
-                Activity(
-                    partner_id=self.partners[t.partner],
-                    theme_id=t.theme,
-                    kind=a.kind,
-                    audiences=list(t.audiences),
-                    title_fr=title[0],
-                    title_nl=title[1],
-                    title_en=title[2],
-                    description_fr=t.text_fr,
-                    description_nl=t.text_nl,
-                    starts_at=a.starts_at,
-                    ends_at=a.ends_at,
-                    place_kind=a.place,
-                    room_id=a.room,
-                    address=a.address,
-                    online_url=ONLINE_URL if a.place == PlaceKind.ONLINE else "",
-                    capacity=t.capacity,
-                    admission=t.admission,
-                    status=a.status,
-                    headcount=a.participants if free and a.recorded and not cancelled else None,
-                    attendance_recorded_at=(
-                        min(a.ends_at + timedelta(minutes=rng.uniform(5, 1500)), self.now)
-                        if a.recorded and not cancelled
-                        else None
-                    ),
-                    created_at=created_at,
-                    created_by_id=rng.choice(creator).id,
-                    cancelled_at=a.starts_at - timedelta(days=rng.uniform(1, 8)) if cancelled else None,
-                )
-            )
-        Activity.objects.bulk_create(rows, batch_size=BATCH)
-        self.count("activities", len(rows))
-        languages, registrations, walk_ins = [], [], []
-        retention_days = settings.REGISTRATION_RETENTION_DAYS
-        retention = self.now - timedelta(days=retention_days)
-        for a, row in zip(planned, rows, strict=True):
-            t = a.template
-            languages += [
-                Activity.languages.through(activity_id=row.pk, language_id=code) for code in t.languages
-            ]
-            if a.status == Activity.Status.CANCELLED or t.admission != Admission.REGISTRATION:
-                continue
-            # Seats, people who came and walk-ins that make the activity's participants exactly.
-            capacity = t.capacity
-            show = rng.uniform(0.55, 0.85)
-            if a.recorded:
-                walked = round(a.participants * rng.uniform(0, 0.15))
-                checked = min(a.participants - walked, capacity)
-                walked = a.participants - checked
-                seats = min(capacity, max(checked, round(checked / show)))
-            else:
-                checked = walked = 0
-                seats = min(capacity, max(1, round(a.expected / show)))
-            waiting = rng.randint(0, 6) if seats == capacity else 0
-            withdrawn = sum(1 for _ in range(seats) if rng.random() < 0.08)
-            statuses = (
-                [(Registration.Status.CONFIRMED, True)] * checked
-                + [(Registration.Status.CONFIRMED, False)] * (seats - checked)
-                + [(Registration.Status.WAITING, None)] * waiting
-                + [(Registration.Status.CANCELLED, None)] * withdrawn
-            )
-            erased = a.ends_at < retention
-            spoken = [code for code in t.languages if code in ("fr", "nl", "en")] or ["fr"]
-            window = max(3600.0, (a.starts_at - row.created_at).total_seconds() - 3600)
-            for number, (status, came) in enumerate(statuses):
-                created = a.starts_at - timedelta(seconds=rng.uniform(3600, window))
-                confirmed = created + timedelta(minutes=rng.uniform(1, 30))
-                registration = Registration(
-                    activity_id=row.pk,
-                    first_name="" if erased else f"Démo {number + 1}",
-                    email="" if erased else f"demo.{row.pk}.{number + 1}@example.invalid",
-                    language=rng.choice(spoken),
-                    status=status,
-                    created_at=created,
-                    confirmed_at=confirmed,
-                    waiting_since=confirmed if status == Registration.Status.WAITING else None,
-                    cancelled_at=(
-                        confirmed + (a.starts_at - confirmed) * rng.random()
-                        if status == Registration.Status.CANCELLED
-                        else None
-                    ),
-                    reminded_at=(
-                        a.starts_at - timedelta(days=2)
-                        if status == Registration.Status.CONFIRMED
-                        and created < a.starts_at - timedelta(days=2)
-                        else None
-                    ),
-                    attended=came if a.recorded and status == Registration.Status.CONFIRMED else None,
-                    erased_at=min(
-                        a.ends_at + timedelta(days=retention_days, hours=rng.uniform(1, 24)), self.now
-                    )
-                    if erased
-                    else None,
-                )
-                registrations.append(registration)
-            organiser = rng.choice(self.organisers.get(t.partner) or self.coordinators).id
-            while walked > 0:
-                size = min(walked, 1 if rng.random() < 0.85 else rng.randint(2, 3))
-                moment = a.starts_at + timedelta(minutes=rng.uniform(-10, 20))
-                walk_ins.append(
-                    WalkIn(
-                        key=_key(),
-                        occurred_at=moment,
-                        recorded_at=moment,
-                        recorded_by_id=organiser,
-                        activity_id=row.pk,
-                        count=size,
-                    )
-                )
-                walked -= size
-        Activity.languages.through.objects.bulk_create(languages, batch_size=BATCH)
-        Registration.objects.bulk_create(registrations, batch_size=BATCH)
-        WalkIn.objects.bulk_create(walk_ins, batch_size=BATCH)
-        self.count("registrations", len(registrations))
-        self.count("walk_ins", len(walk_ins))
+        written = activites_demo.history_activities_write(
+            planned,
+            rng=self.rng(year, "attendance"),
+            partners=self.partners,
+            creators=lambda partner: self.organisers.get(partner) or self.coordinators,
+            now=self.now,
+        )
+        for name, number in written.items():
+            self.count(name, number)
 
     # --- advice ---
 
@@ -1475,7 +1347,7 @@ class _Seeder:
                     )
                     calls = 1 if rng.random() < 0.9 else 2
                     start = max(start, called + timedelta(seconds=30))
-                    ticket = Ticket(
+                    ticket = self.desk.ticket(
                         visit=visit,
                         service_date=day,
                         theme_id=spec["theme"],
@@ -1513,7 +1385,7 @@ class _Seeder:
             called = walker["start"]
             announced = called + timedelta(minutes=rng.uniform(2, 4))
             tickets.append(
-                Ticket(
+                self.desk.ticket(
                     visit=visit,
                     service_date=day,
                     theme_id=walker["theme"],
@@ -1528,12 +1400,7 @@ class _Seeder:
                     desk=desks.get(adviser.id, "1"),
                 )
             )
-        tickets.sort(key=lambda ticket: (ticket.issued_at, ticket.called_at))
-        for number, ticket in enumerate(tickets, 1):
-            ticket.number = number
-        self.buffers[Ticket] += tickets
-        if tickets:
-            self.buffers[TicketCounter].append(TicketCounter(service_date=day, last=len(tickets)))
+        self.desk.day_tickets(day, tickets)
         return specs
 
     @staticmethod
@@ -1548,8 +1415,7 @@ class _Seeder:
         recorded = spec["ended"] + timedelta(minutes=rng.uniform(1, 5))
         gender = next(genders) if genders is not None else _GENDER(rng)
         educated = rng.random() < 0.4
-        consultation = Consultation(
-            key=_key(),
+        consultation = self.advice.consultation(
             occurred_at=spec["start"],
             recorded_at=recorded,
             recorded_by_id=adviser.id,
@@ -1572,7 +1438,6 @@ class _Seeder:
             follow_up=rng.random() < 0.2,
             updated_at=recorded,
         )
-        self.buffers[Consultation].append(consultation)
         if cancelled:
             return
         topics = self.topics.get(spec["theme"], [])
@@ -1583,11 +1448,11 @@ class _Seeder:
             while len(chosen) < number:
                 chosen.add(self.topic_picks[spec["theme"]](rng))
             for code in sorted(chosen):
-                self.buffers["topics"].append((consultation, code))
+                self.advice.topic(consultation, code)
         if rng.random() < 0.08:
             other = rng.choice(self.referrable)
             if other != adviser.partner:
-                self.buffers["referred"].append((consultation, self.partners[other]))
+                self.advice.referral(consultation, self.partners[other])
 
     # --- visits ---
 
@@ -1608,8 +1473,7 @@ class _Seeder:
             timedelta(minutes=rng.uniform(60, 180)) if keyed_later else timedelta(seconds=rng.uniform(2, 40))
         )
         profiled = channel == "on_site" and rng.random() < 0.15
-        visit = Visit(
-            key=_key(),
+        return self.desk.visit(
             occurred_at=moment,
             recorded_at=recorded,
             recorded_by_id=rng.choice(reception).id,
@@ -1623,8 +1487,6 @@ class _Seeder:
             status_id=_STATUS(rng) if profiled else None,
             residence_id=_RESIDENCE(rng) if profiled else None,
         )
-        self.buffers[Visit].append(visit)
-        return visit
 
     def visits_day(self, rng, day, rest, activities, emails, phone, year):
         """The day's visits other than advice: sent to an activity, the multimedia or documentary space,
@@ -1692,53 +1554,36 @@ class _Seeder:
             size = min(people, 1 if rng.random() < 0.88 else rng.randint(2, 5))
             moment = at(day, hours(rng), rng.randrange(60), rng.randrange(60))
             steward = rng.choice(stewards).id
-            self.buffers[SpaceEntry].append(
-                SpaceEntry(
-                    key=_key(), occurred_at=moment, recorded_at=moment, recorded_by_id=steward, count=size
-                )
-            )
+            self.space.entry(occurred_at=moment, recorded_at=moment, recorded_by_id=steward, count=size)
             by_hour[moment.hour] += size
             people -= size
             if rng.random() < 0.14:
                 helped = min(moment + timedelta(minutes=rng.uniform(3, 40)), at(day, 16, 59))
-                self.buffers[DigitalHelp].append(
-                    DigitalHelp(
-                        key=_key(),
-                        occurred_at=helped,
-                        recorded_at=helped,
-                        recorded_by_id=steward,
-                        topic_id=self.help_topics(rng),
-                        theme_id=themes(rng) if rng.random() < 0.6 else None,
-                        duration_minutes=rng.choice([5, 10, 10, 15, 15, 20, 30, 45]),
-                    )
+                self.space.help(
+                    occurred_at=helped,
+                    recorded_at=helped,
+                    recorded_by_id=steward,
+                    topic_id=self.help_topics(rng),
+                    theme_id=themes(rng) if rng.random() < 0.6 else None,
+                    duration_minutes=rng.choice([5, 10, 10, 15, 15, 20, 30, 45]),
                 )
         for hour in range(9, 17):
             present = by_hour[hour] * 0.6 + by_hour[hour - 1] * 0.5 + rng.gauss(0, 1)
             moment = at(day, hour, 30)
-            self.buffers[OccupancySweep].append(
-                OccupancySweep(
-                    key=_key(),
-                    occurred_at=moment,
-                    recorded_at=moment,
-                    recorded_by_id=rng.choice(stewards).id,
-                    computers=max(0, min(45, round(present * 0.75))),
-                    tablets=max(0, min(20, round(present * 0.12 + rng.gauss(0, 1)))),
-                    documentary=max(0, round(present * 0.2 + rng.gauss(1, 1))),
-                )
+            self.space.sweep(
+                occurred_at=moment,
+                recorded_at=moment,
+                recorded_by_id=rng.choice(stewards).id,
+                computers=max(0, min(45, round(present * 0.75))),
+                tablets=max(0, min(20, round(present * 0.12 + rng.gauss(0, 1)))),
+                documentary=max(0, round(present * 0.2 + rng.gauss(1, 1))),
             )
 
     @property
     def space_days_taken(self) -> set:
         """Days whose multimedia counts exist already (the demo's recent weeks): left as they are."""
         if not hasattr(self, "_space_days"):
-            start = at(OPENING_DAY, 0)
-            self._space_days = {
-                timezone.localdate(moment)
-                for model in (SpaceEntry, OccupancySweep, DigitalHelp)
-                for moment in model.objects.filter(occurred_at__gte=start).values_list(
-                    "occurred_at", flat=True
-                )
-            }
+            self._space_days = SpaceRows.days_taken(since=at(OPENING_DAY, 0))
         return self._space_days
 
     # --- questionnaires ---
@@ -1777,36 +1622,26 @@ class _Seeder:
                 service, created_by = "reception", rng.choice(reception).id
             if rng.random() < 0.2:  # made by the exit tablet
                 created_by, service, partner = None, "", None
-            code = self._code(rng)
-            invitation = QuestionnaireCode(
-                code=code,
+            invitation = self.advice.invitation(
+                code=self.advice.code(rng),
                 service=service,
                 partner_id=partner,
                 theme_id=theme,
                 created_at=created_at,
                 created_by_id=created_by,
             )
-            self.buffers[QuestionnaireCode].append(invitation)
             if rng.random() < 0.65:
                 delay = (
                     timedelta(minutes=rng.uniform(2, 30))
                     if rng.random() < 0.7
                     else timedelta(hours=rng.uniform(1, 72))
                 )
-                self.buffers[QuestionnaireAnswer].append(self._answer(rng, invitation, created_at + delay))
+                self._answer(rng, invitation, created_at + delay)
 
-    def _code(self, rng) -> str:
-        while True:
-            code = "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in self.codes_taken:
-                self.codes_taken.add(code)
-                return code
-
-    @staticmethod
-    def _answer(rng, invitation, answered_at) -> QuestionnaireAnswer:
+    def _answer(self, rng, invitation, answered_at) -> None:
         educated = rng.random() < 0.85
         satisfaction = _SATISFACTION(rng)
-        return QuestionnaireAnswer(
+        self.advice.answer(
             code=invitation,
             answered_at=answered_at,
             language=_ANSWER_LANGUAGE(rng),
@@ -1828,42 +1663,9 @@ class _Seeder:
     # --- writing ---
 
     def flush(self):
-        b = self.buffers
-        Visit.objects.bulk_create(b[Visit], batch_size=BATCH)
-        Ticket.objects.bulk_create(b[Ticket], batch_size=BATCH)
-        TicketCounter.objects.bulk_create(
-            b[TicketCounter],
-            batch_size=BATCH,
-            update_conflicts=True,
-            unique_fields=["service_date"],
-            update_fields=["last"],
-        )
-        Consultation.objects.bulk_create(b[Consultation], batch_size=BATCH)
-        Consultation.topics.through.objects.bulk_create(
-            [Consultation.topics.through(consultation_id=c.pk, topic_id=code) for c, code in b["topics"]],
-            batch_size=BATCH * 2,
-        )
-        Consultation.referred_partners.through.objects.bulk_create(
-            [
-                Consultation.referred_partners.through(consultation_id=c.pk, partner_id=p)
-                for c, p in b["referred"]
-            ],
-            batch_size=BATCH,
-        )
-        for model in (SpaceEntry, OccupancySweep, DigitalHelp, QuestionnaireCode, QuestionnaireAnswer):
-            model.objects.bulk_create(b[model], batch_size=BATCH)
-        for name, model in (
-            ("visits", Visit),
-            ("tickets", Ticket),
-            ("consultations", Consultation),
-            ("space_entries", SpaceEntry),
-            ("sweeps", OccupancySweep),
-            ("digital_help", DigitalHelp),
-            ("codes", QuestionnaireCode),
-            ("answers", QuestionnaireAnswer),
-        ):
-            self.count(name, len(b[model]))
-        self.buffers = defaultdict(list)
+        for rows in (self.desk, self.advice, self.space):
+            for name, number in rows.write().items():
+                self.count(name, number)
 
     # --- what the director enters ---
 
