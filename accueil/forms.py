@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accueil.models import KIOSK_CHANNEL, Orientation, Priority, Visit
 from citedesmetiers import dates
 from citedesmetiers.capture import CaptureFields
-from citedesmetiers.forms import CodeField, code_choices
+from citedesmetiers.forms import ChoiceField, CodeField, code_choices
 from citedesmetiers.models import AgeBand, Channel, Gender, Language, Partner, Residence, Status, Theme
 from citedesmetiers.selectors import reference_rows
 
@@ -20,6 +20,10 @@ def _partners():
     ]
 
 
+def _themes():
+    return [*code_choices(Theme)(), (GENERAL, _("General information"))]
+
+
 def _reset_after_capture(field: forms.Field) -> forms.Field:
     # capture.js puts these back to their default after each entry: they never stick to the next one.
     field.widget.attrs["data-capture-reset"] = ""
@@ -29,8 +33,8 @@ def _reset_after_capture(field: forms.Field) -> forms.Field:
 class VisitForm(CaptureFields):
     """One visit at the desk. The theme comes from the button tapped; the rest stays selected."""
 
-    theme = forms.ChoiceField(label=_("Theme"))
-    orientation = forms.ChoiceField(
+    theme = ChoiceField(label=_("Theme"), choices=_themes)
+    orientation = ChoiceField(
         label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect
     )
     language = CodeField(Language, label=_("Language"), widget=forms.RadioSelect)
@@ -52,12 +56,11 @@ class VisitForm(CaptureFields):
         CodeField(Residence, blank=True, label=_("Place of residence"), required=False)
     )
     partner = _reset_after_capture(
-        forms.ChoiceField(label=_("Institution asked for"), choices=_partners, required=False)
+        ChoiceField(label=_("Institution asked for"), choices=_partners, required=False)
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [*code_choices(Theme)(), (GENERAL, _("General information"))]
         for name in ("keyed_date", "keyed_time"):
             _reset_after_capture(self.fields[name])
 
