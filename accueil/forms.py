@@ -34,9 +34,7 @@ class VisitForm(CaptureFields):
     """One visit at the desk. The theme comes from the button tapped; the rest stays selected."""
 
     theme = ChoiceField(label=_("Theme"), choices=_themes)
-    orientation = ChoiceField(
-        label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect
-    )
+    orientation = ChoiceField(label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect)
     language = CodeField(Language, label=_("Language"), widget=forms.RadioSelect)
     # The kiosk records its own visits: the desk never enters one under its channel.
     channel = CodeField(Channel, label=_("Channel"), widget=forms.RadioSelect, exclude=(KIOSK_CHANNEL,))
