@@ -1,4 +1,5 @@
-"""A few weeks of activities for the demo (`make run`), scheduled through the app's own services."""
+"""The activities of the demo centre: a few weeks to come (`make run`), scheduled through the app's own
+services, and those of its history since 2018, written in bulk as the simulation (stats.demo) plans them."""
 
 import random
 import uuid

@@ -718,6 +718,12 @@ def help_by_topic(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[list[H
         .annotate(**figures)
         .order_by()
     }
+    topics = reference_rows(HelpTopic, inactive=True)
+    missing = set(rows) - {topic.code for topic in topics}
+    if missing:  # a topic added in the last minute, by another process: read it (rare)
+        topics = sorted(
+            [*topics, *HelpTopic.objects.filter(code__in=missing)], key=lambda t: (t.position, t.code)
+        )
     found = []
     for index in range(len(ranges)):
         counted = {code: row for code, row in rows.items() if row[f"count_{index}"]}
@@ -728,7 +734,7 @@ def help_by_topic(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[list[H
                     counted.get(topic.code, {}).get(f"count_{index}", 0),
                     counted.get(topic.code, {}).get(f"minutes_{index}", 0),
                 )
-                for topic in reference_rows(HelpTopic, inactive=True)
+                for topic in topics
                 if topic.active or topic.code in counted
             ]
         )

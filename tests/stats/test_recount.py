@@ -909,8 +909,9 @@ def counted(django_db_setup, django_db_blocker):
                 days=[day for day in summary.missing(before=date(2020, 3, 1)) if day.toordinal() % 2]
             )
         result = {name: (selectors.report(period), recount(period, now)) for name, period in PERIODS.items()}
+        together = dict(zip(PERIODS, selectors.reports(list(PERIODS.values())), strict=True))
         transaction.set_rollback(True)
-    return {"periods": result, "made": made, "live": live}
+    return {"periods": result, "made": made, "live": live, "together": together}
 
 
 def _cases():
@@ -930,6 +931,14 @@ def test_every_figure_equals_its_recount_from_the_raw_rows(counted, name, path):
 def test_the_daily_summaries_change_no_figure(counted):
     for name, (figures, _recounted) in counted["periods"].items():
         assert figures == counted["live"][name], name
+
+
+def test_the_periods_read_together_count_as_each_alone(counted):
+    """The eleven periods read in one call, each table once for all of them (as the dashboard reads a
+    period and its comparison), several overlapping (2018, its second quarter, its March, the first
+    year...): each period has exactly the figures it has alone, in every section."""
+    for name, (figures, _recounted) in counted["periods"].items():
+        assert counted["together"][name] == figures, name
 
 
 def test_every_figure_of_the_report_is_recounted(counted):
