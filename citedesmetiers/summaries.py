@@ -108,6 +108,10 @@ class DailySummary:
     several: dict[str, str] = field(default_factory=dict)
     # more tables whose changes change a day's figures: (table, column of the entry's id)
     related: tuple[tuple[str, str], ...] = ()
+    # When set, each summarised day also holds, under this key (no real key's value), its rows of every
+    # key added together, grouping by grouping (the day's total stays by key): what the figures of every
+    # key together read (totals' `together`), many times fewer rows than every key's.
+    every_key: int | None = None
 
     @property
     def names(self) -> list[str]:
@@ -182,12 +186,16 @@ class DailySummary:
             groups=sql.SQL("1, 2, 3, 4, 5" if spans else "1, 2, 3, 4"),
         )
 
-    def totals(self, *, spans: Sequence[Span], groupings: Sequence[str], key=None) -> list[list[dict]]:
+    def totals(
+        self, *, spans: Sequence[Span], groupings: Sequence[str], key=None, together: bool = False
+    ) -> list[list[dict]]:
         """The figures of each span of days (first and last local day, included) by key and by each of
         `groupings` ('' for the total): for each span, [{"key", "grouping", "code", figure: value...}],
         the entries of the days not summarised counted with the summaries; `key` keeps that key only; the
         local time's codes typed (local_time). One statement for every span (a period and the one it is
-        compared with); spans may overlap."""
+        compared with); spans may overlap. With `together` (a summary with `every_key`, every key), the
+        summarised days give their rows of every key together under `every_key`, their totals by key: add
+        up each grouping's rows whatever their key."""
         unknown = set(groupings) - {"", *self.names}
         if unknown:
             raise ValueError(f"unknown grouping: {sorted(unknown)}")
@@ -200,6 +208,14 @@ class DailySummary:
             "WHERE d::date NOT IN ({marked} AND day BETWEEN %(first)s AND %(last)s)"
         ).format(**parts)
         keyed = sql.SQL("") if key is None else sql.SQL(" AND {} = %(key)s")
+        summary_keyed = keyed  # the summaries' rows read: every key's but the rows of every key together
+        if self.every_key is not None and key is None:
+            summary_keyed = sql.SQL(" AND {0} IS DISTINCT FROM %(every_key)s")
+            if together:  # the rows of every key together, and the days' totals by key
+                summary_keyed = sql.SQL(  # two index ranges: the owning app indexes (key, day, grouping)
+                    " AND (({0} = %(every_key)s AND grouping <> '')"
+                    " OR (grouping = '' AND {0} <> %(every_key)s))"
+                )
         live = self._counted(
             days,
             where=sql.SQL(" AND g.grouping = ANY(%(groupings)s){}").format(
@@ -218,7 +234,7 @@ class DailySummary:
                 span=sql.Literal(index),
                 first=sql.Placeholder(f"first_{index}"),
                 last=sql.Placeholder(f"last_{index}"),
-                keyed=keyed.format(parts["column"]),
+                keyed=summary_keyed.format(parts["column"]),
                 **parts,
             )
             for index in range(len(spans))
@@ -239,6 +255,7 @@ class DailySummary:
             "last": max(last for _, last in spans),
             "groupings": list(groupings),
             "key": key,
+            "every_key": self.every_key,
         }
         found: list[list[dict]] = [[] for _ in spans]
         with connection.cursor() as cursor:
@@ -293,6 +310,7 @@ class DailySummary:
             sql.SQL("INSERT INTO {table} (day, {column}, grouping, code, {columns}) {counted}").format(
                 counted=self._counted(listed), **parts
             ),
+            *self._every_key_rows(),
             # The days without any entry counted: marked summarised all the same.
             sql.SQL(
                 "INSERT INTO {table} (day, {column}, grouping, code, {columns}) "
@@ -303,6 +321,19 @@ class DailySummary:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(_text(statement), {"days": days})
+
+    def _every_key_rows(self) -> list[sql.Composable]:
+        """The statement writing the written days' rows of every key together (`every_key`), if any."""
+        if self.every_key is None:
+            return []
+        return [
+            sql.SQL(
+                "INSERT INTO {table} (day, {column}, grouping, code, {columns}) "
+                "SELECT day, {every}, grouping, code, {sums} FROM {table} "
+                "WHERE day = ANY(%(days)s) AND grouping <> '' AND {column} IS NOT NULL "
+                "GROUP BY day, grouping, code"
+            ).format(every=sql.Literal(self.every_key), **self._parts())
+        ]
 
     def forget(self) -> None:
         """Deletes every summary (the next `summarise` counts every day again)."""
@@ -317,6 +348,12 @@ class DailySummary:
             "WHERE NOT (grouping = '' AND {column} IS NULL)"
         ).format(**parts)
         recounted = self._counted(sql.SQL("SELECT DISTINCT day FROM ({marked}) AS marked").format(**parts))
+        if self.every_key is not None:  # and the rows of every key together, from the same recount
+            recounted = sql.SQL(
+                "SELECT * FROM (SELECT * FROM ({0}) AS by_key UNION ALL "
+                "SELECT day, {every}, grouping, code, {sums} FROM ({0}) AS by_key "
+                "WHERE grouping <> '' GROUP BY day, grouping, code) AS recounted"
+            ).format(recounted, every=sql.Literal(self.every_key), sums=parts["sums"])
         statement = sql.SQL(
             "SELECT DISTINCT day FROM (({0} EXCEPT ALL {1}) UNION ALL ({1} EXCEPT ALL {0})) AS differences "
             "ORDER BY 1"

@@ -125,6 +125,11 @@ class ConsultationDay(SummaryRow):
     minutes = models.IntegerField(_("minutes"))
 
     class Meta(SummaryRow.Meta):
+        # The rows of every institution together (conseil.selectors.EVERY_INSTITUTION), read by day.
+        indexes = [
+            *SummaryRow.Meta.indexes,
+            models.Index(fields=["partner", "day", "grouping"], name="conseil_day_key"),
+        ]
         verbose_name = _("daily summary of the advice sessions")
         verbose_name_plural = _("daily summaries of the advice sessions")
 

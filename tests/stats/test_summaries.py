@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from accueil import services as accueil_services
@@ -21,7 +22,7 @@ from citedesmetiers.operations.scheduler import jobs
 from citedesmetiers.roles import Role
 from conseil import services as conseil_services
 from conseil.models import Consultation, ConsultationDay, Topic
-from conseil.selectors import CONSULTATION_DAYS, consultation_breakdowns, consultation_sums
+from conseil.selectors import CONSULTATION_DAYS, EVERY_INSTITUTION, consultation_breakdowns, consultation_sums
 from tests.factories import consultation, staff, visit
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,13 @@ def assert_exact() -> None:
             for partner, figures in advice.items()
             for code, counted in figures[name].items()
         } == expected, name
+    # The centre's figures, read from the rows of every institution together.
+    [together] = consultation_breakdowns(everyone, spans=[(start, end)], by=ADVICE_NAMES)
+    for name in ADVICE_NAMES:
+        recounted = consultation_sums(everyone, start=since, end=until, by=[name])
+        assert {
+            (code, counted["sessions"], counted["minutes"]) for code, counted in together[name].items()
+        } == {(_value(row[name]), row["sessions"], row["minutes"]) for row in recounted}, name
     for partner in Consultation.objects.values_list("partner_id", flat=True).distinct():
         wall = Consultation.objects.filter(partner_id=partner)  # an institution's, as its lead sees them
         [own] = consultation_breakdowns(wall, spans=[(start, end)], by=["theme", "topic"])
@@ -161,6 +169,20 @@ def test_a_summary_that_differs_from_its_rows_is_found_and_rebuilt(centre):
     out = io.StringIO()
     call_command("summarise_days", "--rebuild", "--verify", stdout=out)
     assert "accueil_visitday: 4 day(s) summarised; verified: 0 day(s) differ" in out.getvalue()
+    assert_exact()
+
+
+def test_the_centre_reads_the_rows_of_every_institution_together_which_are_verified_too(centre):
+    every = ConsultationDay.objects.filter(partner=EVERY_INSTITUTION)
+    assert every.exists()
+    assert not every.filter(grouping="").exists()  # the day's total stays by institution
+    by_institution = ConsultationDay.objects.exclude(partner=EVERY_INSTITUTION).exclude(grouping="")
+    assert every.count() < by_institution.count()  # two institutions here: fewer rows already
+    every.filter(grouping="theme").update(sessions=F("sessions") + 1)  # what a bug would leave
+    assert CONSULTATION_DAYS.differing()
+    out = io.StringIO()
+    call_command("summarise_days", "--rebuild", "--verify", stdout=out)
+    assert "conseil_consultationday: 4 day(s) summarised; verified: 0 day(s) differ" in out.getvalue()
     assert_exact()
 
 
