@@ -48,7 +48,7 @@ def span_instants(spans: Sequence[Span]) -> list[tuple[datetime, datetime]]:
     return [(day_bounds(first)[0], day_bounds(last)[1]) for first, last in spans]
 
 
-def in_ranges(field: str, ranges: Sequence[tuple[date, date]] | Sequence[tuple[datetime, datetime]]) -> Q:
+def in_ranges(field: str, ranges: Sequence[tuple[datetime, datetime]]) -> Q:
     """The rows whose `field` falls in any of `ranges` (each from its first instant, included, to its
     last, excluded): one range condition per range, which an index on the field serves range by range."""
     found = Q(pk__in=[])
@@ -57,11 +57,9 @@ def in_ranges(field: str, ranges: Sequence[tuple[date, date]] | Sequence[tuple[d
     return found
 
 
-def in_spans(field: str, spans: Sequence[Span], *, instants: bool = True) -> Q:
-    """The rows whose `field` (an instant; with `instants=False`, a local date) falls in any of `spans`."""
-    if instants:
-        return in_ranges(field, span_instants(spans))
-    return in_ranges(field, [(first, last + timedelta(days=1)) for first, last in spans])
+def in_spans(field: str, spans: Sequence[Span]) -> Q:
+    """The rows whose `field` (an instant) falls on a day of any of `spans`."""
+    return in_ranges(field, span_instants(spans))
 
 
 # The database's bounds, the same for every table: 2000-01-01 to 2100-12-31 (as UTC instants).

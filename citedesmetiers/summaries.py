@@ -322,18 +322,23 @@ class DailySummary:
             for statement in statements:
                 cursor.execute(_text(statement), {"days": days})
 
+    def _together(self, by_key: sql.Composable) -> sql.Composed:
+        """The rows of every key together (`every_key`) of rows by key (day, key, grouping, code and the
+        figures; the days' totals, by key, left out)."""
+        return sql.SQL(
+            "SELECT day, {every}, grouping, code, {sums} FROM ({by_key}) AS by_key "
+            "WHERE grouping <> '' AND key IS NOT NULL GROUP BY day, grouping, code"
+        ).format(every=sql.Literal(self.every_key), by_key=by_key, sums=self._parts()["sums"])
+
     def _every_key_rows(self) -> list[sql.Composable]:
         """The statement writing the written days' rows of every key together (`every_key`), if any."""
         if self.every_key is None:
             return []
-        return [
-            sql.SQL(
-                "INSERT INTO {table} (day, {column}, grouping, code, {columns}) "
-                "SELECT day, {every}, grouping, code, {sums} FROM {table} "
-                "WHERE day = ANY(%(days)s) AND grouping <> '' AND {column} IS NOT NULL "
-                "GROUP BY day, grouping, code"
-            ).format(every=sql.Literal(self.every_key), **self._parts())
-        ]
+        written = sql.SQL(
+            "SELECT day, {column} AS key, grouping, code, {columns} FROM {table} WHERE day = ANY(%(days)s)"
+        ).format(**self._parts())
+        insert = sql.SQL("INSERT INTO {table} (day, {column}, grouping, code, {columns}) ")
+        return [insert.format(**self._parts()) + self._together(written)]
 
     def forget(self) -> None:
         """Deletes every summary (the next `summarise` counts every day again)."""
@@ -350,10 +355,8 @@ class DailySummary:
         recounted = self._counted(sql.SQL("SELECT DISTINCT day FROM ({marked}) AS marked").format(**parts))
         if self.every_key is not None:  # and the rows of every key together, from the same recount
             recounted = sql.SQL(
-                "SELECT * FROM (SELECT * FROM ({0}) AS by_key UNION ALL "
-                "SELECT day, {every}, grouping, code, {sums} FROM ({0}) AS by_key "
-                "WHERE grouping <> '' GROUP BY day, grouping, code) AS recounted"
-            ).format(recounted, every=sql.Literal(self.every_key), sums=parts["sums"])
+                "SELECT * FROM (SELECT * FROM ({0}) AS by_key UNION ALL {1}) AS recounted"
+            ).format(recounted, self._together(recounted))
         statement = sql.SQL(
             "SELECT DISTINCT day FROM (({0} EXCEPT ALL {1}) UNION ALL ({1} EXCEPT ALL {0})) AS differences "
             "ORDER BY 1"

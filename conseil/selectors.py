@@ -26,7 +26,7 @@ from django.db.models.lookups import Exact
 
 from accueil import selectors as accueil_selectors
 from citedesmetiers.capture import CapturedQuerySet
-from citedesmetiers.dates import Span, day_bounds, in_spans, span_instants
+from citedesmetiers.dates import Span, day_bounds, in_ranges, span_instants
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
 from citedesmetiers.summaries import DailySummary, local_time
@@ -161,7 +161,8 @@ def questionnaire_results(*, spans: Sequence[Span], service: str | None = None) 
     """Answers of the days of each span (local, first and last included): their number and, for each
     question, the count of each answer (None: not answered). One statement for every span (GROUPING
     SETS)."""
-    answers = QuestionnaireAnswer.objects.filter(in_spans("answered_at", spans))
+    instants = span_instants(spans)
+    answers = QuestionnaireAnswer.objects.filter(in_ranges("answered_at", instants))
     if service:
         answers = answers.filter(service=service)
     found = grouping_sets(
@@ -170,7 +171,7 @@ def questionnaire_results(*, spans: Sequence[Span], service: str | None = None) 
         sets=[(), *((name,) for name in QUESTIONNAIRE_FIELDS)],
         columns=[],
         aggregates={"n": "COUNT(*)"},
-        within=("answered_at", span_instants(spans)),
+        within=("answered_at", instants),
     )
     results: list[dict] = []
     for grouped in found:

@@ -52,16 +52,11 @@ def figures(period: Period, *, scope: Scope | None = None, today=None, previous_
     hour...), which only the period itself shows: for the dashboard."""
     scope = scope or Scope()
     comparison = periods.compare(period, today=today)
-    if comparison.previous is None:
-        return {
-            "comparison": comparison,
-            "current": selectors.report(comparison.current, scope=scope),
-            "previous": None,
-        }
-    current, previous = selectors.reports(
-        [comparison.current, comparison.previous], scope=scope, queue_breakdowns=[True, previous_in_full]
+    shown = [comparison.current, *([comparison.previous] if comparison.previous else [])]
+    current, *previous = selectors.reports(
+        shown, scope=scope, queue_breakdowns=[True, previous_in_full][: len(shown)]
     )
-    return {"comparison": comparison, "current": current, "previous": previous}
+    return {"comparison": comparison, "current": current, "previous": previous[0] if previous else None}
 
 
 def scope_key(scope: Scope) -> str:
