@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("staff/"), views.staff_home, name="staff_home"),
+    path(_("staff/help/"), views.staff_help, name="staff_help"),
     path(_("staff/sign-in/"), views.login, name="login"),
     path(_("staff/sign-in/code/"), views.second_factor, name="second_factor"),
     path(

@@ -192,6 +192,24 @@ def staff_home(request: StaffRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def staff_help(request: StaffRequest) -> HttpResponse:
+    """The guide to the person's roles, then what concerns every staff member: written in the templates
+    under citedesmetiers/help/, one per role, so that it is translated with the screens it names."""
+    return render(
+        request,
+        "citedesmetiers/help.html",
+        {
+            "roles": [(role, roles.DESCRIPTIONS[role]) for role in selectors.user_roles(request.user)],
+            "undo_minutes": settings.CAPTURE_UNDO_MINUTES,
+            "correction_days": settings.CONSULTATION_CORRECTION_DAYS,
+            "questionnaire_days": settings.QUESTIONNAIRE_CODE_DAYS,
+            "retention_days": settings.REGISTRATION_RETENTION_DAYS,
+        },
+    )
+
+
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
 @require_http_methods(["GET", "POST"])

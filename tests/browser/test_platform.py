@@ -50,10 +50,14 @@ def test_the_language_switcher_keeps_the_same_page(page):
 
 
 @pytest.mark.parametrize("role", [Role.RECEPTION_AGENT, Role.COORDINATOR])
-def test_signing_in_with_the_keyboard_leads_to_an_accessible_staff_home(page, role):
+def test_signing_in_with_the_keyboard_leads_to_an_accessible_staff_home_and_guide(page, role):
     user = staff(role)
     sign_in(page, user, PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == f"Bonjour {user.first_name}"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=f"Lire le guide ({role.label})").click()
+    page.wait_for_url(f"**/fr/personnel/aide/#{role.value}")
+    expect(page.get_by_role("heading", level=2, name=str(role.label))).to_be_in_viewport()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/fr/")
