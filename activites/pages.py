@@ -6,20 +6,49 @@ a plain GET get the page built for them."""
 
 import functools
 
+import psycopg
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
-
-from activites.models import AgendaStamp
 
 PAGE_SECONDS = 60
 
 
+_VERSION_SQL = "SELECT version FROM activites_agendastamp WHERE id = 1"  # AgendaStamp
+
+
 def agenda_version() -> int:
     """The agenda's current state: one query (0 before the first change, should the row be gone: the
-    next change writes it again)."""
-    return AgendaStamp.objects.values_list("version", flat=True).filter(pk=1).first() or 0
+    next change writes it again). Written once as SQL: building it with the ORM on every visit cost
+    more than running it."""
+    if _is_first_query_on_a_kept_connection():
+        try:
+            row = _version_row(connection.connection)
+        except psycopg.Error:
+            connection.close()  # as the health check does: the query below opens a new connection
+        else:
+            connection.health_check_done = True
+            return row[0] if row else 0
+    with connection.cursor() as cursor:
+        return (_version_row(cursor) or (0,))[0]
+
+
+def _is_first_query_on_a_kept_connection() -> bool:
+    """Whether Django would first send its health check (CONN_HEALTH_CHECKS: a SELECT 1 on a connection
+    kept from an earlier request): the version's query then serves as that check, one round trip
+    instead of two on every kept page."""
+    return (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+
+
+def _version_row(executor) -> tuple[int] | None:
+    return executor.execute(_VERSION_SQL).fetchone()
 
 
 def _key(request: HttpRequest, version: int) -> str:

@@ -16,8 +16,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The short link of a questionnaire's QR code, without a language: the browser's is chosen.
     path("q/<str:code>/", conseil_views.questionnaire_short, name="questionnaire_short"),
 ]
+# Patterns are tried in order: the pages asked most often come first (the home page, then the public
+# agenda, the desk, the waiting-room screen and the phone pages); no two patterns match the same path.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("", include("activites.urls")),
+    path("", include("accueil.urls")),
+    path("", include("ressources.urls")),
     path(_("staff/"), views.staff_home, name="staff_home"),
     path(_("staff/help/"), views.staff_help, name="staff_help"),
     path(_("staff/sign-in/"), views.login, name="login"),
@@ -38,9 +43,6 @@ urlpatterns += i18n_patterns(
     path(_("staff/session/"), views.session_status, name="session_status"),
     path(_("staff/session/extend/"), views.session_keepalive, name="session_keepalive"),
     path(f"{settings.ADMIN_PATH}/", backoffice.urls),
-    path("", include("accueil.urls")),
     path("", include("conseil.urls")),
-    path("", include("activites.urls")),
-    path("", include("ressources.urls")),
     path("", include("stats.urls")),
 )

@@ -4,6 +4,7 @@ import html
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
@@ -710,6 +711,23 @@ def test_a_registration_changes_the_seats_shown_at_once(client):
         assert "Atelier CV et lettre" in text(client.get(reverse("activites:agenda")))
         Registration.objects.filter(activity=workshop).delete()
         assert "3 places restantes" in text(client.get(reverse("activites:agenda")))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as a request on a kept connection
+def test_a_kept_page_is_one_round_trip_which_also_checks_the_connection(client, monkeypatch):
+    activity(title_fr="Atelier CV")
+    first = client.get(reverse("activites:agenda")).content
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append("SELECT 1") or True)
+    connection.health_check_done = False  # the next request on the connection kept from this one
+    assert client.get(reverse("activites:agenda")).content == first
+    assert checks == []  # the agenda's state was the health check: no SELECT 1 before it
+    assert connection.health_check_done
+    # The database restarted meanwhile: the kept connection is dead, the page comes from a new one.
+    connection.connection.close()
+    connection.health_check_done = False
+    assert client.get(reverse("activites:agenda")).content == first
+    assert not connection.connection.closed
 
 
 def test_staff_get_the_agenda_built_for_them(client, django_assert_max_num_queries):
