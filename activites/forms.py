@@ -133,6 +133,7 @@ class ActivityForm(forms.Form):
 
 
 class ActivityCreateForm(ActivityForm):
+    key = forms.UUIDField(widget=forms.HiddenInput)  # minted when the form is shown (see Activity.key)
     repeat_weeks = forms.IntegerField(
         label=_("Number of weekly sessions"),
         min_value=1,

@@ -96,6 +96,9 @@ class Activity(models.Model):
     admission = models.CharField(_("how people come"), max_length=16, choices=Admission.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     series = models.UUIDField(_("series"), null=True, blank=True, editable=False)
+    # The key of the form that scheduled it, minted when the form was shown (shared by the sessions of a
+    # weekly series): the same form sent twice schedules its sessions once.
+    key = models.UUIDField(_("form key"), null=True, blank=True, editable=False)
     # Attendance: a headcount for free entry; the time attendance was first recorded (None: never).
     headcount = models.PositiveIntegerField(
         _("headcount"), null=True, blank=True, validators=[MaxValueValidator(limits.HEADCOUNT_MAX)]
@@ -174,6 +177,7 @@ class Activity(models.Model):
                 condition=~models.Q(admission="registration") | models.Q(capacity__gte=1),
                 name="activites_activity_registration_capacity",
             ),
+            models.UniqueConstraint(fields=["key", "starts_at"], name="activites_activity_key_unique"),
             # A room is never booked twice at once. Ranges only (GiST without btree_gist): the room's
             # id as a one-point range.
             ExclusionConstraint(

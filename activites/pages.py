@@ -16,39 +16,44 @@ from django.utils import timezone, translation
 PAGE_SECONDS = 60
 
 
-_VERSION_SQL = "SELECT version FROM activites_agendastamp WHERE id = 1"  # AgendaStamp
+_VERSION_SQL = "SELECT version FROM activites_agendastamp WHERE id = 1"  # AgendaStamp's table
 
 
 def agenda_version() -> int:
     """The agenda's current state: one query (0 before the first change, should the row be gone: the
     next change writes it again). Written once as SQL: building it with the ORM on every visit cost
-    more than running it."""
+    more than running it. On a connection kept from an earlier request it is also the connection's
+    health check, sent on psycopg's connection itself: Django's query hooks (CaptureQueriesContext,
+    execute_wrapper, the debug log) do not see it there."""
     if _is_first_query_on_a_kept_connection():
         try:
-            row = _version_row(connection.connection)
+            with connection.connection.cursor() as cursor:
+                row = cursor.execute(_VERSION_SQL).fetchone()
         except psycopg.Error:
-            connection.close()  # as the health check does: the query below opens a new connection
+            if connection.connection.broken or connection.connection.closed:
+                connection.close()  # as the health check does: Django's cursor below opens a new one
         else:
             connection.health_check_done = True
             return row[0] if row else 0
+    # Anything else (no connection yet, inside a transaction, an error on a live connection): through
+    # Django, which checks the connection first and turns an error into its own.
     with connection.cursor() as cursor:
-        return (_version_row(cursor) or (0,))[0]
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _is_first_query_on_a_kept_connection() -> bool:
     """Whether Django would first send its health check (CONN_HEALTH_CHECKS: a SELECT 1 on a connection
-    kept from an earlier request): the version's query then serves as that check, one round trip
-    instead of two on every kept page."""
+    kept from an earlier request; Django 5.2's BaseDatabaseWrapper.close_if_health_check_failed, whose
+    flags these are): the version's query then serves as that check, one round trip instead of two on
+    every kept page."""
     return (
         connection.connection is not None
         and connection.health_check_enabled
         and not connection.health_check_done
         and not connection.in_atomic_block
     )
-
-
-def _version_row(executor) -> tuple[int] | None:
-    return executor.execute(_VERSION_SQL).fetchone()
 
 
 def _key(request: HttpRequest, version: int) -> str:

@@ -118,9 +118,45 @@ def _save_checked(activity: Activity) -> None:
 
 
 def activity_create(
-    *, user, values: dict, languages, publish: bool, repeat_weeks: int = 1, now: datetime | None = None
+    *,
+    user,
+    values: dict,
+    languages,
+    publish: bool,
+    repeat_weeks: int = 1,
+    key: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> list[Activity]:
-    """Creates an activity, or a weekly series of `repeat_weeks` sessions in one step (all or none)."""
+    """Creates an activity, or a weekly series of `repeat_weeks` sessions in one step (all or none), once
+    per form `key`: the same form sent again (a double click, a reload, a resend) returns the sessions it
+    scheduled, also when both arrive at the same moment."""
+    if key is not None and (scheduled := _scheduled_by(key)):
+        return scheduled
+    try:
+        return _activity_create(
+            user=user,
+            values=values,
+            languages=languages,
+            publish=publish,
+            repeat_weeks=repeat_weeks,
+            key=key,
+            now=now,
+        )
+    except (IntegrityError, ValidationError):
+        # The same form's other sending committed first: its sessions hold the key (or, for a room, the
+        # room at that time).
+        if key is not None and (scheduled := _scheduled_by(key)):
+            return scheduled
+        raise
+
+
+def _scheduled_by(key: uuid.UUID) -> list[Activity]:
+    return list(Activity.objects.filter(key=key).order_by("starts_at"))
+
+
+def _activity_create(
+    *, user, values: dict, languages, publish: bool, repeat_weeks: int, key: uuid.UUID | None, now
+) -> list[Activity]:
     now = now or timezone.now()
     if not can_manage(user=user, partner=values["partner"]):
         raise ValidationError({"partner": _("You may only schedule the activities of your institution.")})
@@ -134,7 +170,9 @@ def activity_create(
     with transaction.atomic():
         for week in range(repeat_weeks):
             shift = timedelta(weeks=week)
-            activity = Activity(**values, series=series, status=status, created_at=now, created_by=user)
+            activity = Activity(
+                **values, series=series, key=key, status=status, created_at=now, created_by=user
+            )
             # Weekly on the same local time, also across a daylight-saving change.
             activity.starts_at = _same_local_time(values["starts_at"], shift)
             activity.ends_at = _same_local_time(values["ends_at"], shift)

@@ -307,6 +307,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                     languages=form.cleaned_data["languages"],
                     publish="publish" in request.POST,
                     repeat_weeks=form.cleaned_data["repeat_weeks"],
+                    key=form.cleaned_data["key"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error, ACTIVITY_FIELD_ALIASES)
@@ -335,7 +336,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                 "date": timezone.localdate() + timedelta(days=7),
             }
         )
-        initial["repeat_weeks"] = 1
+        initial |= {"repeat_weeks": 1, "key": capture.new_key()}
         form = ActivityCreateForm(initial=initial, partners=partners)
     return render(request, "activites/activity_form.html", {"form": form})
 

@@ -17,9 +17,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("q/<str:code>/", conseil_views.questionnaire_short, name="questionnaire_short"),
 ]
 # Patterns are tried in order: the pages asked most often come first (the home page, then the public
-# agenda, the desk, the waiting-room screen and the phone pages); no two patterns match the same path.
+# agenda, the desk, the waiting-room screen and the phone pages). Each app's paths start with words of
+# its own, so the order of the apps changes no page's address (tests/citedesmetiers/test_urls.py); the
+# back office's path, set by the environment, is tried before them all, as ever.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path(f"{settings.ADMIN_PATH}/", backoffice.urls),
     path("", include("activites.urls")),
     path("", include("accueil.urls")),
     path("", include("ressources.urls")),
@@ -42,7 +45,6 @@ urlpatterns += i18n_patterns(
     path(_("staff/audit-trail/"), views.audit_trail, name="audit_trail"),
     path(_("staff/session/"), views.session_status, name="session_status"),
     path(_("staff/session/extend/"), views.session_keepalive, name="session_keepalive"),
-    path(f"{settings.ADMIN_PATH}/", backoffice.urls),
     path("", include("conseil.urls")),
     path("", include("stats.urls")),
 )

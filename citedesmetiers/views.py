@@ -192,20 +192,37 @@ def staff_home(request: StaffRequest) -> HttpResponse:
     )
 
 
+# The parts of the guide a role reads besides its own (templates under citedesmetiers/help/).
+HELP_PARTS = {roles.Role.PARTNER_LEAD: ("adviser", "partner_lead")}
+
+
 @login_required
 @require_GET
 def staff_help(request: StaffRequest) -> HttpResponse:
-    """The guide to the person's roles, then what concerns every staff member: written in the templates
-    under citedesmetiers/help/, one per role, so that it is translated with the screens it names."""
+    """The guide to the person's roles (each part once), then the questionnaire for those who show it and
+    what concerns every staff member: written in the templates under citedesmetiers/help/, so that it is
+    translated with the screens it names, with the delays the centre has set."""
+    shown: set[str] = set()
+    sections = []
+    for role in selectors.user_roles(request.user):
+        parts = [part for part in HELP_PARTS.get(role, (role.value,)) if part not in shown]
+        shown.update(parts)
+        templates = [f"citedesmetiers/help/{part}.html" for part in parts]
+        sections.append((role, roles.DESCRIPTIONS[role], templates))
     return render(
         request,
         "citedesmetiers/help.html",
         {
-            "roles": [(role, roles.DESCRIPTIONS[role]) for role in selectors.user_roles(request.user)],
+            "sections": sections,
             "undo_minutes": settings.CAPTURE_UNDO_MINUTES,
             "correction_days": settings.CONSULTATION_CORRECTION_DAYS,
             "questionnaire_days": settings.QUESTIONNAIRE_CODE_DAYS,
             "retention_days": settings.REGISTRATION_RETENTION_DAYS,
+            "failures": settings.LOGIN_FAILURES_PER_USERNAME,
+            "lockout": settings.LOGIN_LOCKOUT_MINUTES,
+            "idle": settings.SESSION_IDLE_TIMEOUT // 60,
+            "hours": settings.SESSION_ABSOLUTE_TIMEOUT // 3600,
+            "warning": max(1, round(settings.SESSION_WARNING_SECONDS / 60)),
         },
     )
 

@@ -1,11 +1,16 @@
 """The last seat under concurrency, on real PostgreSQL connections (one per thread)."""
 
+import uuid
+
 import pytest
 
 from activites import services
-from activites.models import Registration
+from activites.forms import ActivityCreateForm
+from activites.models import Activity, Registration
+from citedesmetiers.roles import Role
 from tests.accueil.test_concurrency import run_together
-from tests.factories import activity, registration
+from tests.activites.test_views import bookable_room, form_data
+from tests.factories import activity, registration, staff
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -48,3 +53,27 @@ def test_cancellations_and_confirmations_at_once_keep_the_capacity():
     # A freed seat is given to someone confirming, or held for the first person waiting (offered).
     assert workshop.registrations.holding().count() == 2
     assert workshop.registrations.filter(status=Registration.Status.WAITING).count() == 4
+
+
+@pytest.mark.parametrize("in_a_room", [False, True])
+def test_one_form_sent_several_times_at_once_schedules_its_sessions_once(in_a_room):
+    organiser = staff(Role.ACTIVITY_ORGANISER)
+    form = ActivityCreateForm(form_data(repeat_weeks="4", **(bookable_room() if in_a_room else {})))
+    assert form.is_valid(), form.errors
+    key = uuid.uuid4()
+
+    def schedule():
+        return services.activity_create(
+            user=organiser,
+            values=form.values(),
+            languages=form.cleaned_data["languages"],
+            publish=True,
+            repeat_weeks=4,
+            key=key,
+        )
+
+    results = run_together(*[schedule for _ in range(5)])
+    assert Activity.objects.count() == 4
+    assert {tuple(session.pk for session in result) for result in results} == {
+        tuple(Activity.objects.order_by("starts_at").values_list("pk", flat=True))
+    }

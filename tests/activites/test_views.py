@@ -1,6 +1,7 @@
 """The public agenda (anonymous), registration pages, and the organisers' pages by role and institution."""
 
 import html
+import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -9,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from activites.models import Activity, Registration, WalkIn
-from citedesmetiers.models import Partner
+from activites import pages
+from activites.models import Activity, AgendaStamp, Registration, WalkIn
+from citedesmetiers.models import Partner, Space
 from citedesmetiers.roles import Role
 from tests.factories import activity, registration, staff
 
@@ -398,6 +400,12 @@ def test_the_list_shows_one_institutions_activities_and_flags_missing_attendance
     assert client.get(reverse("activites:activities")).status_code == 403
 
 
+def bookable_room() -> dict:
+    """The form's fields for the centre's activity room, made bookable."""
+    Space.objects.filter(code="activites").update(bookable=True)
+    return {"place_kind": "room", "room": Space.objects.get(code="activites").pk}
+
+
 def form_data(**overrides):
     day = timezone.localdate() + timedelta(days=14)
     data = {
@@ -419,6 +427,7 @@ def form_data(**overrides):
         "capacity": "12",
         "repeat_weeks": "1",
         "publish": "1",
+        "key": str(uuid.uuid4()),
     }
     return data | overrides
 
@@ -431,6 +440,19 @@ def test_an_organiser_schedules_a_weekly_series_in_one_step(client):
     assert sessions.count() == 8
     assert {session.status for session in sessions} == {"published"}
     assert set(sessions[0].languages.values_list("code", flat=True)) == {"fr", "nl"}
+
+
+@pytest.mark.parametrize("in_a_room", [False, True])
+def test_the_same_form_sent_twice_schedules_its_sessions_once(client, in_a_room):
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    data = form_data(repeat_weeks="3", **(bookable_room() if in_a_room else {}))
+    first = client.post(reverse("activites:activity_new"), data)
+    again = client.post(reverse("activites:activity_new"), data)  # a double click, a reload, a resend
+    assert first.status_code == again.status_code == 302
+    assert again.url == first.url  # the activity the first sending scheduled, not a booked room
+    assert Activity.objects.count() == 3
+    shown = client.get(reverse("activites:activity_new")).content.decode()
+    assert data["key"] not in shown  # the next activity gets a form of its own
 
 
 def test_an_organiser_cannot_schedule_for_another_institution(client):
@@ -728,6 +750,7 @@ def test_a_kept_page_is_one_round_trip_which_also_checks_the_connection(client, 
     connection.health_check_done = False
     assert client.get(reverse("activites:agenda")).content == first
     assert not connection.connection.closed
+    assert f"FROM {AgendaStamp._meta.db_table} " in pages._VERSION_SQL
 
 
 def test_staff_get_the_agenda_built_for_them(client, django_assert_max_num_queries):
