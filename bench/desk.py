@@ -1,6 +1,9 @@
 """Logging a visit: the reception desk's real endpoint against a bare view inserting one row.
 
-All run in the same gunicorn (production settings, 2 workers), in the same run:
+All run in the same gunicorn (production settings, 2 workers), in the same run, in turn and three times
+over (harness.in_turns: what drifts during a run, the table growing or the disk's flushes, weighs on
+each alike; each figure is its three rounds together, and the desk's ratio is also printed round by
+round):
 - the bare view: no session, no sign-in, no form, one INSERT (bound by the commit's disk flush);
 - the same INSERT behind what every staff endpoint pays: session, signed-in user, permission, CSRF;
 - the desk's own request, as its page sends it: a signed-in session, the CSRF token, the form with a
@@ -19,6 +22,7 @@ from urllib.parse import urlencode
 from bench import harness
 
 SECONDS = 5.0
+ROUNDS = 3  # the measures in turn, three times over: a drift of the run weighs on each alike
 PASSWORD = "bench-password-0123456789"
 USERNAME = "bench-reception"
 THEMES = ["choisir", "apprendre", "bouger", "entreprendre", "travailler"]
@@ -87,21 +91,20 @@ def main() -> None:
         env = harness.production_env(url, DJANGO_SETTINGS_MODULE="bench.settings")
         env["BENCH_USER_ID"] = str(_reception_agent(env))
         with harness.gunicorn(env) as base:
-            bare = harness.load("POST bare view, one INSERT", base, BareInsert(), seconds=SECONDS)
-            secure = harness.load(
-                "POST same INSERT, signed in (session, CSRF)", base, SignedInInsert(USERNAME), seconds=SECONDS
-            )
-            desk = harness.load(
-                "POST desk entry (half advice + ticket)", base, DeskEntry(USERNAME), seconds=SECONDS
-            )
-            info = harness.load(
-                "POST desk entry (information only)",
+            rounds = harness.in_turns(
                 base,
-                DeskEntry(USERNAME, advice_share=10**9),
-                seconds=SECONDS,
+                [
+                    ("POST bare view, one INSERT", BareInsert()),
+                    ("POST same INSERT, signed in (session, CSRF)", SignedInInsert(USERNAME)),
+                    ("POST desk entry (half advice + ticket)", DeskEntry(USERNAME)),
+                    ("POST desk entry (information only)", DeskEntry(USERNAME, advice_share=10**9)),
+                ],
+                rounds=ROUNDS,
+                seconds=SECONDS / ROUNDS * 2,
             )
+    bare, secure, desk, info = (harness.combined(results) for results in rounds)
     harness.report(
-        "Visit logging: gunicorn, 2 workers, 4 client processes, production settings",
+        f"Visit logging: gunicorn, 2 workers, 4 client processes, production settings, {ROUNDS} rounds",
         [bare, secure, desk, info],
         [
             ("desk (half advice) / bare view", desk, bare),
@@ -111,6 +114,10 @@ def main() -> None:
             ("desk (half advice) / signed-in INSERT", desk, secure),
         ],
     )
+    each = ", ".join(
+        f"{entry.rate / insert.rate:.2f}" for entry, insert in zip(rounds[3], rounds[1], strict=True)
+    )
+    print(f"  desk (information only) / signed-in INSERT, round by round: {each}")
 
 
 if __name__ == "__main__":

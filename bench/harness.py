@@ -333,6 +333,30 @@ def load(name: str, base: str, scenario, *, seconds: float = 5.0, concurrency: i
     return Result(name, len(latencies), errors, seconds, latencies)
 
 
+def in_turns(
+    base: str, scenarios: list[tuple[str, object]], *, rounds: int, seconds: float
+) -> list[list[Result]]:
+    """Loads the scenarios (name, scenario) one after the other, `rounds` times over, so that what drifts
+    during a run (a table that grows, the disk's flushes, the machine's other work) weighs on each alike;
+    returns each scenario's results, round by round (see combined)."""
+    results: list[list[Result]] = [[] for _ in scenarios]
+    for _round in range(rounds):
+        for index, (name, scenario) in enumerate(scenarios):
+            results[index].append(load(name, base, scenario, seconds=seconds))
+    return results
+
+
+def combined(results: list[Result]) -> Result:
+    """One scenario's rounds as one measure: every request over every round's seconds."""
+    return Result(
+        results[0].name,
+        sum(result.requests for result in results),
+        sum(result.errors for result in results),
+        sum(result.seconds for result in results),
+        [latency for result in results for latency in result.latencies],
+    )
+
+
 def against_bare(
     base: str, figures: dict[str, dict], labels: list[tuple[str, str]], *, seconds: float
 ) -> tuple[list[Result], list[tuple[str, Result, Result]]]:

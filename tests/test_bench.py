@@ -220,3 +220,18 @@ def test_load(capsys):
     floor = harness.Result("GET /healthz (the floor)", 10, 0, 1.0, [0.001] * 10)
     load._print(setup, phases, floor)
     assert "headroom" in capsys.readouterr().out
+
+
+def test_measures_taken_in_turns_are_combined_round_by_round(monkeypatch):
+    calls = []
+
+    def load(name, base, scenario, *, seconds):
+        calls.append(name)
+        return harness.Result(name, len(calls) * 10, 0, seconds, [0.001] * len(calls))
+
+    monkeypatch.setattr(harness, "load", load)
+    rounds = harness.in_turns("http://127.0.0.1:1", [("a", None), ("b", None)], rounds=3, seconds=2.0)
+    assert calls == ["a", "b", "a", "b", "a", "b"]
+    first = harness.combined(rounds[0])
+    assert (first.name, first.requests, first.seconds, len(first.latencies)) == ("a", 90, 6.0, 9)
+    assert [result.requests for result in rounds[1]] == [20, 40, 60]
