@@ -7,6 +7,7 @@ here fails the walk loudly instead of being skipped.
 from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
 
 from citedesmetiers.models import Partner
 
@@ -19,6 +20,16 @@ def _patterns(patterns, namespace=None):
             yield from _patterns(entry.url_patterns, qualified)
         elif isinstance(entry, URLPattern) and entry.name:
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def route_patterns() -> list[tuple[str, URLPattern]]:
+    """Every named pattern of the project written with path() (not a regular expression), with its
+    qualified name: its arguments are its converters'."""
+    return [
+        (name, pattern)
+        for name, pattern in _patterns(get_resolver().url_patterns)
+        if isinstance(pattern.pattern, RoutePattern)
+    ]
 
 
 def _names(patterns):
