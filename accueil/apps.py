@@ -10,6 +10,8 @@ class AccueilConfig(AppConfig):
 
     # Its daily summaries (citedesmetiers.summaries), kept by `manage.py summarise_days`.
     daily_summaries = ("accueil.selectors.VISIT_DAYS",)
+    # The queue's figures of closed spans, kept whole (citedesmetiers.summaries.KeptFigures).
+    kept_figures = ("accueil.selectors.KEPT_QUEUE",)
 
     menu_entries = [
         MenuEntry(

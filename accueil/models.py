@@ -252,3 +252,50 @@ class VisitDay(SummaryRow):
 
     def __str__(self):
         return f"{self.day} {self.channel} {self.grouping}={self.code}: {self.people}"
+
+
+class QueueGeneration(models.Model):
+    """One row, whose `value` a trigger raises with every change to a ticket of a closed day (inserted,
+    changed, deleted: a back-dated ticket, a correction, the queue closed the next morning) and to an
+    adviser's institution: the queue's figures kept for closed days (KeptQueueFigures) are read only
+    while they were counted at the current value."""
+
+    value = models.BigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("generation of the queue's closed days")
+        verbose_name_plural = _("generations of the queue's closed days")
+
+    def __str__(self):
+        return str(self.value)
+
+
+class KeptQueueFigures(models.Model):
+    """The queue's figures of a span of closed days (accueil.selectors.ticket_breakdowns: its grouping
+    `sets`, for the whole centre or one `institution`), counted once from the tickets and kept: their
+    medians and 90th percentiles cannot be added up from daily summaries. Read only while `generation`
+    is QueueGeneration's value, so a kept figure can be out of date (then counted again), never wrong."""
+
+    first = models.DateField(_("first day"))
+    last = models.DateField(_("last day"))
+    institution = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("institution")
+    )
+    sets = models.CharField(_("breakdowns"), max_length=200)
+    generation = models.BigIntegerField(_("generation"))
+    rows = models.JSONField(_("figures"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("queue's figures of closed days")
+        verbose_name_plural = _("queue's figures of closed days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first", "last", "institution", "sets"],
+                name="accueil_keptqueuefigures_span",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first}/{self.last} {self.institution_id} {self.sets}"

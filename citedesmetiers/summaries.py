@@ -91,6 +91,13 @@ def _text(statement: sql.Composable) -> str:
     return statement.as_string(connection.connection)
 
 
+def closed_days_sql(template: str) -> str:
+    """`template`, SQL for a migration, with `{today}` replaced by the local day on the clock at the
+    moment the statement runs (a row's day before it is a closed day, as the summaries' triggers read
+    it)."""
+    return _text(sql.SQL(template).format(today=_TODAY))
+
+
 @dataclass(frozen=True)
 class DailySummary:
     """One summary table: how the entries of `source` are counted into `table` (SQL of the owning app
@@ -366,13 +373,23 @@ class DailySummary:
             return [row[0] for row in cursor.fetchall()]
 
 
-def registered() -> list[DailySummary]:
-    """Every app's daily summaries, as its AppConfig names them in `daily_summaries`."""
-    return [
-        import_string(path)
-        for config in apps.get_app_configs()
-        for path in getattr(config, "daily_summaries", ())
-    ]
+def registered(kind: str = "daily_summaries") -> list:
+    """Every app's daily summaries, as its AppConfig names them in `daily_summaries` (or its KeptFigures,
+    named in `kept_figures`)."""
+    return [import_string(path) for config in apps.get_app_configs() for path in getattr(config, kind, ())]
+
+
+@dataclass(frozen=True)
+class KeptFigures:
+    """Figures of spans of closed days that cannot be added up from daily summaries (medians,
+    percentiles), counted once and kept whole by their app, each read only at the generation it was
+    counted at (a trigger raises it with every change to a closed day): `summarise_days` prunes those of
+    an earlier generation, `--verify` recounts the others, `--rebuild` forgets them all."""
+
+    table: str
+    prune: Callable[[], int]  # deletes those of an earlier generation; how many
+    differing: Callable[[], list[str]]  # those of the current generation that differ from a recount
+    forget: Callable[[], object]  # deletes them all
 
 
 _FORGET = """CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$

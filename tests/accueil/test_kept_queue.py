@@ -1,0 +1,194 @@
+"""The queue's figures of closed days, kept whole (accueil.selectors.ticket_breakdowns, KeptQueueFigures):
+read in one statement once counted, and never different from a recount of the tickets — after a
+back-dated ticket, a correction, a transfer, a cancellation, an undo, the queue closed the next morning,
+a deletion and an adviser moved to another institution; today's tickets leave them alone; a span that
+is not over is always counted; summarise_days prunes, verifies and forgets them."""
+
+import io
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accueil import selectors, services
+from accueil.models import KeptQueueFigures, QueueGeneration, Ticket
+from citedesmetiers.models import Partner
+from citedesmetiers.roles import Role
+from tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+SETS = [(), ("theme",), ("language",), ("hour",), ("weekday",), ("day",)]
+BY_INSTITUTION = [("institution",), ("institution", "theme")]
+
+
+def at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def ticket(user, when: datetime, **fields) -> Ticket:
+    values = {"theme": "choisir", "orientation": "advice", "language": "fr", "channel": "on_site", **fields}
+    return services.visit_create(
+        key=uuid.uuid4(), user=user, occurred_at=when, now=when, **values
+    ).entry.ticket
+
+
+def generation() -> int:
+    return QueueGeneration.objects.get().value
+
+
+@pytest.fixture
+def queue():
+    """Three closed days of a queue: served, walked away and left waiting (closed the next morning)."""
+    partner = Partner.objects.first()
+    partner.themes.add("choisir", "apprendre")
+    reception, adviser = staff(Role.RECEPTION_AGENT), staff(Role.ADVISER, partner=partner)
+    adviser.languages.set(["fr", "nl"])
+    for days_ago in (3, 2):
+        for minute, theme, language in ((0, "choisir", "fr"), (7, "apprendre", "nl"), (13, "choisir", "nl")):
+            ticket(reception, at(days_ago, 9, minute), theme=theme, language=language)
+        for wait in (11, 29, 47):
+            called = services.ticket_call_next(adviser=adviser, now=at(days_ago, 9, wait))
+            services.ticket_start(ticket=called, adviser=adviser, now=at(days_ago, 9, wait + 1))
+            services.ticket_end(ticket=called, adviser=adviser, now=at(days_ago, 10, wait))
+    ticket(reception, at(1, 14))
+    gone = ticket(reception, at(1, 14, 5), language="nl")
+    services.ticket_walked_away(
+        ticket=services.ticket_call_next(adviser=adviser, now=at(1, 14, 3)), adviser=adviser, now=at(1, 14, 9)
+    )
+    assert gone.pk
+    return reception, adviser
+
+
+def span(**kwargs) -> dict:
+    return {
+        "start": timezone.localdate() - timedelta(days=4),
+        "end": timezone.localdate() - timedelta(days=1),
+    }
+
+
+def assert_as_recounted(sets=SETS, partner=None) -> dict:
+    """ticket_breakdowns (kept or not) equals a recount of the tickets, and is kept at the generation."""
+    found = selectors.ticket_breakdowns(**span(), sets=sets, partner=partner)
+    assert found == selectors._counted(**span(), sets=sets, partner=partner)
+    kept = KeptQueueFigures.objects.get(sets=";".join(",".join(group) for group in sets), institution=partner)
+    assert kept.generation == generation()
+    return found
+
+
+def test_a_closed_span_is_counted_once_then_read_in_one_statement(queue, django_assert_num_queries):
+    counted = assert_as_recounted()
+    assert counted[()][0]["tickets"] == 8
+    assert {row["day"] for row in counted[("day",)]} == {
+        timezone.localdate() - timedelta(days=d) for d in (3, 2, 1)
+    }
+    with django_assert_num_queries(1):
+        kept = selectors.ticket_breakdowns(**span(), sets=SETS)
+    assert kept == counted  # the same types: timedeltas, days, hours as ints
+    assert isinstance(kept[()][0]["waiting_median"], timedelta)
+    assert {type(row["hour"]) for row in kept[("hour",)]} == {int}
+
+
+def test_a_span_not_over_is_counted_every_time(queue, django_assert_num_queries):
+    reception, _adviser = queue
+    ticket(reception, timezone.now())
+    today = timezone.localdate()
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            found = selectors.ticket_breakdowns(start=today - timedelta(days=4), end=today, sets=[()])
+    assert found[()][0]["tickets"] == 9
+    assert not KeptQueueFigures.objects.exists()
+
+
+def test_todays_tickets_leave_the_kept_figures_alone(queue):
+    reception, adviser = queue
+    assert_as_recounted()
+    before = generation()
+    called = ticket(reception, timezone.now())
+    services.ticket_call_next(adviser=adviser, now=timezone.now())
+    services.ticket_start(ticket=called, adviser=adviser, now=timezone.now())
+    assert generation() == before
+
+
+def test_every_change_to_a_closed_day_is_counted_again(queue):
+    reception, adviser = queue
+    assert_as_recounted()
+    assert_as_recounted(BY_INSTITUTION)
+    yesterday = Ticket.objects.filter(service_date=timezone.localdate() - timedelta(days=1))
+    changes = [
+        ("a back-dated ticket", lambda: ticket(reception, at(2, 16), theme="bouger")),
+        (
+            "a correction of a call",
+            lambda: Ticket.objects.filter(pk=yesterday.earliest("issued_at").pk).update(
+                called_at=at(1, 15, 30)
+            ),
+        ),
+        (
+            "a transfer",
+            lambda: Ticket.objects.filter(pk=yesterday.latest("issued_at").pk).update(theme_id="apprendre"),
+        ),
+        (
+            "a cancellation",
+            lambda: services.ticket_cancel(
+                ticket=yesterday.latest("issued_at"), user=reception, now=at(1, 16)
+            ),
+        ),
+        ("the queue closed the next morning", lambda: services.queue_close(now=timezone.now())),
+        ("an adviser moved", lambda: type(adviser).objects.filter(pk=adviser.pk).update(partner=None)),
+        ("a deletion", lambda: Ticket.objects.filter(service_date=at(3, 9).date()).first().delete()),
+    ]
+    for label, change in changes:
+        before = generation()
+        change()
+        assert generation() > before, label
+        assert_as_recounted()
+        assert_as_recounted(BY_INSTITUTION)
+        partner = Partner.objects.first()
+        assert_as_recounted([(), ("theme",)], partner=partner.pk)
+
+
+def test_an_undone_entry_of_a_closed_day_is_counted_again(queue):
+    reception, _adviser = queue
+    late = services.visit_create(
+        key=uuid.uuid4(),
+        user=reception,
+        occurred_at=at(1, 17),
+        now=at(1, 17),
+        theme="choisir",
+        orientation="advice",
+        language="fr",
+        channel="on_site",
+    ).entry
+    first = assert_as_recounted()
+    services.visit_undo(visit=late, user=reception, now=at(1, 17))
+    assert assert_as_recounted()[()][0]["tickets"] == first[()][0]["tickets"] - 1
+
+
+def test_summarise_days_prunes_verifies_and_forgets_the_kept_figures(queue):
+    assert_as_recounted()
+    stale = KeptQueueFigures.objects.get()
+    stale.pk, stale.sets, stale.generation = None, "theme", generation() - 1
+    stale.save()
+    out = io.StringIO()
+    call_command("summarise_days", "--verify", stdout=out)
+    assert "accueil_keptqueuefigures: 1 kept span(s) of an earlier generation deleted" in out.getvalue()
+    assert "verified: 0 span(s) differ" in out.getvalue()
+    kept = KeptQueueFigures.objects.get()
+    kept.rows[0][1][0]["tickets"] += 1  # tampered with
+    kept.save()
+    with pytest.raises(CommandError, match="accueil_keptqueuefigures"):
+        call_command("summarise_days", "--verify", stdout=io.StringIO())
+    call_command("summarise_days", "--rebuild", stdout=io.StringIO())
+    assert not KeptQueueFigures.objects.exists()
+    assert_as_recounted()
+
+
+def test_no_ticket_and_no_generation_yet_are_not_kept():
+    QueueGeneration.objects.all().delete()  # as after a flush of the tables
+    closed = {"start": date(2020, 1, 1), "end": date(2020, 12, 31)}
+    assert selectors.ticket_breakdowns(**closed, sets=[("theme",)]) == {("theme",): []}
+    assert selectors.ticket_breakdowns(**closed, sets=[()])[()][0]["tickets"] == 0
+    assert not KeptQueueFigures.objects.exists()
