@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -270,13 +271,16 @@ def _count_of(queryset: QuerySet, value=None) -> Coalesce:
 TITLES = ("title_fr", "title_nl", "title_en")
 
 
-def activity_rows(*, spans: Sequence[Span], ended_by: datetime, partner=None) -> list[list[dict]]:
-    """The activities held on the days of each span (local, first and last included) that ended by
-    `ended_by`, as plain rows for the figures of `stats`: id, theme, kind, partner, audiences, day (local),
-    capacity, recorded (attendance), registered (seats given), checked_in, walk_ins, headcount,
-    participants (None while not recorded), languages (codes, in order), and the title and start of those
-    whose attendance is missing. One statement for every span: the same figures as `figures()`, without
-    building an object per activity."""
+def _held_sql(
+    *, spans: Sequence[Span], ended_by: datetime, partner=None, per_partner: bool = False
+) -> tuple[str, list]:
+    """The WITH clause that activity_rows and activity_breakdowns read, and its parameters: `counted`,
+    each activity held on the days of a span (local, first and last included) that ended by `ended_by`
+    (of one institution), once per span (0-based) with its `owner` (its institution with `per_partner`,
+    else NULL) and figures — registered (seats given), checked_in, walk_ins, and participants (checked
+    in + walk-ins + the headcount of free entry, NULL while attendance is not recorded: as
+    Figures.participants) and its languages' codes in order. The SQL is Django's, the values
+    parameters."""
     activities = Activity.objects.held().filter(in_spans("starts_at", spans), ends_at__lte=ended_by)
     if partner is not None:
         activities = activities.filter(partner=partner)
@@ -295,56 +299,161 @@ def activity_rows(*, spans: Sequence[Span], ended_by: datetime, partner=None) ->
         )
         .values("seats")
     )
-    rows = (
-        activities.annotate(
-            day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()),
-            recorded=ExpressionWrapper(~missing, output_field=BooleanField()),
-            seats=Subquery(seats),
-            walked_in=_count_of(WalkIn.objects.active(), "count"),
-            language_codes=ArraySubquery(
-                Activity.languages.through.objects.filter(activity_id=OuterRef("pk"))
-                .order_by("language_id")
-                .values("language_id")
-            ),
-            # The start and the titles of those without attendance only: the figures list them.
-            start=Case(When(missing, then=F("starts_at"))),
-            **{f"missing_{name}": Case(When(missing, then=F(name))) for name in TITLES},
-        )
-        .values(
-            "pk",
-            "theme_id",
-            "kind",
-            "partner_id",
-            "audiences",
-            "capacity",
-            "headcount",
-            "day",
-            "recorded",
-            "seats",
-            "walked_in",
-            "language_codes",
-            "start",
-            *(f"missing_{name}" for name in TITLES),
-        )
-        .order_by("starts_at", "pk")
+    # Each activity's registrations, walk-ins and languages read by its key (an index), so that the time
+    # follows the activities of the spans, not the length of the history.
+    held = activities.annotate(
+        day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()),
+        recorded=ExpressionWrapper(~missing, output_field=BooleanField()),
+        seats=Subquery(seats),
+        walked_in=_count_of(WalkIn.objects.active(), "count"),
+        language_codes=ArraySubquery(
+            Activity.languages.through.objects.filter(activity_id=OuterRef("pk"))
+            .order_by("language_id")
+            .values("language_id")
+        ),
+        # The start and the titles of those without attendance only: the figures list them.
+        start=Case(When(missing, then=F("starts_at"))),
+        **{f"missing_{name}": Case(When(missing, then=F(name))) for name in TITLES},
+    ).values(
+        "pk",
+        "starts_at",
+        "theme_id",
+        "kind",
+        "partner_id",
+        "audiences",
+        "capacity",
+        "headcount",
+        "day",
+        "recorded",
+        "seats",
+        "walked_in",
+        "language_codes",
+        "start",
+        *(f"missing_{name}" for name in TITLES),
     )
+    inner, params = held.order_by().query.sql_with_params()
+    owner = "held.partner_id" if per_partner else "NULL::bigint"
+    # The held rows' SQL is Django's (its values stay parameters), the owner one of two constants.
+    statement = _HELD.format(held=inner, owner=owner)  # nosec B608
+    return statement, [*params, [first for first, _ in spans], [last for _, last in spans]]
+
+
+_HELD = """WITH held AS MATERIALIZED ({held}),
+counted AS MATERIALIZED (
+    SELECT spans.span - 1 AS span, {owner} AS owner, held.*,
+        COALESCE(held.seats[1], 0) AS registered, COALESCE(held.seats[2], 0) AS checked_in,
+        held.walked_in AS walk_ins,
+        CASE WHEN held.recorded THEN COALESCE(held.seats[2], 0) + held.walked_in + COALESCE(held.headcount, 0)
+        END AS participants
+    FROM held JOIN unnest(%s::date[], %s::date[]) WITH ORDINALITY AS spans(first, last, span)
+        ON held.day BETWEEN spans.first AND spans.last
+)"""
+
+# The rows of activity_rows.
+_ROWS = " SELECT * FROM counted ORDER BY span, starts_at, pk"
+
+
+# The figures of the held activities by span (and institution): each activity's seats, people who came
+# (participants: checked in + walk-ins + the headcount of free entry, NULL while attendance is not
+# recorded, as Figures.participants) and its codes, then the regular activities (not outreach) counted
+# by each grouping; an activity in several languages or for several audiences counts in each.
+_BREAKDOWNS = """,
+regular AS (SELECT * FROM counted WHERE kind <> %s),
+grouped AS (
+    SELECT span, owner, 'theme' AS grouping, theme_id::text AS code, participants FROM regular
+    UNION ALL SELECT span, owner, 'kind', kind::text, participants FROM regular
+    UNION ALL SELECT span, owner, 'partner', COALESCE(partner_id::text, 'None'), participants FROM regular
+    UNION ALL SELECT span, owner, 'language', language::text, participants
+        FROM regular, unnest(language_codes) AS language
+    UNION ALL SELECT span, owner, 'audience', audience::text, participants
+        FROM regular, unnest(CASE WHEN cardinality(audiences) > 0 THEN audiences::text[]
+            ELSE ARRAY['everyone'] END) AS audience
+)
+SELECT span, owner, grouping, code, COUNT(*), COALESCE(SUM(participants), 0)::bigint,
+    NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint,
+    NULL::timestamptz, NULL::text, NULL::text, NULL::text
+FROM grouped GROUP BY span, owner, grouping, code
+UNION ALL
+SELECT span, owner, '', NULL, COUNT(*), COALESCE(SUM(participants), 0)::bigint,
+    COUNT(*) FILTER (WHERE recorded),
+    COALESCE(SUM(registered) FILTER (WHERE capacity <> 0), 0)::bigint,
+    COALESCE(SUM(capacity) FILTER (WHERE capacity <> 0), 0)::bigint,
+    COALESCE(SUM(checked_in) FILTER (WHERE recorded), 0)::bigint,
+    COALESCE(SUM(registered) FILTER (WHERE recorded), 0)::bigint,
+    NULL, NULL, NULL, NULL
+FROM regular GROUP BY span, owner
+UNION ALL
+SELECT span, owner, 'outreach', NULL, COUNT(*), COALESCE(SUM(participants), 0)::bigint,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM counted WHERE kind = %s GROUP BY span, owner
+UNION ALL
+SELECT span, owner, 'missing', pk::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    start, missing_title_fr, missing_title_nl, missing_title_en
+FROM regular WHERE NOT recorded
+"""
+_BREAKDOWN_COLUMNS = (
+    "span",
+    "owner",
+    "grouping",
+    "code",
+    "activities",
+    "participants",
+    "recorded",
+    "seats",
+    "capacity",
+    "checked_in",
+    "registered",
+    "starts_at",
+    *TITLES,
+)
+
+
+def activity_breakdowns(
+    *, spans: Sequence[Span], ended_by: datetime, partner=None, per_partner: bool = False
+) -> list[dict[str | None, dict[str, list[dict]]]]:
+    """The figures of the activities held in each span (as activity_rows selects them) counted in ONE
+    statement, for `stats`: per span, {owner: {grouping: rows}} — the owner is the organising
+    institution's id with `per_partner` (None: of none), else None for all; the groupings: "" (the
+    regular activities' total: activities, participants, recorded, seats and capacity where a capacity
+    is set, checked_in and registered where attendance is recorded), "outreach" (activities,
+    participants), "theme", "kind", "partner" (its id as text, "None"), "language", "audience" (each with
+    its code, activities and participants: "everyone" for an activity without an audience) and "missing"
+    (each regular activity whose attendance is missing: id, start and titles, by start)."""
+    statement, params = _held_sql(spans=spans, ended_by=ended_by, partner=partner, per_partner=per_partner)
+    with connection.cursor() as cursor:
+        cursor.execute(statement + _BREAKDOWNS, [*params, Kind.OUTREACH, Kind.OUTREACH])
+        fetched = cursor.fetchall()
+    found: list[dict[str | None, dict[str, list[dict]]]] = [{} for _span in spans]
+    for values in fetched:
+        row = dict(zip(_BREAKDOWN_COLUMNS, values, strict=True))
+        if row["grouping"] == "missing":
+            row["id"], row["title"] = int(row["code"]), Activity(**{name: row[name] for name in TITLES}).title
+        found[row["span"]].setdefault(row["owner"], {}).setdefault(row["grouping"], []).append(row)
+    for by_owner in found:
+        for groupings in by_owner.values():
+            groupings.get("missing", []).sort(key=lambda row: (row["starts_at"], row["id"]))
+    return found
+
+
+def activity_rows(*, spans: Sequence[Span], ended_by: datetime, partner=None) -> list[list[dict]]:
+    """The activities held on the days of each span (local, first and last included) that ended by
+    `ended_by`, as plain rows for the figures of `stats`: pk, theme, kind, partner, audiences, day
+    (local), capacity, recorded (attendance), registered (seats given), checked_in, walk_ins, headcount,
+    participants (None while not recorded), languages (codes, in order), and the title and start of those
+    whose attendance is missing. One statement for every span (_held_sql), without building an object per
+    activity."""
+    statement, params = _held_sql(spans=spans, ended_by=ended_by, partner=partner)
     found: list[list[dict]] = [[] for _span in spans]
-    for row in rows:
+    with connection.cursor() as cursor:
+        cursor.execute(statement + _ROWS, params)
+        names = [column.name for column in cursor.description]
+        fetched = cursor.fetchall()
+    for values in fetched:
+        row = dict(zip(names, values, strict=True))
         titles = {name: row.pop(f"missing_{name}") for name in TITLES}
-        row["registered"], row["checked_in"] = row.pop("seats") or (0, 0)
-        row["walk_ins"], row["languages"] = row.pop("walked_in"), row.pop("language_codes")
-        row["participants"] = Figures(
-            row["capacity"],
-            row["registered"],
-            row["checked_in"],
-            0,
-            row["walk_ins"],
-            row["headcount"],
-            row["recorded"],
-        ).participants
         row["title"] = "" if row["recorded"] else Activity(**titles).title
-        row["starts_at"] = row.pop("start")
-        for index, (first, last) in enumerate(spans):
-            if first <= row["day"] <= last:
-                found[index].append(row)
+        row["starts_at"], row["languages"] = row.pop("start"), row.pop("language_codes")
+        for name in ("owner", "seats", "walked_in"):
+            del row[name]
+        found[row.pop("span")].append(row)
     return found

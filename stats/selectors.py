@@ -1,9 +1,10 @@
 """The published indicators: one function per section of the report, each reading the owning app's
 selectors for a Period (local days, Europe/Brussels). Values are plain numbers, codes and lists, so that
 the same dictionary feeds the dashboard, the printable report, the PDF, the workbook and the JSON export.
-Every figure is counted from the rows; none is stored. Definitions: stats/definitions.py."""
+Every figure is counted from the rows, or from daily summaries and kept figures of closed days that are
+forgotten the moment one of their rows changes (docs/figures.md). Definitions: stats/definitions.py."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from accueil.models import ON_SITE_CHANNELS, Orientation
 from accueil.selectors import queue_changes as reception_changes
 from accueil.selectors import ticket_breakdowns, visit_breakdowns, visit_sums
 from activites.models import Kind
-from activites.selectors import activity_rows
+from activites.selectors import activity_breakdowns, activity_rows
 from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.dates import Span
 from citedesmetiers.models import Partner
@@ -34,6 +35,7 @@ from stats.figures import (
     Activities,
     Advice,
     Contacts,
+    Counts,
     Figures,
     Gender,
     Multimedia,
@@ -274,12 +276,10 @@ def report_by_partner(period: Period) -> dict[str, dict]:
     )
     found = {str(partner): figures for partner, figures in found.items()}
     queues = _queues_by_partner(period)
-    rows: dict[str, list] = defaultdict(list)
-    [held] = _held([period], Scope())
-    for row in held:
-        rows[str(row["partner_id"])].append(row)
+    [by_owner] = activity_breakdowns(spans=_spans([period]), ended_by=timezone.now(), per_partner=True)
+    held = {str(owner): counted for owner, counted in by_owner.items()}
     figures = {}
-    for partner in sorted(set(found) | set(queues) | set(rows)):
+    for partner in sorted(set(found) | set(queues) | set(held)):
         counted = found.get(partner)
         advice_sums = {name: _sessions(counted, name) if counted else {} for name in names}
         advice_sums["partner"] = {partner: counted[""]["sessions"]} if counted else {}
@@ -290,7 +290,7 @@ def report_by_partner(period: Period) -> dict[str, dict]:
                 {},
                 queues.get(partner) or _queue({}, {}),
             ),
-            "activities": _activity_figures(rows[partner]),
+            "activities": _activity_figures(held.get(partner, {})),
         }
     return figures
 
@@ -398,57 +398,41 @@ def _held(periods: Sequence[Period], scope: Scope) -> list[list[dict]]:
 def activities(periods: Sequence[Period], *, scope: Scope) -> list[Activities]:
     """For each period, activities held (ended, not cancelled) and their participants, by theme, type,
     language, organiser and audience; fill and show rates; those whose attendance was never recorded are
-    listed, never 0. Outreach outings (fairs, events, the Formtruck) are counted apart. One statement."""
-    return [_activity_figures(held) for held in _held(periods, scope)]
+    listed, never 0. Outreach outings (fairs, events, the Formtruck) are counted apart. One statement,
+    counted by PostgreSQL (activites.selectors.activity_breakdowns)."""
+    counted = activity_breakdowns(spans=_spans(periods), ended_by=timezone.now(), partner=scope.partner)
+    return [_activity_figures(by_owner.get(None, {})) for by_owner in counted]
 
 
-def _activity_figures(held: list[dict]) -> Activities:
-    regular = [row for row in held if row["kind"] != Kind.OUTREACH]
-    outreach = [row for row in held if row["kind"] == Kind.OUTREACH]
-    counts: dict[str, Counter] = defaultdict(Counter)
-    people: dict[str, Counter] = defaultdict(Counter)
-    seats = capacity = checked_in = registered_recorded = 0
-    for row in regular:
-        participants = row["participants"] or 0
-        groups = {
-            "theme": [row["theme_id"]],
-            "kind": [row["kind"]],
-            "partner": [str(row["partner_id"])],
-            "language": row["languages"],
-            "audience": row["audiences"] or ["everyone"],
-        }
-        for name, keys in groups.items():
-            for key in keys:
-                counts[name][key] += 1
-                people[name][key] += participants
-        if row["capacity"]:
-            seats += row["registered"]
-            capacity += row["capacity"]
-        if row["recorded"]:
-            checked_in += row["checked_in"]
-            registered_recorded += row["registered"]
-    recorded = [row["participants"] for row in regular if row["recorded"]]
+def _activity_figures(counted: dict[str, list[dict]]) -> Activities:
+    """The figures of activity_breakdowns' groupings of one period (and institution)."""
+    none = dict.fromkeys(("activities", "participants", "recorded", "seats", "capacity", "checked_in"), 0)
+    [total] = counted.get("", []) or [none | {"registered": 0}]
+    [outreach] = counted.get("outreach", []) or [{"activities": 0, "participants": 0}]
+
+    def by(name: str, figure: str = "activities") -> Counts:
+        return {row["code"]: row[figure] for row in counted.get(name, [])}
+
     return {
-        "count": len(regular),
-        "participants": sum(recorded),
-        "recorded": len(recorded),
+        "count": total["activities"],
+        "participants": total["participants"],
+        "recorded": total["recorded"],
         "missing_attendance": [
-            {"id": row["pk"], "title": row["title"], "starts_at": row["starts_at"].isoformat()}
-            for row in regular
-            if not row["recorded"]
+            {"id": row["id"], "title": row["title"], "starts_at": row["starts_at"].isoformat()}
+            for row in counted.get("missing", [])
         ],
-        "fill_rate_pct": percent(seats, capacity),
-        "show_rate_pct": percent(checked_in, registered_recorded),
-        "by_theme": dict(counts["theme"]),
-        "by_kind": dict(counts["kind"]),
-        "by_partner": dict(counts["partner"]),
-        "by_language": dict(counts["language"]),
-        "by_audience": dict(counts["audience"]),
-        "participants_by_theme": dict(people["theme"]),
-        "participants_by_kind": dict(people["kind"]),
-        "participants_by_partner": dict(people["partner"]),
-        "participants_by_language": dict(people["language"]),
-        "outreach": {"count": len(outreach), "people": sum(row["participants"] or 0 for row in outreach)},
+        "fill_rate_pct": percent(total["seats"], total["capacity"]),
+        "show_rate_pct": percent(total["checked_in"], total["registered"]),
+        "by_theme": by("theme"),
+        "by_kind": by("kind"),
+        "by_partner": by("partner"),
+        "by_language": by("language"),
+        "by_audience": by("audience"),
+        "participants_by_theme": by("theme", "participants"),
+        "participants_by_kind": by("kind", "participants"),
+        "participants_by_partner": by("partner", "participants"),
+        "participants_by_language": by("language", "participants"),
+        "outreach": {"count": outreach["activities"], "people": outreach["participants"]},
     }
 
 
