@@ -1,9 +1,10 @@
 """Numbers of the report as people read them in the active language (38 167, 38.167, 53,2 %)."""
 
 from datetime import datetime
+from functools import cache
 
 from django import template
-from django.utils import formats
+from django.utils import formats, translation
 
 from stats.tables import change_unit, month_label
 
@@ -23,8 +24,25 @@ def figure_text(value, unit: str = "") -> str:
     if unit in ("%", "min") or (isinstance(value, float) and not value.is_integer()):
         text = formats.number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
     else:
-        text = formats.number_format(int(value), force_grouping=True, use_l10n=True)
+        text = count_text(int(value))
     return f"{text}{NBSP}%" if unit == "%" else text
+
+
+@cache
+def _thousands(language: str | None) -> str | None:
+    """The language's thousands separator where it groups digits by three (None: leave it to Django)."""
+    grouping = formats.get_format("NUMBER_GROUPING", language, use_l10n=True)
+    return formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True) if grouping == 3 else None
+
+
+def count_text(value: int) -> str:
+    """A whole number with its thousands grouped as the active language writes them: what
+    formats.number_format(value, force_grouping=True) writes, several times faster (the language's
+    formats are read once, not for each of a page's thousands of figures)."""
+    separator = _thousands(translation.get_language())
+    if separator is None:
+        return formats.number_format(value, force_grouping=True, use_l10n=True)
+    return f"{value:,}".replace(",", separator)
 
 
 @register.filter
