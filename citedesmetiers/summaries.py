@@ -218,11 +218,15 @@ class DailySummary:
         summary_keyed = keyed  # the summaries' rows read: every key's but the rows of every key together
         if self.every_key is not None and key is None:
             summary_keyed = sql.SQL(" AND {0} IS DISTINCT FROM %(every_key)s")
-            if together:  # the rows of every key together, and the days' totals by key
-                summary_keyed = sql.SQL(  # two index ranges: the owning app indexes (key, day, grouping)
-                    " AND (({0} = %(every_key)s AND grouping <> '')"
-                    " OR (grouping = '' AND {0} <> %(every_key)s))"
-                )
+        # With `together`, the rows of every key together and the days' totals by key: two index ranges
+        # read apart (the owning app indexes (key, day, grouping)), not one range of every row filtered.
+        table = parts["table"]
+        if together and self.every_key is not None and key is None:
+            table = sql.SQL(
+                "(SELECT * FROM {0} WHERE {1} = %(every_key)s AND grouping <> '' "
+                "UNION ALL SELECT * FROM {0} WHERE grouping = '' AND {1} <> %(every_key)s) AS rows"
+            ).format(parts["table"], parts["column"])
+            summary_keyed = sql.SQL("")
         live = self._counted(
             days,
             where=sql.SQL(" AND g.grouping = ANY(%(groupings)s){}").format(
@@ -242,7 +246,9 @@ class DailySummary:
                 first=sql.Placeholder(f"first_{index}"),
                 last=sql.Placeholder(f"last_{index}"),
                 keyed=summary_keyed.format(parts["column"]),
-                **parts,
+                table=table,
+                column=parts["column"],
+                sums=parts["sums"],
             )
             for index in range(len(spans))
         ]

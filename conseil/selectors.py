@@ -30,7 +30,7 @@ from citedesmetiers.dates import Span, day_bounds, in_ranges, span_instants
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
 from citedesmetiers.summaries import DailySummary, local_time
-from conseil.models import Consultation, ConsultationDay, QuestionnaireAnswer, Topic
+from conseil.models import EVERY_INSTITUTION, Consultation, ConsultationDay, QuestionnaireAnswer, Topic
 
 
 def consultations_visible_to(user) -> CapturedQuerySet:
@@ -195,7 +195,6 @@ CONSULTATION_GROUPINGS = {
 }
 
 
-EVERY_INSTITUTION = -1  # the summaries' key of every institution's sessions together (no institution's id)
 _TOPICS = "conseil_consultation_topics"  # Consultation.topics.through's table (a test checks it)
 # The advice sessions' daily summaries (citedesmetiers.summaries): sessions and minutes by institution
 # and by each grouping, a session once per topic ticked.
