@@ -1,13 +1,11 @@
 """Reads of the reception desk and the queue. Days are local (Europe/Brussels); counts are sums of
 `count` over visits not cancelled; figures are computed from the rows, never kept as running totals."""
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -38,20 +36,11 @@ from django.db.models.functions import (
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from accueil.models import (
-    Duty,
-    KeptQueueFigures,
-    Orientation,
-    QueueGeneration,
-    Ticket,
-    TicketStatus,
-    Visit,
-    VisitDay,
-)
+from accueil.models import Duty, Orientation, Ticket, TicketStatus, Visit, VisitDay
 from citedesmetiers.dates import Span, day_bounds
 from citedesmetiers.models import AuditEntry
 from citedesmetiers.selectors import computed_groupings, grouping_sets
-from citedesmetiers.summaries import DailySummary, KeptFigures, local_time
+from citedesmetiers.summaries import DailySummary, Kept, local_time
 
 # The order people are called in: priority tickets first (false sorts before true), then by time of issue.
 QUEUE_ORDER = (ExpressionWrapper(Q(priority=""), output_field=BooleanField()).asc(), "issued_at", "id")
@@ -361,29 +350,27 @@ def ticket_breakdowns(
     ONE statement: {set: rows}, each row with the set's names and the figures of ticket_times (the total
     of no ticket: a row of zeros and Nones). Hours and weekdays as ints.
 
-    The figures of days all over (`end` before today) are counted once and kept (KeptQueueFigures): the
+    The figures of days all over (`end` before today) are counted once and kept (KEPT_QUEUE): the
     medians and 90th percentiles of the waits cannot be added up from daily summaries, so a closed span
     is kept whole, read in one statement while no ticket of a closed day (nor an adviser's institution)
-    has changed since; a changed one is counted again at its next reading (`_kept`)."""
+    has changed since."""
+    institution, groups = getattr(partner, "pk", partner), ";".join(",".join(group) for group in sets)
     if end >= timezone.localdate():
-        return _counted(start=start, end=end, sets=sets, partner=partner)
-    return _kept(start=start, end=end, sets=sets, partner=partner)
-
-
-# The generation of the closed days' tickets, read in the statement that counts them (one snapshot).
-_GENERATION = '(SELECT "value" FROM "accueil_queuegeneration")'
+        return _counted(start, end, institution, groups)[0]
+    return KEPT_QUEUE.figures(first=start, last=end, institution=institution, sets=groups)
 
 
 def _counted(
-    *, start: date, end: date, sets: Sequence[Sequence[str]], partner=None, generation: bool = False
-) -> dict[tuple[str, ...], list[dict]]:
-    """ticket_breakdowns counted from the tickets; with `generation`, each row also carries the
-    generation of the closed days' tickets it was counted at (None before any)."""
+    start: date, end: date, institution: int | None, groups: str, *, generation: bool = False
+) -> tuple[dict[tuple[str, ...], list[dict]], int | None]:
+    """ticket_breakdowns counted from the tickets (`groups`: the sets as text, "theme,hour;language");
+    with `generation`, also the generation of the queue's kept figures read in the same statement."""
+    sets = [tuple(group.split(",")) if group else () for group in groups.split(";")]
     tickets = Ticket.objects.filter(service_date__gte=start, service_date__lte=end).exclude(
         status=TicketStatus.CANCELLED
     )
-    if partner is not None:
-        tickets = tickets_of_partner(tickets, partner)
+    if institution is not None:
+        tickets = tickets_of_partner(tickets, institution)
     tickets = tickets.annotate(
         waiting=WAITING,
         service=SERVICE,
@@ -394,107 +381,55 @@ def _counted(
         groupings=GROUPINGS,
         sets=sets,
         columns=["status", "called_at", "served_at", "ended_at", "waiting", "service", "long_wait"],
-        aggregates=TICKET_FIGURES | ({"generation": _GENERATION} if generation else {}),
+        aggregates=TICKET_FIGURES | ({"generation": KEPT_QUEUE.generation_sql()} if generation else {}),
     )
     numeric = {"hour", "weekday"}
-    return {
+    counted = {
         group: [row | {name: int(row[name]) for name in group if name in numeric} for row in rows]
         for group, rows in found.items()
     }
+    generations = {row.pop("generation", None) for rows in counted.values() for row in rows}
+    # No row (nothing to keep) or no generation yet: not kept.
+    return counted, generations.pop() if len(generations) == 1 else None
 
 
-_KEPT_READ = (
-    'SELECT kept."rows"::text FROM "accueil_keptqueuefigures" AS kept '
-    'JOIN "accueil_queuegeneration" AS generation ON generation."value" = kept."generation" '
-    'WHERE kept."first" = %s AND kept."last" = %s AND kept."institution_id" IS NOT DISTINCT FROM %s '
-    'AND kept."sets" = %s'
-)
-# Two readers counting the same span at once: the later generation stays.
-_KEPT_WRITE = (
-    'INSERT INTO "accueil_keptqueuefigures" AS kept '
-    '("first", "last", "institution_id", "sets", "generation", "rows", "counted_at") '
-    "VALUES (%s, %s, %s, %s, %s, %s::jsonb, now()) "
-    'ON CONFLICT ("first", "last", "institution_id", "sets") DO UPDATE SET "generation" = '
-    'EXCLUDED."generation", "rows" = EXCLUDED."rows", "counted_at" = EXCLUDED."counted_at" '
-    'WHERE kept."generation" <= EXCLUDED."generation"'
-)
 _DURATIONS = ("waiting_mean", "waiting_median", "waiting_p90", "service_mean", "service_median")
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def _kept(
-    *, start: date, end: date, sets: Sequence[Sequence[str]], partner=None
-) -> dict[tuple[str, ...], list[dict]]:
-    """ticket_breakdowns of closed days: as kept at the current generation, or counted and kept.
+def _encoded(found: dict[tuple[str, ...], list[dict]]) -> list:
+    """The queue's figures as JSON: durations in microseconds, a day as its ISO date."""
 
-    Why a kept figure is never wrong: every change to a ticket of a day before today raises the
-    generation in its own transaction (the triggers of migration accueil 0008, on the clock at the
-    moment of the change), and the figures are counted in the same statement as the generation they are
-    kept at. The one change a trigger does not see is to a ticket of a day that was still today when the
-    change began; so before counting, a SHARE lock taken and let go at once waits for the writers of that
-    moment to commit (a few milliseconds: the desk is never held longer)."""
-    institution, groups = getattr(partner, "pk", partner), ";".join(",".join(group) for group in sets)
-    key = [start, end, institution, groups]
-    with connection.cursor() as cursor:
-        cursor.execute(_KEPT_READ, key)
-        kept = cursor.fetchone()
-        if kept:
-            return {tuple(group): [_decoded(row) for row in rows] for group, rows in json.loads(kept[0])}
-        with transaction.atomic():
-            cursor.execute('LOCK TABLE "accueil_ticket" IN SHARE MODE')
-    found = _counted(start=start, end=end, sets=sets, partner=partner, generation=True)
-    generations = {row.pop("generation") for rows in found.values() for row in rows}
-    if len(generations) == 1 and None not in generations:  # no row (nothing to keep), or no generation yet
-        encoded = [[list(group), [_encoded(row) for row in rows]] for group, rows in found.items()]
-        with connection.cursor() as cursor:
-            cursor.execute(_KEPT_WRITE, [*key, generations.pop(), json.dumps(encoded)])
-    return found
+    def row_of(row: dict) -> dict:
+        return {
+            name: value // _MICROSECOND
+            if name in _DURATIONS and value is not None
+            else value.isoformat()
+            if isinstance(value, date)
+            else value
+            for name, value in row.items()
+        }
+
+    return [[list(group), [row_of(row) for row in rows]] for group, rows in found.items()]
 
 
-def _encoded(row: dict) -> dict:
-    """A row of figures as JSON: durations in microseconds, a day as its ISO date."""
-    return {
-        name: value // _MICROSECOND
-        if name in _DURATIONS and value is not None
-        else value.isoformat()
-        if isinstance(value, date)
-        else value
-        for name, value in row.items()
-    }
+def _decoded(kept: list) -> dict[tuple[str, ...], list[dict]]:
+    def row_of(row: dict) -> dict:
+        return {
+            name: timedelta(microseconds=value)
+            if name in _DURATIONS and value is not None
+            else date.fromisoformat(value)
+            if name == "day"
+            else value
+            for name, value in row.items()
+        }
+
+    return {tuple(group): [row_of(row) for row in rows] for group, rows in kept}
 
 
-def _decoded(row: dict) -> dict:
-    return {
-        name: timedelta(microseconds=value)
-        if name in _DURATIONS and value is not None
-        else date.fromisoformat(value)
-        if name == "day"
-        else value
-        for name, value in row.items()
-    }
-
-
-def kept_queue_prune() -> int:
-    """Deletes the kept queue figures of an earlier generation (never read again); returns how many."""
-    current = QueueGeneration.objects.values("value")
-    return KeptQueueFigures.objects.exclude(generation__in=current).delete()[0]
-
-
-def kept_queue_forget() -> None:
-    KeptQueueFigures.objects.all().delete()
-
-
-def kept_queue_differing() -> list[str]:
-    """The kept queue figures of the current generation that differ from a recount (none)."""
-    differing = []
-    current = KeptQueueFigures.objects.filter(generation__in=QueueGeneration.objects.values("value"))
-    for kept in current.order_by("first", "last", "institution", "sets"):
-        sets = [tuple(group.split(",")) if group else () for group in kept.sets.split(";")]
-        found = _counted(start=kept.first, end=kept.last, sets=sets, partner=kept.institution_id)
-        encoded = [[list(group), [_encoded(row) for row in rows]] for group, rows in found.items()]
-        if json.loads(json.dumps(encoded)) != kept.rows:
-            differing.append(str(kept))
-    return differing
+# The queue's figures of closed spans, kept whole (citedesmetiers.summaries.Kept; its triggers: migration
+# accueil 0008), pruned and verified by summarise_days.
+KEPT_QUEUE = Kept(kind="queue", tables=("accueil_ticket",), count=_counted, encode=_encoded, decode=_decoded)
 
 
 def orientation_label(code: str) -> str | Promise:
@@ -657,12 +592,3 @@ def ticket_label_of(key: str) -> Coalesce:
     label = Concat(letter, LPad(Cast("number", CharField()), 3, Value("0")), output_field=CharField())
     ticket = Ticket.objects.filter(pk=OuterRef(key)).values_list(label)
     return Coalesce(Subquery(ticket, output_field=CharField()), Value(""))
-
-
-# The queue's kept figures (citedesmetiers.summaries.KeptFigures), pruned and verified by summarise_days.
-KEPT_QUEUE = KeptFigures(
-    table=KeptQueueFigures._meta.db_table,
-    prune=kept_queue_prune,
-    differing=kept_queue_differing,
-    forget=kept_queue_forget,
-)

@@ -49,7 +49,7 @@ def measure(runs: int = RUNS) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from accueil.selectors import kept_queue_forget
+    from accueil.selectors import KEPT_QUEUE
     from citedesmetiers.models import User
     from citedesmetiers.selectors import reference_cache_clear
 
@@ -61,7 +61,7 @@ def measure(runs: int = RUNS) -> None:
     figures = {}
     for name, slug in PERIODS:
         path = f"{dashboard}?period={slug}"
-        kept_queue_forget()
+        KEPT_QUEUE.forget()
         counted, counted_statements, _status = _once(client, path)
         reference_cache_clear()
         cold, cold_statements, status = _once(client, path)

@@ -513,3 +513,49 @@ class Closure(models.Model):
 
     def __str__(self):
         return f"{self.first_day:%Y-%m-%d} – {self.last_day:%Y-%m-%d} {self.reason}"
+
+
+class FiguresGeneration(models.Model):
+    """For each kind of kept figures (KeptFigures), a number that triggers raise with every change to a
+    row those figures count on a closed day: the kept figures are read only while it holds."""
+
+    kind = models.CharField(_("kind"), max_length=32, primary_key=True)
+    value = models.BigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("generation of kept figures")
+        verbose_name_plural = _("generations of kept figures")
+
+    def __str__(self):
+        return f"{self.kind}: {self.value}"
+
+
+class KeptFigures(models.Model):
+    """Figures of a span of closed days that cannot be added up from daily summaries (the queue's medians
+    and percentiles, the activities'), counted once by their app and kept whole, for the whole centre or
+    one `institution`, with the breakdowns `sets`: read only while `generation` is its kind's
+    FiguresGeneration (citedesmetiers.summaries.Kept), so they can be out of date (then counted again),
+    never wrong."""
+
+    kind = models.CharField(_("kind"), max_length=32)
+    first = models.DateField(_("first day"))
+    last = models.DateField(_("last day"))
+    institution = models.BigIntegerField(_("institution"), null=True, blank=True)
+    sets = models.CharField(_("breakdowns"), max_length=200)
+    generation = models.BigIntegerField(_("generation"))
+    rows = models.JSONField(_("figures"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("kept figures of closed days")
+        verbose_name_plural = _("kept figures of closed days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first", "last", "institution", "sets"],
+                name="citedesmetiers_kept_span",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.first}/{self.last} {self.institution} {self.sets}"

@@ -25,9 +25,11 @@ The statements are composed with psycopg's `sql` module: tables and columns as q
 groupings' expressions as the owning apps' constant SQL, every value a parameter.
 """
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -89,13 +91,6 @@ _TODAY = _local_day(sql.SQL("clock_timestamp()"))
 def _text(statement: sql.Composable) -> str:
     connection.ensure_connection()
     return statement.as_string(connection.connection)
-
-
-def closed_days_sql(template: str) -> str:
-    """`template`, SQL for a migration, with `{today}` replaced by the local day on the clock at the
-    moment the statement runs (a row's day before it is a closed day, as the summaries' triggers read
-    it)."""
-    return _text(sql.SQL(template).format(today=_TODAY))
 
 
 @dataclass(frozen=True)
@@ -386,16 +381,177 @@ def registered(kind: str = "daily_summaries") -> list:
 
 
 @dataclass(frozen=True)
-class KeptFigures:
-    """Figures of spans of closed days that cannot be added up from daily summaries (medians,
-    percentiles), counted once and kept whole by their app, each read only at the generation it was
-    counted at (a trigger raises it with every change to a closed day): `summarise_days` prunes those of
-    an earlier generation, `--verify` recounts the others, `--rebuild` forgets them all."""
+class Kept:
+    """Figures of spans of closed days that cannot be added up from daily summaries (medians and
+    percentiles, activities counted in their languages and audiences), counted once by their app and kept
+    whole (citedesmetiers.KeptFigures), then read in one statement. Never wrong:
 
-    table: str
-    prune: Callable[[], int]  # deletes those of an earlier generation; how many
-    differing: Callable[[], list[str]]  # those of the current generation that differ from a recount
-    forget: Callable[[], object]  # deletes them all
+    - a kept span is read only at the generation it was counted at: triggers (`generation_triggers`)
+      raise its kind's generation (FiguresGeneration) in the same transaction as any change to a row its
+      figures count on a closed day, on the clock at the moment of the change, as the summaries' do;
+    - `count` reads the generation in the same statement as the rows it counts (`generation_sql`), so
+      no change can slip between them;
+    - a change begun while its day was still today (just before midnight) raised nothing: before
+      counting, a SHARE lock on `tables`, taken and let go at once, waits for the writers of that
+      moment to commit (the desk is held a few milliseconds at most, and only then).
+
+    `count(first, last, institution, sets, generation=bool)` returns the figures (JSON-ready after
+    `encode`) and, with `generation`, the generation read with them (None: not to keep, e.g. an
+    activity not over yet). `summarise_days` prunes the spans of an earlier generation, `--verify`
+    recounts the others, `--rebuild` forgets them all."""
+
+    kind: str
+    tables: tuple[str, ...]
+    count: Callable[..., tuple[Any, int | None]]
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+
+    @property
+    def table(self) -> str:
+        return f"{_KEPT_TABLE} ({self.kind})"
+
+    def generation_sql(self) -> str:
+        """SQL of this kind's current generation (NULL before its first), to read in a counting statement."""
+        return _text(
+            sql.SQL("(SELECT value FROM citedesmetiers_figuresgeneration WHERE kind = {})").format(
+                sql.Literal(self.kind)
+            )
+        )
+
+    def figures(self, *, first: date, last: date, institution: int | None, sets: str):
+        """The figures of the closed days `first` to `last`: as kept, or counted and kept."""
+        key: dict[str, Any] = {"kind": self.kind, "first": first, "last": last, "institution": institution}
+        key["sets"] = sets
+        with connection.cursor() as cursor:
+            cursor.execute(_KEPT_READ, key)
+            kept = cursor.fetchone()
+            if kept:
+                return self.decode(json.loads(kept[0]))
+            with transaction.atomic():
+                cursor.execute(_text(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(self._tables())))
+                cursor.execute(_GENERATION_START, key)  # a first generation (after a flush of the tables)
+        found, generation = self.count(first, last, institution, sets, generation=True)
+        if generation is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(_KEPT_WRITE, {**key, "generation": generation, "rows": self._json(found)})
+        return found
+
+    def _tables(self) -> sql.Composed:
+        return sql.SQL(", ").join(map(sql.Identifier, self.tables))
+
+    def _json(self, found) -> str:
+        return json.dumps(self.encode(found))
+
+    def _kept(self):
+        kept = apps.get_model("citedesmetiers", "KeptFigures").objects.filter(kind=self.kind)
+        return kept, apps.get_model("citedesmetiers", "FiguresGeneration").objects.filter(kind=self.kind)
+
+    def prune(self) -> int:
+        """Deletes the spans kept at an earlier generation (never read again); returns how many."""
+        kept, generation = self._kept()
+        return kept.exclude(generation__in=generation.values("value")).delete()[0]
+
+    def forget(self) -> None:
+        self._kept()[0].delete()
+
+    def differing(self) -> list[str]:
+        """The spans kept at the current generation that differ from a recount (none)."""
+        kept, generation = self._kept()
+        current = kept.filter(generation__in=generation.values("value"))
+        return [
+            str(span)
+            for span in current.order_by("first", "last", "institution", "sets")
+            if json.loads(self._json(self.count(span.first, span.last, span.institution, span.sets)[0]))
+            != span.rows
+        ]
+
+
+_KEPT_TABLE = "citedesmetiers_keptfigures"
+_KEPT_READ = (
+    "SELECT kept.rows::text FROM citedesmetiers_keptfigures AS kept "
+    "JOIN citedesmetiers_figuresgeneration AS generation "
+    "ON generation.kind = kept.kind AND generation.value = kept.generation "
+    "WHERE kept.kind = %(kind)s AND kept.first = %(first)s AND kept.last = %(last)s "
+    "AND kept.institution IS NOT DISTINCT FROM %(institution)s AND kept.sets = %(sets)s"
+)
+_GENERATION_START = (
+    "INSERT INTO citedesmetiers_figuresgeneration (kind, value) VALUES (%(kind)s, 0) "
+    "ON CONFLICT (kind) DO NOTHING"
+)
+# Two readers counting the same span at once: the later generation stays.
+_KEPT_WRITE = (
+    "INSERT INTO citedesmetiers_keptfigures AS kept "
+    "(kind, first, last, institution, sets, generation, rows, counted_at) "
+    "VALUES (%(kind)s, %(first)s, %(last)s, %(institution)s, %(sets)s, %(generation)s, %(rows)s::jsonb, "
+    "now()) ON CONFLICT (kind, first, last, institution, sets) DO UPDATE SET generation = "
+    "EXCLUDED.generation, rows = EXCLUDED.rows, counted_at = EXCLUDED.counted_at "
+    "WHERE kept.generation <= EXCLUDED.generation"
+)
+
+
+_RAISE = """CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' OR (TG_OP = 'INSERT' AND {new}) OR (TG_OP = 'DELETE' AND {old})
+        OR (TG_OP = 'UPDATE' AND {updated}) THEN
+        INSERT INTO citedesmetiers_figuresgeneration (kind, value) VALUES ({kind}, 1)
+            ON CONFLICT (kind) DO UPDATE SET value = citedesmetiers_figuresgeneration.value + 1;
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def local_day(instant: str) -> sql.Composed:
+    """SQL of the local day (settings.TIME_ZONE) of an instant given as SQL, for `generation_triggers`."""
+    return _local_day(sql.SQL(instant))
+
+
+def generation_triggers(
+    *,
+    kind: str,
+    table: str,
+    day: Callable[[str], sql.Composable],
+    also: Sequence[str] = (),
+    when: bool = True,
+) -> tuple[str, str]:
+    """The SQL (forwards, backwards) of the triggers that raise the generation of the kept figures
+    `kind` (Kept) when a row of `table` whose day is closed is inserted, changed or deleted, or the table
+    is truncated. `day(row)` is SQL of the local day of the row OLD or NEW (its own column, or the day of
+    the row it belongs to); closed is before today on the clock at the moment of the change. `also`:
+    columns of `table` whose change raises it whatever the day (an adviser's institution). With `when`
+    (no subquery in `day`), a change of today's rows calls no function: the triggers' condition is
+    false. For a migration (run with a database connection)."""
+    function = sql.Identifier(f"{table}_raise_{kind}")
+    old = sql.SQL("({} < {})").format(day("OLD"), _TODAY)
+    new = sql.SQL("({} < {})").format(day("NEW"), _TODAY)
+    changed = sql.SQL("").join(
+        sql.SQL(" OR OLD.{0} IS DISTINCT FROM NEW.{0}").format(sql.Identifier(column)) for column in also
+    )
+    updated = sql.SQL("({} OR {}{})").format(old, new, changed)
+    names = {"function": function, "table": sql.Identifier(table)}
+    events = {"INSERT": new, "UPDATE": updated, "DELETE": old}
+    statements = [
+        sql.SQL(_RAISE).format(old=old, new=new, updated=updated, kind=sql.Literal(kind), **names),
+        *(
+            sql.SQL(
+                "CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW {when}"
+                "EXECUTE FUNCTION {function}()"
+            ).format(
+                trigger=sql.Identifier(f"{table}_raise_{kind}_{event.lower()}"),
+                event=sql.SQL(event),
+                when=sql.SQL("WHEN {} ").format(condition) if when else sql.SQL(""),
+                **names,
+            )
+            for event, condition in events.items()
+        ),
+        sql.SQL(
+            "CREATE TRIGGER {truncated} AFTER TRUNCATE ON {table} FOR EACH STATEMENT "
+            "EXECUTE FUNCTION {function}()"
+        ).format(truncated=sql.Identifier(f"{table}_raise_{kind}_truncate"), **names),
+    ]
+    return (
+        ";\n".join(_text(statement) for statement in statements) + ";",
+        _text(sql.SQL("DROP FUNCTION {}() CASCADE;").format(function)),
+    )
 
 
 _FORGET = """CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$

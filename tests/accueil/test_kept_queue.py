@@ -1,4 +1,4 @@
-"""The queue's figures of closed days, kept whole (accueil.selectors.ticket_breakdowns, KeptQueueFigures):
+"""The queue's figures of closed days, kept whole (accueil.selectors.ticket_breakdowns, KEPT_QUEUE):
 read in one statement once counted, and never different from a recount of the tickets — after a
 back-dated ticket, a correction, a transfer, a cancellation, an undo, the queue closed the next morning,
 a deletion and an adviser moved to another institution; today's tickets leave them alone; a span that
@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accueil import selectors, services
-from accueil.models import KeptQueueFigures, QueueGeneration, Ticket
-from citedesmetiers.models import Partner
+from accueil.models import Ticket
+from citedesmetiers.models import FiguresGeneration, KeptFigures, Partner
 from citedesmetiers.roles import Role
 from tests.factories import staff
 
@@ -37,7 +37,11 @@ def ticket(user, when: datetime, **fields) -> Ticket:
 
 
 def generation() -> int:
-    return QueueGeneration.objects.get().value
+    return FiguresGeneration.objects.get(kind="queue").value
+
+
+def kept(**fields):
+    return KeptFigures.objects.filter(kind="queue", **fields)
 
 
 @pytest.fixture
@@ -73,9 +77,9 @@ def span(**kwargs) -> dict:
 def assert_as_recounted(sets=SETS, partner=None) -> dict:
     """ticket_breakdowns (kept or not) equals a recount of the tickets, and is kept at the generation."""
     found = selectors.ticket_breakdowns(**span(), sets=sets, partner=partner)
-    assert found == selectors._counted(**span(), sets=sets, partner=partner)
-    kept = KeptQueueFigures.objects.get(sets=";".join(",".join(group) for group in sets), institution=partner)
-    assert kept.generation == generation()
+    groups = ";".join(",".join(group) for group in sets)
+    assert found == selectors._counted(*span().values(), partner, groups)[0]
+    assert kept(sets=groups, institution=partner).get().generation == generation()
     return found
 
 
@@ -100,7 +104,7 @@ def test_a_span_not_over_is_counted_every_time(queue, django_assert_num_queries)
         with django_assert_num_queries(1):
             found = selectors.ticket_breakdowns(start=today - timedelta(days=4), end=today, sets=[()])
     assert found[()][0]["tickets"] == 9
-    assert not KeptQueueFigures.objects.exists()
+    assert not kept().exists()
 
 
 def test_todays_tickets_leave_the_kept_figures_alone(queue):
@@ -169,26 +173,27 @@ def test_an_undone_entry_of_a_closed_day_is_counted_again(queue):
 
 def test_summarise_days_prunes_verifies_and_forgets_the_kept_figures(queue):
     assert_as_recounted()
-    stale = KeptQueueFigures.objects.get()
+    stale = kept().get()
     stale.pk, stale.sets, stale.generation = None, "theme", generation() - 1
     stale.save()
     out = io.StringIO()
     call_command("summarise_days", "--verify", stdout=out)
-    assert "accueil_keptqueuefigures: 1 kept span(s) of an earlier generation deleted" in out.getvalue()
+    assert "keptfigures (queue): 1 kept span(s) of an earlier generation deleted" in out.getvalue()
     assert "verified: 0 span(s) differ" in out.getvalue()
-    kept = KeptQueueFigures.objects.get()
-    kept.rows[0][1][0]["tickets"] += 1  # tampered with
-    kept.save()
-    with pytest.raises(CommandError, match="accueil_keptqueuefigures"):
+    tampered = kept().get()
+    tampered.rows[0][1][0]["tickets"] += 1
+    tampered.save()
+    with pytest.raises(CommandError, match=r"keptfigures \(queue\) queue "):
         call_command("summarise_days", "--verify", stdout=io.StringIO())
     call_command("summarise_days", "--rebuild", stdout=io.StringIO())
-    assert not KeptQueueFigures.objects.exists()
+    assert not kept().exists()
     assert_as_recounted()
 
 
-def test_no_ticket_and_no_generation_yet_are_not_kept():
-    QueueGeneration.objects.all().delete()  # as after a flush of the tables
+def test_a_first_generation_is_started_and_no_row_is_not_kept():
+    FiguresGeneration.objects.all().delete()  # as after a flush of the tables
     closed = {"start": date(2020, 1, 1), "end": date(2020, 12, 31)}
     assert selectors.ticket_breakdowns(**closed, sets=[("theme",)]) == {("theme",): []}
+    assert not kept().exists()  # nothing counted: nothing to keep
     assert selectors.ticket_breakdowns(**closed, sets=[()])[()][0]["tickets"] == 0
-    assert not KeptQueueFigures.objects.exists()
+    assert kept().get().generation == generation() == 0
