@@ -12,6 +12,8 @@ class ActivitesConfig(AppConfig):
 
     # Records of one institution (a `partner` field): its lead reads their lines in the audit trail.
     institution_records = ("activites.activity",)
+    # Its figures of closed spans, kept whole (citedesmetiers.summaries.Kept), kept by summarise_days.
+    kept_figures = ("activites.selectors.KEPT_ACTIVITIES",)
 
     menu_entries = [
         MenuEntry(

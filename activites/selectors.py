@@ -31,6 +31,7 @@ from django.utils import timezone
 from activites.models import Activity, ActivityQuerySet, Admission, Kind, Registration, WalkIn
 from citedesmetiers.dates import Span, in_spans
 from citedesmetiers.models import Language
+from citedesmetiers.summaries import Kept
 
 
 def _local_start(day: date) -> datetime:
@@ -391,6 +392,13 @@ SELECT span, owner, 'missing', pk::text, NULL, NULL, NULL, NULL, NULL, NULL, NUL
     start, missing_title_fr, missing_title_nl, missing_title_en
 FROM regular WHERE NOT recorded
 """
+# The kept figures' generation (read in the same statement as the rows) and the count of the spans'
+# activities not over yet (none, or the figures are not kept), as one more row of the breakdowns.
+_GENERATION = """
+UNION ALL
+SELECT 0, NULL, 'generation', ({generation})::text, (SELECT COUNT(*) FROM ({unfinished}) AS unfinished),
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+"""
 _BREAKDOWN_COLUMNS = (
     "span",
     "owner",
@@ -409,30 +417,133 @@ _BREAKDOWN_COLUMNS = (
 
 
 def activity_breakdowns(
-    *, spans: Sequence[Span], ended_by: datetime, partner=None, per_partner: bool = False
-) -> list[dict[str | None, dict[str, list[dict]]]]:
-    """The figures of the activities held in each span (as activity_rows selects them) counted in ONE
-    statement, for `stats`: per span, {owner: {grouping: rows}} — the owner is the organising
-    institution's id with `per_partner` (None: of none), else None for all; the groupings: "" (the
-    regular activities' total: activities, participants, recorded, seats and capacity where a capacity
-    is set, checked_in and registered where attendance is recorded), "outreach" (activities,
+    *, spans: Sequence[Span], ended_by: datetime | None = None, partner=None, per_partner: bool = False
+) -> list[dict[int | None, dict[str, list[dict]]]]:
+    """The figures of the activities held in each span (as activity_rows selects them; ended by
+    `ended_by`, by default now), for `stats`: per span, {owner: {grouping: rows}} — the owner is the
+    organising institution's id with `per_partner` (None: of none), else None for all; the groupings: ""
+    (the regular activities' total: activities, participants, recorded, seats and capacity where a
+    capacity is set, checked_in and registered where attendance is recorded), "outreach" (activities,
     participants), "theme", "kind", "partner" (its id as text, "None"), "language", "audience" (each with
     its code, activities and participants: "everyone" for an activity without an audience) and "missing"
-    (each regular activity whose attendance is missing: id, start and titles, by start)."""
-    statement, params = _held_sql(spans=spans, ended_by=ended_by, partner=partner, per_partner=per_partner)
+    (each regular activity whose attendance is missing: id, title, start and titles, by start).
+
+    The spans not over yet are counted in ONE statement; those of days all over, when counted up to now,
+    are counted once and kept whole (KEPT_ACTIVITIES), as the queue's are, while no activity, seat,
+    walk-in or language of a closed day has changed."""
+    institution = getattr(partner, "pk", partner)
+    sets = "per_partner" if per_partner else ""
+    today = timezone.localdate()
+    live = [span for span in spans if ended_by is not None or span[1] >= today]
+    counted = iter(_breakdowns(live, ended_by or timezone.now(), institution, per_partner)[0] if live else [])
+    return [
+        _titled(
+            next(counted)
+            if ended_by is not None or last >= today
+            else KEPT_ACTIVITIES.figures(first=first, last=last, institution=institution, sets=sets)
+        )
+        for first, last in spans
+    ]
+
+
+def _breakdowns(
+    spans: Sequence[Span],
+    ended_by: datetime,
+    institution: int | None,
+    per_partner: bool,
+    generation: str = "",
+) -> tuple[list[dict[int | None, dict[str, list[dict]]]], int | None]:
+    """activity_breakdowns counted (without titles); with `generation` (its SQL), also the generation of
+    the kept figures read in the same statement — None if an activity of the spans is not over yet."""
+    held, params = _held_sql(spans=spans, ended_by=ended_by, partner=institution, per_partner=per_partner)
+    statement, params = held + _BREAKDOWNS, [*params, Kind.OUTREACH, Kind.OUTREACH]
+    if generation:
+        activities = Activity.objects.held().filter(in_spans("starts_at", spans), ends_at__gt=ended_by)
+        unfinished, more = activities.values("pk").query.sql_with_params()
+        # Both are SQL of this app (its values parameters): the generation, and the activities not over.
+        statement += _GENERATION.format(generation=generation, unfinished=unfinished)  # nosec B608
+        params += more
     with connection.cursor() as cursor:
-        cursor.execute(statement + _BREAKDOWNS, [*params, Kind.OUTREACH, Kind.OUTREACH])
+        cursor.execute(statement, params)
         fetched = cursor.fetchall()
-    found: list[dict[str | None, dict[str, list[dict]]]] = [{} for _span in spans]
+    found: list[dict[int | None, dict[str, list[dict]]]] = [{} for _span in spans]
+    kept = None
     for values in fetched:
         row = dict(zip(_BREAKDOWN_COLUMNS, values, strict=True))
-        if row["grouping"] == "missing":
-            row["id"], row["title"] = int(row["code"]), Activity(**{name: row[name] for name in TITLES}).title
+        if row["grouping"] == "generation":
+            kept = int(row["code"]) if row["code"] is not None and not row["activities"] else None
+            continue
         found[row["span"]].setdefault(row["owner"], {}).setdefault(row["grouping"], []).append(row)
-    for by_owner in found:
-        for groupings in by_owner.values():
-            groupings.get("missing", []).sort(key=lambda row: (row["starts_at"], row["id"]))
-    return found
+    return found, kept
+
+
+def _titled(by_owner: dict[int | None, dict[str, list[dict]]]) -> dict[int | None, dict[str, list[dict]]]:
+    """The activities without attendance with their id and their title in the active language, by start."""
+    for groupings in by_owner.values():
+        missing = groupings.get("missing", [])
+        for row in missing:
+            row["id"], row["title"] = int(row["code"]), Activity(**{name: row[name] for name in TITLES}).title
+        missing.sort(key=lambda row: (row["starts_at"], row["id"]))
+    return by_owner
+
+
+def _kept_count(
+    first: date, last: date, institution: int | None, sets: str, *, generation: bool = False
+) -> tuple[dict[int | None, dict[str, list[dict]]], int | None]:
+    found, kept = _breakdowns(
+        [(first, last)],
+        timezone.now(),
+        institution,
+        sets == "per_partner",
+        KEPT_ACTIVITIES.generation_sql() if generation else "",
+    )
+    return found[0], kept
+
+
+def _encoded(by_owner: dict[int | None, dict[str, list[dict]]]) -> list:
+    """A span's figures as JSON: [owner, grouping, rows], the starts as ISO instants, no title."""
+    return [
+        [
+            owner,
+            grouping,
+            [
+                {
+                    name: value.isoformat() if isinstance(value, datetime) else value
+                    for name, value in row.items()
+                    if name not in ("id", "title")
+                }
+                for row in rows
+            ],
+        ]
+        for owner, groupings in by_owner.items()
+        for grouping, rows in groupings.items()
+    ]
+
+
+def _decoded(kept: list) -> dict[int | None, dict[str, list[dict]]]:
+    by_owner: dict[int | None, dict[str, list[dict]]] = {}
+    for owner, grouping, rows in kept:
+        by_owner.setdefault(owner, {})[grouping] = [
+            row | {"starts_at": datetime.fromisoformat(row["starts_at"]) if row["starts_at"] else None}
+            for row in rows
+        ]
+    return by_owner
+
+
+# The activities' figures of closed spans, kept whole (citedesmetiers.summaries.Kept; its triggers:
+# migration activites 0008), pruned and verified by summarise_days.
+KEPT_ACTIVITIES = Kept(
+    kind="activities",
+    tables=(
+        "activites_activity",
+        "activites_registration",
+        "activites_walkin",
+        "activites_activity_languages",
+    ),
+    count=_kept_count,
+    encode=_encoded,
+    decode=_decoded,
+)
 
 
 def activity_rows(*, spans: Sequence[Span], ended_by: datetime, partner=None) -> list[list[dict]]:

@@ -26,7 +26,9 @@ groupings' expressions as the owning apps' constant SQL, every value a parameter
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -422,9 +424,13 @@ class Kept:
         """The figures of the closed days `first` to `last`: as kept, or counted and kept."""
         key: dict[str, Any] = {"kind": self.kind, "first": first, "last": last, "institution": institution}
         key["sets"] = sets
+        together = _together.get()
         with connection.cursor() as cursor:
-            cursor.execute(_KEPT_READ, key)
-            kept = cursor.fetchone()
+            if together is not None and (first, last) in together[0]:  # read with the others, or none
+                kept = together[1].get((self.kind, first, last, institution, sets))
+            else:
+                cursor.execute(_KEPT_READ, key)
+                kept = cursor.fetchone()
             if kept:
                 return self.decode(json.loads(kept[0]))
             with transaction.atomic():
@@ -466,6 +472,30 @@ class Kept:
         ]
 
 
+# The kept figures of every kind for some spans, read together (kept_together): (spans, {key: (rows,)}).
+_together: ContextVar[tuple[set[Span], dict[tuple, tuple[str]]] | None] = ContextVar("kept", default=None)
+
+
+@contextmanager
+def kept_together(spans: Sequence[Span]) -> Iterator[None]:
+    """Within the block, the figures kept for these spans, of every kind and breakdown, are those read
+    here in ONE statement (a page reading several kinds of kept figures for a period and its comparison
+    reads them once); a span not kept is counted and kept as Kept.figures does."""
+    closed = {(first, last) for first, last in spans if last < timezone.localdate()}
+    found: dict[tuple, tuple[str]] = {}
+    if closed:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _KEPT_SPANS, {"firsts": [first for first, _ in closed], "lasts": [last for _, last in closed]}
+            )
+            found = {tuple(row[:5]): (row[5],) for row in cursor.fetchall()}
+    token = _together.set((closed, found))
+    try:
+        yield
+    finally:
+        _together.reset(token)
+
+
 _KEPT_TABLE = "citedesmetiers_keptfigures"
 _KEPT_READ = (
     "SELECT kept.rows::text FROM citedesmetiers_keptfigures AS kept "
@@ -477,6 +507,13 @@ _KEPT_READ = (
 _GENERATION_START = (
     "INSERT INTO citedesmetiers_figuresgeneration (kind, value) VALUES (%(kind)s, 0) "
     "ON CONFLICT (kind) DO NOTHING"
+)
+_KEPT_SPANS = (
+    "SELECT kept.kind, kept.first, kept.last, kept.institution, kept.sets, kept.rows::text "
+    "FROM citedesmetiers_keptfigures AS kept JOIN citedesmetiers_figuresgeneration AS generation "
+    "ON generation.kind = kept.kind AND generation.value = kept.generation "
+    "JOIN unnest(%(firsts)s::date[], %(lasts)s::date[]) AS spans(first, last) "
+    "ON kept.first = spans.first AND kept.last = spans.last"
 )
 # Two readers counting the same span at once: the later generation stays.
 _KEPT_WRITE = (

@@ -23,6 +23,7 @@ from citedesmetiers.dates import Span
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from citedesmetiers.selectors import staff_by_role
+from citedesmetiers.summaries import kept_together
 from conseil.models import Consultation
 from conseil.selectors import (
     consultation_breakdowns,
@@ -276,7 +277,7 @@ def report_by_partner(period: Period) -> dict[str, dict]:
     )
     found = {str(partner): figures for partner, figures in found.items()}
     queues = _queues_by_partner(period)
-    [by_owner] = activity_breakdowns(spans=_spans([period]), ended_by=timezone.now(), per_partner=True)
+    [by_owner] = activity_breakdowns(spans=_spans([period]), per_partner=True)
     held = {str(owner): counted for owner, counted in by_owner.items()}
     figures = {}
     for partner in sorted(set(found) | set(queues) | set(held)):
@@ -400,7 +401,7 @@ def activities(periods: Sequence[Period], *, scope: Scope) -> list[Activities]:
     language, organiser and audience; fill and show rates; those whose attendance was never recorded are
     listed, never 0. Outreach outings (fairs, events, the Formtruck) are counted apart. One statement,
     counted by PostgreSQL (activites.selectors.activity_breakdowns)."""
-    counted = activity_breakdowns(spans=_spans(periods), ended_by=timezone.now(), partner=scope.partner)
+    counted = activity_breakdowns(spans=_spans(periods), partner=scope.partner)
     return [_activity_figures(by_owner.get(None, {})) for by_owner in counted]
 
 
@@ -600,8 +601,9 @@ def reports(
     queue's by_theme, by_language, by_hour and by_weekday of that period are left empty (a period shown
     only as a comparison). The shape of the figures: stats.figures.Figures."""
     scope = scope or Scope()
-    advised = advice(periods, scope=scope, queue_breakdowns=queue_breakdowns)
-    held = activities(periods, scope=scope)
+    with kept_together(_spans(periods)):  # the queue's and the activities' kept figures: one statement
+        advised = advice(periods, scope=scope, queue_breakdowns=queue_breakdowns)
+        held = activities(periods, scope=scope)
     found: list[Figures] = [
         {
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug},
