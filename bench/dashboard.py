@@ -5,9 +5,9 @@ For each length of history, a database of its own is filled by the report benchm
 called through Django's test client, as a signed-in director opens it; no HTTP server):
 - the dashboard of the year 2025, of its second quarter and of May 2025: the server's time for the whole
   view (figures, template) and its number of SQL statements, counted (the first request after a ticket
-  of a closed day changed: the queue's figures of the period counted from the tickets and kept, see
-  accueil.selectors.ticket_breakdowns), cold (the first request after a restart: no cached reference
-  rows, the kept figures still in the database) and warm (best of 5 after it);
+  or an activity of a closed day changed: the queue's and the activities' figures of the period counted
+  from their rows and kept, see citedesmetiers.summaries.Kept), cold (the first request after a restart:
+  no cached reference rows, the kept figures still in the database) and warm (best of 5 after it);
 - beside each, the goals of issue 19: 0.2 s and 15 statements whatever the length of the history, and the
   first request within 2 times a warm one.
 `BENCH_SCALE` (default 1) scales the rows a year (0.1: a tenth, for a quicker run).
@@ -49,7 +49,7 @@ def measure(runs: int = RUNS) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from accueil.selectors import KEPT_QUEUE
+    from citedesmetiers import summaries
     from citedesmetiers.models import User
     from citedesmetiers.selectors import reference_cache_clear
 
@@ -61,7 +61,8 @@ def measure(runs: int = RUNS) -> None:
     figures = {}
     for name, slug in PERIODS:
         path = f"{dashboard}?period={slug}"
-        KEPT_QUEUE.forget()
+        for kept in summaries.registered("kept_figures"):  # the queue's and the activities'
+            kept.forget()
         counted, counted_statements, _status = _once(client, path)
         reference_cache_clear()
         cold, cold_statements, status = _once(client, path)
@@ -99,8 +100,8 @@ def _print(results: list[tuple[int, dict, dict]], scale: float) -> None:
                 f"{measured['counted_statements']:>5}"
             )
     print(
-        "  counted: the first request after a ticket of a closed day changed (the queue's figures of the "
-        "period counted again and kept)"
+        "  counted: the first request after a ticket or an activity of a closed day changed (the queue's "
+        "and the activities' figures of the period counted again and kept)"
     )
     for history, generated, _figures in results:
         if "summarised" in generated:
