@@ -515,23 +515,31 @@ _KEPT_SPANS = (
     "JOIN unnest(%(firsts)s::date[], %(lasts)s::date[]) AS spans(first, last) "
     "ON kept.first = spans.first AND kept.last = spans.last"
 )
-# Two readers counting the same span at once: the later generation stays.
+# Two readers counting the same span at once: the later generation stays. A change of a closed day later
+# in this transaction must raise the generation again (its triggers raise it once per transaction): the
+# flag is put back.
 _KEPT_WRITE = (
     "INSERT INTO citedesmetiers_keptfigures AS kept "
     "(kind, first, last, institution, sets, generation, rows, counted_at) "
-    "VALUES (%(kind)s, %(first)s, %(last)s, %(institution)s, %(sets)s, %(generation)s, %(rows)s::jsonb, "
-    "now()) ON CONFLICT (kind, first, last, institution, sets) DO UPDATE SET generation = "
+    "SELECT %(kind)s, %(first)s, %(last)s, %(institution)s, %(sets)s, %(generation)s, %(rows)s::jsonb, now() "
+    "FROM (SELECT set_config('cdm.raised_' || %(kind)s, 'off', true)) AS flag "
+    "ON CONFLICT (kind, first, last, institution, sets) DO UPDATE SET generation = "
     "EXCLUDED.generation, rows = EXCLUDED.rows, counted_at = EXCLUDED.counted_at "
     "WHERE kept.generation <= EXCLUDED.generation"
 )
 
 
+# Raised once per transaction (a flag of the transaction): a bulk write of closed days (a seed, an import,
+# the queue closed the next morning) updates the generation's row once, not once per row.
 _RAISE = """CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE' OR (TG_OP = 'INSERT' AND {new}) OR (TG_OP = 'DELETE' AND {old})
-        OR (TG_OP = 'UPDATE' AND {updated}) THEN
-        INSERT INTO citedesmetiers_figuresgeneration (kind, value) VALUES ({kind}, 1)
-            ON CONFLICT (kind) DO UPDATE SET value = citedesmetiers_figuresgeneration.value + 1;
+    IF current_setting({flag}, true) IS DISTINCT FROM 'on' THEN
+        IF TG_OP = 'TRUNCATE' OR (TG_OP = 'INSERT' AND {new}) OR (TG_OP = 'DELETE' AND {old})
+            OR (TG_OP = 'UPDATE' AND {updated}) THEN
+            INSERT INTO citedesmetiers_figuresgeneration (kind, value) VALUES ({kind}, 1)
+                ON CONFLICT (kind) DO UPDATE SET value = citedesmetiers_figuresgeneration.value + 1;
+            PERFORM set_config({flag}, 'on', true);
+        END IF;
     END IF;
     RETURN NULL;
 END $$"""
@@ -567,7 +575,14 @@ def generation_triggers(
     names = {"function": function, "table": sql.Identifier(table)}
     events = {"INSERT": new, "UPDATE": updated, "DELETE": old}
     statements = [
-        sql.SQL(_RAISE).format(old=old, new=new, updated=updated, kind=sql.Literal(kind), **names),
+        sql.SQL(_RAISE).format(
+            old=old,
+            new=new,
+            updated=updated,
+            kind=sql.Literal(kind),
+            flag=sql.Literal(f"cdm.raised_{kind}"),
+            **names,
+        ),
         *(
             sql.SQL(
                 "CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW {when}"
