@@ -434,15 +434,16 @@ def activity_breakdowns(
     institution = getattr(partner, "pk", partner)
     sets = "per_partner" if per_partner else ""
     today = timezone.localdate()
-    live = [span for span in spans if ended_by is not None or span[1] >= today]
+    kept = [ended_by is None and last < today for _first, last in spans]
+    live = [span for span, keep in zip(spans, kept, strict=True) if not keep]
     counted = iter(_breakdowns(live, ended_by or timezone.now(), institution, per_partner)[0] if live else [])
     return [
         _titled(
-            next(counted)
-            if ended_by is not None or last >= today
-            else KEPT_ACTIVITIES.figures(first=first, last=last, institution=institution, sets=sets)
+            KEPT_ACTIVITIES.figures(first=first, last=last, institution=institution, sets=sets)
+            if keep
+            else next(counted)
         )
-        for first, last in spans
+        for (first, last), keep in zip(spans, kept, strict=True)
     ]
 
 

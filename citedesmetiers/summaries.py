@@ -422,17 +422,16 @@ class Kept:
 
     def figures(self, *, first: date, last: date, institution: int | None, sets: str):
         """The figures of the closed days `first` to `last`: as kept, or counted and kept."""
-        key: dict[str, Any] = {"kind": self.kind, "first": first, "last": last, "institution": institution}
-        key["sets"] = sets
+        key: dict[str, Any] = dict(kind=self.kind, first=first, last=last, institution=institution, sets=sets)
         together = _together.get()
         with connection.cursor() as cursor:
             if together is not None and (first, last) in together[0]:  # read with the others, or none
                 kept = together[1].get((self.kind, first, last, institution, sets))
             else:
                 cursor.execute(_KEPT_READ, key)
-                kept = cursor.fetchone()
+                kept = (cursor.fetchone() or [None])[0]
             if kept:
-                return self.decode(json.loads(kept[0]))
+                return self.decode(json.loads(kept))
             with transaction.atomic():
                 cursor.execute(_text(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(self._tables())))
                 cursor.execute(_GENERATION_START, key)  # a first generation (after a flush of the tables)
@@ -472,8 +471,8 @@ class Kept:
         ]
 
 
-# The kept figures of every kind for some spans, read together (kept_together): (spans, {key: (rows,)}).
-_together: ContextVar[tuple[set[Span], dict[tuple, tuple[str]]] | None] = ContextVar("kept", default=None)
+# The kept figures of every kind for some spans, read together (kept_together): (spans, {key: rows}).
+_together: ContextVar[tuple[set[Span], dict[tuple, str]] | None] = ContextVar("kept", default=None)
 
 
 @contextmanager
@@ -482,13 +481,13 @@ def kept_together(spans: Sequence[Span]) -> Iterator[None]:
     here in ONE statement (a page reading several kinds of kept figures for a period and its comparison
     reads them once); a span not kept is counted and kept as Kept.figures does."""
     closed = {(first, last) for first, last in spans if last < timezone.localdate()}
-    found: dict[tuple, tuple[str]] = {}
+    found: dict[tuple, str] = {}
     if closed:
         with connection.cursor() as cursor:
             cursor.execute(
                 _KEPT_SPANS, {"firsts": [first for first, _ in closed], "lasts": [last for _, last in closed]}
             )
-            found = {tuple(row[:5]): (row[5],) for row in cursor.fetchall()}
+            found = {tuple(row[:5]): row[5] for row in cursor.fetchall()}
     token = _together.set((closed, found))
     try:
         yield

@@ -405,11 +405,14 @@ def activities(periods: Sequence[Period], *, scope: Scope) -> list[Activities]:
     return [_activity_figures(by_owner.get(None, {})) for by_owner in counted]
 
 
+# The figures of activity_breakdowns' total row (a period without any activity: all 0).
+_ACTIVITY_TOTALS = ("activities", "participants", "recorded", "seats", "capacity", "checked_in", "registered")
+
+
 def _activity_figures(counted: dict[str, list[dict]]) -> Activities:
     """The figures of activity_breakdowns' groupings of one period (and institution)."""
-    none = dict.fromkeys(("activities", "participants", "recorded", "seats", "capacity", "checked_in"), 0)
-    [total] = counted.get("", []) or [none | {"registered": 0}]
-    [outreach] = counted.get("outreach", []) or [{"activities": 0, "participants": 0}]
+    [total] = counted.get("", []) or [dict.fromkeys(_ACTIVITY_TOTALS, 0)]
+    [outreach] = counted.get("outreach", []) or [dict.fromkeys(_ACTIVITY_TOTALS, 0)]
 
     def by(name: str, figure: str = "activities") -> Counts:
         return {row["code"]: row[figure] for row in counted.get(name, [])}
