@@ -10,8 +10,8 @@ class AccueilConfig(AppConfig):
 
     # Its daily summaries (citedesmetiers.summaries), kept by `manage.py summarise_days`.
     daily_summaries = ("accueil.selectors.VISIT_DAYS",)
-    # The queue's figures of closed spans, kept whole (citedesmetiers.summaries.KeptFigures).
-    kept_figures = ("accueil.selectors.KEPT_QUEUE",)
+    # The queue's figures and reception's changes of closed spans, kept whole (summaries.KeptFigures).
+    kept_figures = ("accueil.selectors.KEPT_QUEUE", "accueil.selectors.KEPT_CHANGES")
 
     menu_entries = [
         MenuEntry(

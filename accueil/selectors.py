@@ -15,6 +15,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -558,16 +559,42 @@ def waiting_uncovered(*, day: date, duties: list[OnDuty]) -> list[dict]:
 
 def queue_changes(*, start: date, end: date) -> dict:
     """Reception's hand on the queue of the days from `start` to `end` included: tickets cancelled, given
-    priority (still holding it) and transferred (at least once, from the audit trail). One statement."""
+    priority (still holding it) and transferred (at least once, from the audit trail). One statement; the
+    figures of days all over are counted once and kept (KEPT_CHANGES), as the queue's are."""
+    if end < timezone.localdate():
+        return KEPT_CHANGES.figures(first=start, last=end, institution=None, sets="")
+    return _changes_counted(start, end, None, "")[0]
+
+
+def _changes_counted(
+    start: date, end: date, institution: int | None, sets: str, *, generation: bool = False
+) -> tuple[dict, int | None]:
+    """queue_changes counted from the rows; with `generation`, also the generation of the kept figures
+    read in the same statement (`institution` and `sets`: Kept's key, unused here)."""
     since, until = day_bounds(start)[0], day_bounds(end)[1]
     transfers = AuditEntry.objects.filter(
         action="ticket.transfer", object_type="accueil.ticket", at__gte=since, at__lt=until
     ).values_list(Cast("object_id", IntegerField()))
-    return Ticket.objects.filter(service_date__gte=start, service_date__lte=end).aggregate(
+    # The generation as an aggregate (Django's aggregate() takes no other), with or without tickets.
+    kept = KEPT_CHANGES.generation_expression()
+    figures = Ticket.objects.filter(service_date__gte=start, service_date__lte=end).aggregate(
         cancelled=Count("id", filter=Q(status=TicketStatus.CANCELLED)),
         priority=Count("id", filter=~Q(priority="")),
         transferred=Count("id", filter=Q(id__in=transfers)),
+        **({"generation": Coalesce(Max(kept), kept)} if generation else {}),
     )
+    return figures, figures.pop("generation", None)
+
+
+# Reception's changes of closed spans, kept whole (citedesmetiers.summaries.Kept; its triggers: migration
+# accueil 0009): a ticket of a closed day changed, or a transfer written in the audit trail for one.
+KEPT_CHANGES = Kept(
+    kind="reception",
+    tables=("accueil_ticket", "citedesmetiers_auditentry"),
+    count=_changes_counted,
+    encode=dict,
+    decode=dict,
+)
 
 
 def ticket_for_consultation(*, adviser, pk: int) -> Ticket | None:

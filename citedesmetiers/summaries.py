@@ -420,6 +420,11 @@ class Kept:
             )
         )
 
+    def generation_expression(self) -> models.Subquery:
+        """The same as an ORM expression, for a counting query built by Django."""
+        generations = apps.get_model("citedesmetiers", "FiguresGeneration").objects.filter(kind=self.kind)
+        return models.Subquery(generations.values("value"))
+
     def figures(self, *, first: date, last: date, institution: int | None, sets: str):
         """The figures of the closed days `first` to `last`: as kept, or counted and kept."""
         key: dict[str, Any] = dict(kind=self.kind, first=first, last=last, institution=institution, sets=sets)

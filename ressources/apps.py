@@ -7,6 +7,8 @@ from citedesmetiers.menu import MenuEntry
 class RessourcesConfig(AppConfig):
     name = "ressources"
     verbose_name = _("Multimedia and documentary space")
+    # The multimedia space's figures of closed spans, kept whole (citedesmetiers.summaries.KeptFigures).
+    kept_figures = ("ressources.selectors.KEPT_SPACE",)
 
     menu_entries = [
         MenuEntry(

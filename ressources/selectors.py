@@ -11,6 +11,7 @@ from datetime import date, datetime
 from functools import reduce
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQueryField, SearchRank
 from django.db import connection, transaction
 from django.db.models import (
@@ -37,8 +38,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from citedesmetiers.capture import CapturedEntry
-from citedesmetiers.dates import day_bounds, in_ranges
+from citedesmetiers.dates import Span, day_bounds, in_ranges
 from citedesmetiers.selectors import reference_rows
+from citedesmetiers.summaries import Kept
 from ressources.models import (
     SEARCH_CONFIGS,
     DigitalHelp,
@@ -710,35 +712,125 @@ def help_by_topic(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[list[H
         within = in_ranges("occurred_at", [bounds])
         figures[f"count_{index}"] = Count("pk", filter=within)
         figures[f"minutes_{index}"] = Sum("duration_minutes", filter=within, output_field=IntegerField())
-    rows = {
-        row["topic"]: row
-        for row in DigitalHelp.objects.active()
+    rows = (
+        DigitalHelp.objects.active()
         .filter(in_ranges("occurred_at", ranges))
         .values("topic")
         .annotate(**figures)
         .order_by()
-    }
+    )
+    return [
+        help_figures({row["topic"]: (row[f"count_{index}"], row[f"minutes_{index}"]) for row in rows})
+        for index in range(len(ranges))
+    ]
+
+
+def help_figures(counted: dict[str, tuple[int, int]]) -> list[HelpFigures]:
+    """Digital help by topic from (count, minutes) by topic code: every active topic, zeros included,
+    and any retired one that has help counted, in their order."""
+    counted = {code: figures for code, figures in counted.items() if figures[0]}
     topics = reference_rows(HelpTopic, inactive=True)
-    missing = set(rows) - {topic.code for topic in topics}
+    missing = set(counted) - {topic.code for topic in topics}
     if missing:  # a topic added in the last minute, by another process: read it (rare)
         topics = sorted(
             [*topics, *HelpTopic.objects.filter(code__in=missing)], key=lambda t: (t.position, t.code)
         )
-    found = []
-    for index in range(len(ranges)):
-        counted = {code: row for code, row in rows.items() if row[f"count_{index}"]}
-        found.append(
-            [
-                HelpFigures(
-                    topic,
-                    counted.get(topic.code, {}).get(f"count_{index}", 0),
-                    counted.get(topic.code, {}).get(f"minutes_{index}", 0),
-                )
-                for topic in topics
-                if topic.active or topic.code in counted
-            ]
-        )
-    return found
+    return [
+        HelpFigures(topic, *counted.get(topic.code, (0, 0)))
+        for topic in topics
+        if topic.active or topic.code in counted
+    ]
+
+
+class SpaceCounts(NamedTuple):
+    """The multimedia space's counts over a span of days: people who entered; by local hour, the people
+    counted on the computers, the tablets and in the documentary space summed over the counts of that
+    hour, and the number of counts (hours without a count absent); digital help by topic code, (count,
+    minutes) (topics without help absent)."""
+
+    entries: int
+    occupancy: dict[int, tuple[int, int]]
+    help: dict[str, tuple[int, int]]
+
+
+def space_counts(*, spans: Sequence[Span]) -> list[SpaceCounts]:
+    """SpaceCounts of each span of local days (first and last included); undone taps left out. A span of
+    days all over is counted once and kept whole (KEPT_SPACE), read with the other kept figures of a
+    page (citedesmetiers.summaries.kept_together); one that is not is counted in one statement."""
+    today = timezone.localdate()
+    return [
+        KEPT_SPACE.figures(first=first, last=last, institution=None, sets="")
+        if last < today
+        else _space_counted(first, last, None, "")[0]
+        for first, last in spans
+    ]
+
+
+# The three tables' counts of one span of instants, in ONE statement, with the kept figures' generation.
+_SPACE_COUNTS = """
+SELECT
+    (SELECT COALESCE(SUM(e.count), 0) FROM ressources_spaceentry AS e
+        WHERE e.cancelled_at IS NULL AND e.occurred_at >= %(since)s AND e.occurred_at < %(until)s),
+    (SELECT COALESCE(json_agg(json_build_array(hour, people, sweeps) ORDER BY hour), '[]')
+        FROM (SELECT EXTRACT(hour FROM s.occurred_at AT TIME ZONE %(zone)s)::int AS hour,
+                SUM(s.computers + s.tablets + s.documentary) AS people, COUNT(*) AS sweeps
+            FROM ressources_occupancysweep AS s
+            WHERE s.cancelled_at IS NULL AND s.occurred_at >= %(since)s AND s.occurred_at < %(until)s
+            GROUP BY 1) AS occupancy),
+    (SELECT COALESCE(json_agg(json_build_array(topic, helped, minutes) ORDER BY topic), '[]')
+        FROM (SELECT h.topic_id AS topic, COUNT(*) AS helped, SUM(h.duration_minutes) AS minutes
+            FROM ressources_digitalhelp AS h
+            WHERE h.cancelled_at IS NULL AND h.occurred_at >= %(since)s AND h.occurred_at < %(until)s
+            GROUP BY 1) AS help),
+    {generation}
+"""
+
+
+def _space_counted(
+    first: date, last: date, institution: int | None, sets: str, *, generation: bool = False
+) -> tuple[SpaceCounts, int | None]:
+    """space_counts of one span counted from the rows; with `generation`, also the generation of the kept
+    figures read in the same statement (`institution` and `sets`: Kept's key, unused here)."""
+    params: dict[str, datetime | str] = {
+        "since": day_bounds(first)[0],
+        "until": day_bounds(last)[1],
+        "zone": settings.TIME_ZONE,
+    }
+    # The generation's SQL is this app's constant (Kept.generation_sql); every value is a parameter.
+    statement = _SPACE_COUNTS.format(generation=KEPT_SPACE.generation_sql())  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        entries, occupancy, helped, kept = cursor.fetchone()
+    counts = _space_decoded([entries, occupancy, helped])  # the JSON read as lists by psycopg
+    return counts, kept if generation else None
+
+
+def _space_encoded(counts: SpaceCounts) -> list:
+    return [
+        counts.entries,
+        [[hour, *figures] for hour, figures in counts.occupancy.items()],
+        [[code, *figures] for code, figures in counts.help.items()],
+    ]
+
+
+def _space_decoded(kept: list) -> SpaceCounts:
+    entries, occupancy, helped = kept
+    return SpaceCounts(
+        entries,
+        {hour: (people, sweeps) for hour, people, sweeps in occupancy},
+        {code: (count, minutes) for code, count, minutes in helped},
+    )
+
+
+# The multimedia space's figures of closed spans, kept whole (citedesmetiers.summaries.Kept; its
+# triggers: migration ressources 0007), pruned and verified by summarise_days.
+KEPT_SPACE = Kept(
+    kind="space",
+    tables=("ressources_spaceentry", "ressources_occupancysweep", "ressources_digitalhelp"),
+    count=_space_counted,
+    encode=_space_encoded,
+    decode=_space_decoded,
+)
 
 
 def resources_by_theme(*, until: datetime) -> dict[str, int]:

@@ -31,7 +31,7 @@ from conseil.selectors import (
     consultations_visible_to,
     questionnaire_results,
 )
-from ressources.selectors import entries_total, help_by_topic, occupancy_by_hour
+from ressources.selectors import help_figures, space_counts
 from stats.figures import (
     Activities,
     Advice,
@@ -445,26 +445,21 @@ def _activity_figures(counted: dict[str, list[dict]]) -> Activities:
 
 def multimedia(periods: Sequence[Period]) -> list[Multimedia]:
     """For each period, entries into the multimedia space, its average occupancy by hour (over every
-    count made in that hour), digital help by topic (with its average length; None without help). One
-    statement each for every period."""
-    ranges = [(period.since, period.until) for period in periods]
+    count made in that hour), digital help by topic (with its average length; None without help). A
+    closed period's counts are kept (ressources.selectors.space_counts); one statement for each other."""
     return [
         {
-            "entries": entries,
+            "entries": counts.entries,
             "occupancy_by_hour": {
-                str(hour): mean(people, counts, 1) for hour, (people, counts) in sorted(occupancy.items())
+                str(hour): mean(people, sweeps, 1)
+                for hour, (people, sweeps) in sorted(counts.occupancy.items())
             },
             "help_by_topic": {
                 row.topic.code: {"count": row.count, "minutes_mean": mean(row.minutes, row.count)}
-                for row in helped
+                for row in help_figures(counts.help)
             },
         }
-        for entries, occupancy, helped in zip(
-            entries_total(ranges=ranges),
-            occupancy_by_hour(ranges=ranges),
-            help_by_topic(ranges=ranges),
-            strict=True,
-        )
+        for counts in space_counts(spans=_spans(periods))
     ]
 
 

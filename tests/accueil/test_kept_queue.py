@@ -16,6 +16,7 @@ from accueil import selectors, services
 from accueil.models import Ticket
 from citedesmetiers.models import FiguresGeneration, KeptFigures, Partner
 from citedesmetiers.roles import Role
+from citedesmetiers.services import audit_record
 from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,39 @@ def test_a_first_generation_is_started_and_no_row_is_not_kept():
     assert not kept().exists()  # nothing counted: nothing to keep
     assert selectors.ticket_breakdowns(**closed, sets=[()])[()][0]["tickets"] == 0
     assert kept().get().generation == generation() == 0
+
+
+def test_receptions_changes_of_closed_days_are_kept_and_counted_again(queue, django_assert_num_queries):
+    """queue_changes (the dashboard's cancelled, priority and transferred tickets) of a closed span: kept,
+    and counted again after each change — a ticket of a closed day given priority or cancelled, and a
+    transfer written in the audit trail for a closed day (the audit trail's own trigger)."""
+    reception, _adviser = queue
+
+    def as_recounted() -> dict:
+        found = selectors.queue_changes(**span())
+        assert found == selectors._changes_counted(*span().values(), None, "")[0]
+        kept = KeptFigures.objects.get(kind="reception")
+        assert kept.generation == FiguresGeneration.objects.get(kind="reception").value
+        return found
+
+    assert as_recounted() == {"cancelled": 0, "priority": 0, "transferred": 0}
+    with django_assert_num_queries(1):
+        selectors.queue_changes(**span())
+    waiting = Ticket.objects.get(service_date=at(1, 9).date(), status="waiting")
+    changes = [
+        ("priority given", lambda: Ticket.objects.filter(pk=waiting.pk).update(priority="mobility")),
+        (
+            "a transfer in the audit trail",
+            lambda: audit_record(actor=reception, action="ticket.transfer", obj=waiting, now=at(1, 15)),
+        ),
+        ("a cancellation", lambda: services.ticket_cancel(ticket=waiting, user=reception, now=at(1, 16))),
+    ]
+    for label, change in changes:
+        before = FiguresGeneration.objects.get(kind="reception").value
+        change()
+        assert FiguresGeneration.objects.get(kind="reception").value > before, label
+        as_recounted()
+    assert as_recounted() == {"cancelled": 1, "priority": 1, "transferred": 1}
+    before = FiguresGeneration.objects.get(kind="reception").value
+    audit_record(actor=reception, action="ticket.transfer", obj=waiting)  # today's: leaves it alone
+    assert FiguresGeneration.objects.get(kind="reception").value == before
