@@ -70,8 +70,11 @@ dev: install
 		$(MANAGE) seed_demo && \
 		exec $(MANAGE) runserver $(HOST):$(PORT)'
 
+# Two workers by default (modules spread over both: tests/conftest.py; TEST_WORKERS=0 for one process).
+TEST_WORKERS ?= 2
+
 test: install
-	@$(WITH_DB) $(BIN)/pytest $(ARGS)
+	@$(WITH_DB) $(BIN)/pytest -n $(TEST_WORKERS) $(ARGS)
 
 bench: install
 	@$(WITH_DB) $(BIN)/python -m bench $(ARGS)

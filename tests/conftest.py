@@ -58,19 +58,56 @@ def desk_entry(**fields) -> dict[str, str]:
     return entry | {"language": "fr", "channel": "on_site", "count": "1"} | fields
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs two workers (pytest-xdist): a module's tests stay on one worker, so that its
+    module-scoped fixtures (a seeded demo history) are built once, and the browser tests share one
+    worker, one Chromium and one live server, running one after another beside the other tests."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else nodeid.split("::", 1)[0]
+
+    return ByModule(config, log)
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in item.fixturenames or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )
+
+
 def pytest_collection_modifyitems(items):
     # A transactional test empties the tables when it ends, reference data included; only serialized
     # rollback puts them back for the next one. Require it, so no test depends on the order of others.
     for item in items:
         marker = item.get_closest_marker("django_db")
-        transactional = "transactional_db" in item.fixturenames or (
-            marker is not None and marker.kwargs.get("transaction")
-        )
         serialized = "django_db_serialized_rollback" in item.fixturenames or (
             marker is not None and marker.kwargs.get("serialized_rollback")
         )
-        if transactional and not serialized:
+        if _transactional(item) and not serialized:
             raise pytest.UsageError(f"{item.nodeid}: transactional tests need serialized_rollback=True")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties the tables when it ends (Django's flush): in one process pytest-django
+    runs them after all the others, but a worker of `make test` runs a module's tests together, so the
+    first test after them that is not transactional finds the database as the session began."""
+    result = yield
+    if nextitem is not None and _transactional(item) and not _transactional(nextitem):
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            snapshot = getattr(connection, "_test_serialized_contents", None)
+            if snapshot is None:
+                _reseed()
+            else:
+                connection.creation.deserialize_db_from_string(snapshot)
+    return result
 
 
 # The data migrations whose rows every test expects (each has an idempotent `load(apps, schema_editor)`).
@@ -90,24 +127,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     (both idempotent) before the tests, taking the snapshot that serialized rollbacks restore, and
     again after them, so that a kept database (--reuse-db) is complete for the next run.
     """
-    from django.apps import apps
     from django.db import connection
 
-    from citedesmetiers import services
-
-    def reseed():
-        for migration in REFERENCE_DATA:
-            importlib.import_module(migration).load(apps, None)
-        services.roles_sync()
-
     with django_db_blocker.unblock():
-        reseed()
+        _reseed()
         if hasattr(connection, "_test_serialized_contents"):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
     # Leave a kept database complete too: the next run's new data migrations may rely on these rows.
     with django_db_blocker.unblock():
-        reseed()
+        _reseed()
+
+
+def _reseed():
+    from django.apps import apps
+
+    from citedesmetiers import services
+
+    for migration in REFERENCE_DATA:
+        importlib.import_module(migration).load(apps, None)
+    services.roles_sync()
 
 
 @pytest.fixture(autouse=True)

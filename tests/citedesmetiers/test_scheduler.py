@@ -117,7 +117,11 @@ def test_the_lock_is_let_go_after_a_run():
     job = _job("purge_expired")
     scheduler.job_run(job)
     with connection.cursor() as cursor:
-        locks = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
+        # Advisory locks belong to a database: those of another test session's database are not ours.
+        locks = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
         cursor.execute(locks, [job.lock_key])
         assert cursor.fetchone()[0] == 0
 
