@@ -484,8 +484,13 @@ _together: ContextVar[tuple[set[Span], dict[tuple, str]] | None] = ContextVar("k
 def kept_together(spans: Sequence[Span]) -> Iterator[None]:
     """Within the block, the figures kept for these spans, of every kind and breakdown, are those read
     here in ONE statement (a page reading several kinds of kept figures for a period and its comparison
-    reads them once); a span not kept is counted and kept as Kept.figures does."""
+    reads them once); a span not kept is counted and kept as Kept.figures does. Within a block that read
+    them already (a page's view around its selectors), nothing more is read."""
     closed = {(first, last) for first, last in spans if last < timezone.localdate()}
+    outer = _together.get()
+    if outer is not None and closed <= outer[0]:
+        yield
+        return
     found: dict[tuple, str] = {}
     if closed:
         with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from citedesmetiers.models import Partner, Space, Theme
 from citedesmetiers.photos import COVER_WIDTH, PHOTO_BUDGET, logo_embedded, photo_embedded
 from citedesmetiers.selectors import partner_list, partners_in_order, reference_rows, space_list
+from citedesmetiers.summaries import kept_together
 from ressources.selectors import resources_by_theme
 from stats import charts as chart
 from stats import definitions, periods, publication, selectors
@@ -52,11 +53,21 @@ def figures(period: Period, *, scope: Scope | None = None, today=None, previous_
     hour...), which only the period itself shows: for the dashboard."""
     scope = scope or Scope()
     comparison = periods.compare(period, today=today)
-    shown = [comparison.current, *([comparison.previous] if comparison.previous else [])]
+    shown = _shown(comparison)
     current, *previous = selectors.reports(
         shown, scope=scope, queue_breakdowns=[True, previous_in_full][: len(shown)]
     )
     return {"comparison": comparison, "current": current, "previous": previous[0] if previous else None}
+
+
+def _shown(comparison: Comparison) -> list[Period]:
+    return [comparison.current, *([comparison.previous] if comparison.previous else [])]
+
+
+def kept_figures_read(period: Period, *, today=None):
+    """A block in which every kept figure of the period and its comparison is read in one statement
+    (citedesmetiers.summaries.kept_together): a page that reads more of them than figures() does."""
+    return kept_together([(shown.start, shown.end) for shown in _shown(periods.compare(period, today=today))])
 
 
 def scope_key(scope: Scope) -> str:

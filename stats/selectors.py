@@ -599,9 +599,10 @@ def reports(
     queue's by_theme, by_language, by_hour and by_weekday of that period are left empty (a period shown
     only as a comparison). The shape of the figures: stats.figures.Figures."""
     scope = scope or Scope()
-    with kept_together(_spans(periods)):  # the queue's and the activities' kept figures: one statement
+    with kept_together(_spans(periods)):  # every kept figure of these periods: one statement
         advised = advice(periods, scope=scope, queue_breakdowns=queue_breakdowns)
         held = activities(periods, scope=scope)
+        space = multimedia(periods) if scope.centre else []
     found: list[Figures] = [
         {
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "slug": period.slug},
@@ -613,7 +614,6 @@ def reports(
     ]
     if not scope.centre:
         return found
-    space = multimedia(periods)
     contacted = contacts(periods, activities=held, advice=advised, multimedia=space)
     emails = [figures["remote_by_channel"].get("email", 0) for figures in contacted]
     for figures, *sections in zip(

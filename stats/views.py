@@ -78,8 +78,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The figures of a period next to the same days a year earlier, with definitions and charts."""
     scope = _scope(request)
     period, form = _period(request)
-    # The previous days are a comparison column: their queue's breakdowns are not shown.
-    context = report.report_context(period, scope=scope, output=report.INTERNAL, previous_in_full=False)
+    # The previous days are a comparison column: their queue's breakdowns are not shown. Every kept
+    # figure of the page (reception's changes too) is read in one statement.
+    with report.kept_figures_read(period):
+        context = report.report_context(period, scope=scope, output=report.INTERNAL, previous_in_full=False)
+        # Reception's transfers, priorities and cancellations (exact: the dashboard is internal).
+        changes = selectors.queue_changes(context["comparison"].current) if scope.centre else None
     themes = reference_rows(Theme)
     theme = next((row for row in themes if row.code == request.GET.get("theme")), None)
     context |= {
@@ -93,8 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if theme
             else []
         ),
-        # Reception's transfers, priorities and cancellations (exact: the dashboard is internal).
-        "queue_changes": selectors.queue_changes(context["comparison"].current) if scope.centre else None,
+        "queue_changes": changes,
     }
     return render(request, "stats/dashboard.html", context)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from citedesmetiers.models import FiguresGeneration, KeptFigures
 from citedesmetiers.roles import Role
+from citedesmetiers.summaries import kept_together
 from ressources import selectors, services
 from ressources.models import DigitalHelp, OccupancySweep, SpaceEntry
 from tests.factories import staff
@@ -138,3 +139,10 @@ def test_a_span_not_over_is_always_counted(steward, django_assert_num_queries):
         [found] = selectors.space_counts(spans=[(first, timezone.localdate())])
     assert found.entries == 3 + 1 + 5
     assert not KeptFigures.objects.filter(kind="space").exists()
+
+
+def test_a_block_within_one_that_read_the_kept_figures_reads_nothing_more(steward, django_assert_num_queries):
+    """A page's view opens kept_together around selectors that open it again: one statement in all."""
+    counted = selectors.space_counts(spans=[span()])  # counted and kept
+    with django_assert_num_queries(1), kept_together([span()]), kept_together([span()]):
+        assert selectors.space_counts(spans=[span()]) == counted
