@@ -79,6 +79,16 @@ def _transactional(item) -> bool:
     )
 
 
+def _empties_tables(item) -> bool:
+    """As pytest-django orders them: a transactional test, or one on the live server (which is one)."""
+    marker = item.get_closest_marker("django_db")
+    return (
+        _transactional(item)
+        or "live_server" in item.fixturenames
+        or bool(marker is not None and marker.kwargs.get("reset_sequences"))
+    )
+
+
 def pytest_collection_modifyitems(items):
     # A transactional test empties the tables when it ends, reference data included; only serialized
     # rollback puts them back for the next one. Require it, so no test depends on the order of others.
@@ -97,7 +107,7 @@ def pytest_runtest_teardown(item, nextitem):
     runs them after all the others, but a worker of `make test` runs a module's tests together, so the
     first test after them that is not transactional finds the database as the session began."""
     result = yield
-    if nextitem is not None and _transactional(item) and not _transactional(nextitem):
+    if nextitem is not None and _empties_tables(item) and not _empties_tables(nextitem):
         from django.db import connection
         from pytest_django.plugin import blocking_manager_key
 
