@@ -13,6 +13,8 @@ class ConseilConfig(AppConfig):
 
     # Its daily summaries (citedesmetiers.summaries), kept by `manage.py summarise_days`.
     daily_summaries = ("conseil.selectors.CONSULTATION_DAYS",)
+    # The questionnaires' results of closed spans, kept whole (citedesmetiers.summaries.KeptFigures).
+    kept_figures = ("conseil.selectors.KEPT_ANSWERS",)
 
     menu_entries = [
         MenuEntry(

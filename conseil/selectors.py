@@ -23,13 +23,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 from accueil import selectors as accueil_selectors
 from citedesmetiers.capture import CapturedQuerySet
 from citedesmetiers.dates import Span, day_bounds, in_ranges, span_instants
 from citedesmetiers.exports import FormulaSafe
 from citedesmetiers.selectors import computed_groupings, grouping_sets, reference_rows
-from citedesmetiers.summaries import DailySummary, local_time
+from citedesmetiers.summaries import DailySummary, Kept, local_time
 from conseil.models import EVERY_INSTITUTION, Consultation, ConsultationDay, QuestionnaireAnswer, Topic
 
 
@@ -159,27 +160,73 @@ QUESTIONNAIRE_FIELDS = [
 
 def questionnaire_results(*, spans: Sequence[Span], service: str | None = None) -> list[dict]:
     """Answers of the days of each span (local, first and last included): their number and, for each
-    question, the count of each answer (None: not answered). One statement for every span (GROUPING
-    SETS)."""
+    question, the count of each answer (None: not answered). The spans not over yet in one statement
+    (GROUPING SETS); those of days all over are counted once and kept whole (KEPT_ANSWERS), read with the
+    other kept figures of a page (citedesmetiers.summaries.kept_together)."""
+    today = timezone.localdate()
+    live = [span for span in spans if span[1] >= today]
+    counted = iter(_answers_grouped(live, service) if live else [])
+    return [
+        KEPT_ANSWERS.figures(first=first, last=last, institution=None, sets=service or "")
+        if last < today
+        else _answers_result(next(counted))
+        for first, last in spans
+    ]
+
+
+def _answers_grouped(spans: Sequence[Span], service: str | None, generation: bool = False) -> list[dict]:
+    """The answers of each span grouped by each question; with `generation`, one span, counted without
+    `within` (so that no answer is still a row), with the kept figures' generation in each row."""
     instants = span_instants(spans)
     answers = QuestionnaireAnswer.objects.filter(in_ranges("answered_at", instants))
     if service:
         answers = answers.filter(service=service)
-    found = grouping_sets(
+    return grouping_sets(
         answers,
         groupings={name: F(name) for name in QUESTIONNAIRE_FIELDS},
         sets=[(), *((name,) for name in QUESTIONNAIRE_FIELDS)],
         columns=[],
-        aggregates={"n": "COUNT(*)"},
-        within=("answered_at", instants),
+        aggregates={"n": "COUNT(*)"} | ({"generation": KEPT_ANSWERS.generation_sql()} if generation else {}),
+        within=None if generation else ("answered_at", instants),
     )
-    results: list[dict] = []
-    for grouped in found:
-        counted: dict[str, Any] = {"answers": grouped[()][0]["n"] if grouped[()] else 0}
-        for name in QUESTIONNAIRE_FIELDS:
-            counted[name] = {row[name]: row["n"] for row in grouped[(name,)]}
-        results.append(counted)
-    return results
+
+
+def _answers_result(grouped: dict) -> dict:
+    counted: dict[str, Any] = {"answers": grouped[()][0]["n"] if grouped[()] else 0}
+    for name in QUESTIONNAIRE_FIELDS:
+        counted[name] = {row[name]: row["n"] for row in grouped[(name,)]}
+    return counted
+
+
+def _answers_counted(
+    first: date, last: date, institution: int | None, sets: str, *, generation: bool = False
+) -> tuple[dict, int | None]:
+    """questionnaire_results of one span counted from the answers (`sets`: the service, '' for all;
+    `institution`: Kept's key, unused); with `generation`, also the generation read with them."""
+    [grouped] = _answers_grouped([(first, last)], sets or None, generation=generation)
+    generations = {row.pop("generation", None) for rows in grouped.values() for row in rows}
+    return _answers_result(grouped), generations.pop() if len(generations) == 1 else None
+
+
+def _answers_encoded(results: dict) -> list:
+    """As JSON, the answers' own values kept (None, True, 4, "yes"): pairs, not an object's keys."""
+    return [results["answers"], [[name, list(results[name].items())] for name in QUESTIONNAIRE_FIELDS]]
+
+
+def _answers_decoded(kept: list) -> dict:
+    answers, questions = kept
+    return {"answers": answers} | {name: dict(map(tuple, counts)) for name, counts in questions}
+
+
+# The questionnaires' results of closed spans, kept whole (citedesmetiers.summaries.Kept; its triggers:
+# migration conseil 0008), pruned and verified by summarise_days.
+KEPT_ANSWERS = Kept(
+    kind="answers",
+    tables=(QuestionnaireAnswer._meta.db_table,),
+    count=_answers_counted,
+    encode=_answers_encoded,
+    decode=_answers_decoded,
+)
 
 
 CONSULTATION_GROUPINGS = {
