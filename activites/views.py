@@ -43,10 +43,10 @@ def _agenda_filters(request: HttpRequest) -> tuple[AgendaFilterForm, dict]:
     return form, form.chosen()
 
 
+@pages.cached_for_visitors
 @login_not_required
 @require_GET
 @vary_on_headers("HX-Request")
-@pages.cached_for_visitors
 def agenda(request: HttpRequest) -> HttpResponse:
     """The agenda by day, filtered by theme, type, audience, language and dates (a plain GET form;
     htmx swaps the results only)."""
@@ -84,6 +84,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(request, template, context | {"fragment": fragment})
 
 
+@pages.cached_for_visitors
 @login_not_required
 @require_GET
 def agenda_feed(request: HttpRequest) -> HttpResponse:

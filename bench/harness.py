@@ -358,14 +358,20 @@ def combined(results: list[Result]) -> Result:
 
 
 def against_bare(
-    base: str, figures: dict[str, dict], labels: list[tuple[str, str]], *, seconds: float
+    base: str, figures: dict[str, dict], labels: list[tuple[str, str]], *, seconds: float, rounds: int = 1
 ) -> tuple[list[Result], list[tuple[str, Result, Result]]]:
-    """Loads each captured page (name, label) after the bare view returning its bytes; returns the
-    results and the ratios page / bare view, for report()."""
+    """Loads each captured page (name, label) and the bare view returning its bytes in turns, `rounds`
+    times over (each measure `seconds` in all); returns the results and the ratios page / bare view, for
+    report()."""
     results, ratios = [], []
     for name, label in labels:
-        bare = load(f"GET bare view, {name} bytes", base, f"/bench/bare-page/{name}/", seconds=seconds)
-        page = load(f"GET {label}", base, figures[name]["path"], seconds=seconds)
+        scenarios = [
+            (f"GET bare view, {name} bytes", f"/bench/bare-page/{name}/"),
+            (f"GET {label}", figures[name]["path"]),
+        ]
+        bare, page = (
+            combined(each) for each in in_turns(base, scenarios, rounds=rounds, seconds=seconds / rounds)
+        )
         results += [bare, page]
         ratios.append((f"{label} / bare view", page, bare))
     return results, ratios

@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "citedesmetiers.middleware.LoginRequired",  # Django's, answering htmx background refreshes
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: the agenda's pages kept for visitors, answered before their URL is resolved.
+    "activites.pages.kept_pages",
 ]
 
 ROOT_URLCONF = "citedesmetiers.urls"

@@ -143,19 +143,20 @@ def request_logging(get_response):
         try:
             response = get_response(request)
             response["X-Request-ID"] = request_id.get()
-            route = route_of(request)
-            access_log.info(
-                "%s %s %s",
-                request.method,
-                route,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "route": route,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):  # not with LOG_LEVEL=WARNING: no route to find
+                route = route_of(request)
+                access_log.info(
+                    "%s %s %s",
+                    request.method,
+                    route,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "route": route,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
             return response
         finally:
             request_id.reset(token)

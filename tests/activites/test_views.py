@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import connection
-from django.urls import reverse
+from django.urls import URLResolver, reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
@@ -751,6 +751,59 @@ def test_a_kept_page_is_one_round_trip_which_also_checks_the_connection(client, 
     assert client.get(reverse("activites:agenda")).content == first
     assert not connection.connection.closed
     assert f"FROM {AgendaStamp._meta.db_table} " in pages._VERSION_SQL
+
+
+def test_a_kept_page_is_answered_before_its_address_is_resolved(client, monkeypatch):
+    activity(title_fr="Atelier CV")
+    first = client.get(reverse("activites:agenda"), {"theme": "travailler"})
+    resolved = []
+    real_resolve = URLResolver.resolve
+    monkeypatch.setattr(URLResolver, "resolve", lambda *args: resolved.append(args) or real_resolve(*args))
+    again = client.get(reverse("activites:agenda"), {"theme": "travailler"})
+    assert resolved == []  # the kept_pages middleware answered: no URL resolved, no view called
+    assert again.content == first.content
+    assert again["Vary"].count("HX-Request")  # the view's own headers are kept with it
+    assert again.wsgi_request.resolver_match.view_name == "activites:agenda"  # its route, for the logs
+    # Anything else at that address still goes to its view: another query, a form sent to it.
+    client.get(reverse("activites:agenda"), {"theme": "apprendre"})
+    assert resolved
+    assert client.post(reverse("activites:agenda")).status_code == 405
+
+
+def test_the_calendar_feed_is_kept_and_follows_every_change_at_once(client, django_assert_num_queries):
+    workshop = activity(title_fr="Atelier CV")
+    with translation.override("fr"):
+        first = client.get(reverse("activites:agenda_feed"))
+        with django_assert_num_queries(1):
+            again = client.get(reverse("activites:agenda_feed"))
+        assert again.content == first.content
+        assert again["Content-Type"] == "text/calendar; charset=utf-8"
+        assert again["Content-Disposition"] == 'attachment; filename="agenda.ics"'
+        Activity.objects.filter(pk=workshop.pk).update(title_fr="Atelier CV et lettre")
+        assert "Atelier CV et lettre" in text(client.get(reverse("activites:agenda_feed")))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as a request on a kept connection
+def test_the_agendas_state_is_a_statement_prepared_once_per_connection_and_again_when_gone(client):
+    workshop = activity(title_fr="Atelier CV")
+
+    def visit() -> str:
+        connection.health_check_done = False  # each request as the next one on a kept connection
+        return text(client.get(reverse("activites:agenda")))
+
+    visit()
+    visit()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [pages._VERSION_STATEMENT.decode()]
+        )
+        assert cursor.fetchone() == (1,)
+        cursor.execute("DEALLOCATE ALL")  # as a pooler or a server's reset would
+    Activity.objects.filter(pk=workshop.pk).update(title_fr="Atelier CV et lettre")
+    assert "Atelier CV et lettre" in visit()  # read through Django meanwhile: never a stale page
+    Activity.objects.filter(pk=workshop.pk).update(title_fr="Atelier lettre")
+    assert "Atelier lettre" in visit()  # prepared again
+    assert connection.connection in pages._prepared_on
 
 
 def test_staff_get_the_agenda_built_for_them(client, django_assert_max_num_queries):
