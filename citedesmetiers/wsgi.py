@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citedesmetiers.settings")
 
 application = get_wsgi_application()
 
-from citedesmetiers.operations import timeouts  # noqa: E402 (needs the settings loaded above)
+from citedesmetiers.operations import timeouts, warm_up  # noqa: E402 (needs the settings loaded above)
 
 timeouts.install()
+warm_up.load()

@@ -51,6 +51,28 @@ def test_demo_mode_generates_one_secret_key_and_keeps_it(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_gunicorn_forks_its_workers_with_the_views_and_languages_loaded_and_no_connection(tmp_path):
+    """citedesmetiers.wsgi, which gunicorn imports before forking (preload_app): a worker's first
+    request, and the first after each recycling, no longer imports the views and their libraries."""
+    code = (
+        "import json, sys; import citedesmetiers.wsgi; from django.db import connections; "
+        "from django.utils.translation import trans_real; print(json.dumps({"
+        "'views': all(name in sys.modules for name in ('accueil.views', 'stats.views', 'scipy.optimize')), "
+        "'languages': sorted(trans_real._translations), "
+        "'connections': [alias for alias in connections if connections[alias].connection is not None]}))"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": database_url(), "VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "views": True,
+        "languages": ["en", "fr", "nl"],
+        "connections": [],
+    }
+
+
 def test_ruff_finds_nothing_to_fix_or_reformat():
     ruff = Path(sys.executable).parent / "ruff"
     check = subprocess.run([ruff, "check", "."], cwd=BASE_DIR, capture_output=True, text=True, check=False)
