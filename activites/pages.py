@@ -144,12 +144,11 @@ def cached_for_visitors(view):
         if not _for_visitors(request):
             return view(request, *args, **kwargs)
         _kept_addresses.setdefault(request.path_info, request.resolver_match)
-        version = getattr(request, "agenda_version", None)  # read by kept_pages on the way in
+        version = getattr(request, "agenda_version", None)  # read by kept_pages, which found no page
         if version is None:
             version = agenda_version()
-        kept = _kept(request, version)
-        if kept is not None:
-            return kept
+            if (kept := _kept(request, version)) is not None:
+                return kept
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             cache.set(_key(request, version), (response.content, dict(response.items())), PAGE_SECONDS)

@@ -665,34 +665,6 @@ def occupancy_by_weekday_hour(*, start: datetime, end: datetime) -> dict[tuple[i
     }
 
 
-def occupancy_by_hour(*, ranges: Sequence[tuple[datetime, datetime]]) -> list[dict[int, tuple[int, int]]]:
-    """For each range [start, end), and each local hour with a count in it: (the people counted on the
-    computers, the tablets and in the documentary space, summed over the counts of that hour; the number
-    of counts), so that the mean over every count of the hour is exact. An hour without a count is
-    absent. One statement for every range."""
-    figures: dict[str, Aggregate] = {}
-    for index, bounds in enumerate(ranges):
-        within = in_ranges("occurred_at", [bounds])
-        figures[f"people_{index}"] = Sum(F("computers") + F("tablets") + F("documentary"), filter=within)
-        figures[f"sweeps_{index}"] = Count("pk", filter=within)
-    rows = (
-        OccupancySweep.objects.active()
-        .filter(in_ranges("occurred_at", ranges))
-        .annotate(hour=_local("occurred_at")["hour"])
-        .values("hour")
-        .annotate(**figures)
-        .order_by()
-    )
-    return [
-        {
-            row["hour"]: (row[f"people_{index}"], row[f"sweeps_{index}"])
-            for row in rows
-            if row[f"sweeps_{index}"]
-        }
-        for index in range(len(ranges))
-    ]
-
-
 @dataclass(frozen=True)
 class HelpFigures:
     topic: HelpTopic

@@ -51,7 +51,7 @@ def worker_exit(server, worker):
     """A worker replaced after max_requests leaves at once: its database connection closed and its log
     lines written, without the interpreter's own shutdown, which freed every object of the app one by
     one (about 0.2 s of CPU, during which gunicorn waits to start its replacement: measured, the pause
-    of a replacement 300 ms before, 90 ms after). Any other exit (an error at boot, a signal) is left to
+    of a replacement 300 ms before, 40-60 ms after). Any other exit (an error at boot, a signal) is left to
     gunicorn, whose exit codes tell the master what to do."""
     if not (worker.booted and worker.nr >= worker.max_requests):
         return
