@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accueil.models import KIOSK_CHANNEL, Orientation, Priority, Visit
 from citedesmetiers import dates
-from citedesmetiers.capture import CaptureFields
-from citedesmetiers.forms import ChoiceField, CodeField, code_choices
+from citedesmetiers.capture import CaptureFields, reset_after_capture
+from citedesmetiers.forms import CheckingForm, ChoiceField, CodeField
 from citedesmetiers.models import AgeBand, Channel, Gender, Language, Partner, Residence, Status, Theme
 from citedesmetiers.selectors import reference_rows
 
@@ -20,25 +20,16 @@ def _partners():
     ]
 
 
-def _themes():
-    return [*code_choices(Theme)(), (GENERAL, _("General information"))]
+class VisitForm(CheckingForm, CaptureFields):
+    """One visit at the desk. The theme comes from the button tapped; the rest stays selected.
+    The desk checks each tap with the class's own fields (CheckingForm)."""
 
-
-def _reset_after_capture(field: forms.Field) -> forms.Field:
-    # capture.js puts these back to their default after each entry: they never stick to the next one.
-    field.widget.attrs["data-capture-reset"] = ""
-    return field
-
-
-class VisitForm(CaptureFields):
-    """One visit at the desk. The theme comes from the button tapped; the rest stays selected."""
-
-    theme = ChoiceField(label=_("Theme"), choices=_themes)
+    theme = CodeField(Theme, label=_("Theme"), also=((GENERAL, _("General information")),))
     orientation = ChoiceField(label=_("Directed to"), choices=Orientation.choices, widget=forms.RadioSelect)
     language = CodeField(Language, label=_("Language"), widget=forms.RadioSelect)
     # The kiosk records its own visits: the desk never enters one under its channel.
     channel = CodeField(Channel, label=_("Channel"), widget=forms.RadioSelect, exclude=(KIOSK_CHANNEL,))
-    count = _reset_after_capture(
+    count = reset_after_capture(
         forms.IntegerField(
             label=_("Number of people"),
             min_value=1,
@@ -47,20 +38,15 @@ class VisitForm(CaptureFields):
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
     )
-    gender = _reset_after_capture(CodeField(Gender, blank=True, label=_("Gender"), required=False))
-    age_band = _reset_after_capture(CodeField(AgeBand, blank=True, label=_("Age band"), required=False))
-    status = _reset_after_capture(CodeField(Status, blank=True, label=_("Status"), required=False))
-    residence = _reset_after_capture(
+    gender = reset_after_capture(CodeField(Gender, blank=True, label=_("Gender"), required=False))
+    age_band = reset_after_capture(CodeField(AgeBand, blank=True, label=_("Age band"), required=False))
+    status = reset_after_capture(CodeField(Status, blank=True, label=_("Status"), required=False))
+    residence = reset_after_capture(
         CodeField(Residence, blank=True, label=_("Place of residence"), required=False)
     )
-    partner = _reset_after_capture(
+    partner = reset_after_capture(
         ChoiceField(label=_("Institution asked for"), choices=_partners, required=False)
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("keyed_date", "keyed_time"):
-            _reset_after_capture(self.fields[name])
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -61,10 +62,15 @@ def _sticky_choices(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _remember_choices(response: HttpResponse, cleaned: dict) -> None:
+def _remember_choices(request: HttpRequest, response: HttpResponse, choices: dict) -> None:
+    """Keeps this device's choices for a year: written by the desk's page, which renews them, and by an
+    entry only when they change (not on every tap)."""
+    value = "|".join([choices["channel"], choices["language"], choices["orientation"]])
+    if request.method == "POST" and request.COOKIES.get(_desk_cookie()) == value:
+        return
     response.set_cookie(
         _desk_cookie(),
-        "|".join([cleaned["channel"], cleaned["language"], cleaned["orientation"]]),
+        value,
         max_age=365 * 24 * 3600,
         secure=settings.HTTPS,
         httponly=True,
@@ -153,7 +159,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     """The reception desk: one tap on a theme logs a contact with the choices that stay selected."""
     now = timezone.now()
     if request.method == "POST":
-        form = VisitForm(request.POST)
+        form = VisitForm(request.POST, checking=True)  # built again below if it must be shown
         if form.is_valid():
             try:
                 occurred_at = form.occurred_at(now=now)
@@ -170,13 +176,17 @@ def desk(request: HttpRequest) -> HttpResponse:
                     **fields,
                 )
                 response = _after_capture(request, result, now)
-                _remember_choices(response, form.cleaned_data)
+                _remember_choices(request, response, form.cleaned_data)
                 return response
         if request.htmx:
             return render(request, "components/capture_errors.html", {"form": form}, status=422)
+        form = form.shown()
     else:
         form = VisitForm(initial={**_sticky_choices(request), "key": capture.new_key(), "count": 1})
-    return render(request, "accueil/desk.html", _desk_context(request, form, now))
+    response = render(request, "accueil/desk.html", _desk_context(request, form, now))
+    if request.method == "GET":
+        _remember_choices(request, response, form.initial)
+    return response
 
 
 def _with_references(visit: Visit) -> tuple[Visit, Ticket | None]:
@@ -203,7 +213,10 @@ def _after_capture(request: HttpRequest, result: capture.Captured, now) -> HttpR
     if request.htmx:
         visit, ticket = _with_references(result.entry)
         context = {"visit": visit, "ticket": ticket, "created": result.created, "next_key": capture.new_key()}
-        return render(request, "accueil/partials/desk_result.html", context)
+        # Without the context processors: the fragment uses none of the page's context but the request
+        # (the ticket's phone address), and each tap waits for it.
+        context["request"] = request
+        return HttpResponse(render_to_string("accueil/partials/desk_result.html", context))
     if result.created:
         messages.success(request, _("Recorded."))
     else:

@@ -176,19 +176,28 @@ def cancel(entry: Entry, *, user, now: datetime) -> Entry:
     return entry
 
 
+def reset_after_capture(field: forms.Field) -> forms.Field:
+    """Marks a field that capture.js puts back to its default after each entry: it never sticks to the
+    next one (a group's size, a person's details, a time keyed in later)."""
+    field.widget.attrs["data-capture-reset"] = ""
+    return field
+
+
 class CaptureFields(forms.Form):
     """The hidden fields of a capture form, and the optional 'keyed in later' date and time."""
 
     key = forms.UUIDField(widget=forms.HiddenInput)
     queued_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
-    keyed_date = dates.BoundedDateField(
-        label=_("Date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        bounds=dates.contact_days,
+    keyed_date = reset_after_capture(
+        dates.BoundedDateField(
+            label=_("Date"),
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            bounds=dates.contact_days,
+        )
     )
-    keyed_time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    keyed_time = reset_after_capture(
+        forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     )
 
     def clean(self):

@@ -1,6 +1,7 @@
 """Forms of the platform: sign-in, and the staff account form of the back office."""
 
 import copy
+import functools
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
@@ -44,15 +45,59 @@ class ChoiceField(forms.ChoiceField):
 class CodeField(ChoiceField):
     """A code of a reference table: offered with its labels, checked against the cached codes
     (without building the labelled list: the desk validates one on every tap); the codes in `exclude`
-    are neither offered nor accepted."""
+    are neither offered nor accepted; `also`, (value, label) pairs offered and accepted after them."""
 
-    def __init__(self, model, *, blank: bool = False, exclude: tuple = (), **kwargs):
+    def __init__(self, model, *, blank: bool = False, exclude: tuple = (), also: tuple = (), **kwargs):
         self.model = model
         self.exclude = exclude
-        super().__init__(choices=code_choices(model, blank=blank, exclude=exclude), **kwargs)
+        self.also = {value for value, _label in also}
+        codes = code_choices(model, blank=blank, exclude=exclude)
+        super().__init__(choices=(lambda: [*codes(), *also]) if also else codes, **kwargs)
 
     def valid_value(self, value) -> bool:
+        if value in self.also:
+            return True
         return value not in self.exclude and any(row.code == value for row in reference_rows(self.model))
+
+
+class _SharedFields(dict):
+    """A form class's fields, used as they are by a form built only to check data (never copied)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+@functools.cache
+def _shared_fields(form_class) -> _SharedFields:
+    return _SharedFields(form_class.base_fields)
+
+
+class CheckingForm(forms.Form):
+    """A form that can also be built only to check what was sent (`checking=True`): its fields are then
+    the class's own instead of the deep copies Django makes for every form (a dozen fields copied on
+    each desk tap: a third of the form's cost). Checking leaves a field unchanged, so the shared fields
+    serve every request, threads included. Such a form validates and carries its errors; to be shown
+    again, it is built anew with its own fields (`shown()`), its errors kept.
+
+    Hence the rule for a subclass: its __init__ changes none of its fields (what a field needs is
+    declared with it)."""
+
+    def __init__(self, *args, checking: bool = False, **kwargs):
+        if checking:
+            # The instance's own base_fields, read by Django's __init__ in place of the class's: copying
+            # a _SharedFields gives the same dictionary back.
+            self.__dict__["base_fields"] = _shared_fields(type(self))
+        super().__init__(*args, **kwargs)
+        self.checking = checking
+
+    def shown(self) -> "CheckingForm":
+        """This form with fields of its own (a date picker's range of days, say), ready to be shown."""
+        if not self.checking:
+            return self
+        form = type(self)(self.data, self.files, prefix=self.prefix, initial=self.initial)
+        form._errors = self.errors  # type: ignore[attr-defined]  # Django's own, which its stubs omit
+        form.cleaned_data = getattr(self, "cleaned_data", {})
+        return form
 
 
 class LoginForm(AuthenticationForm):

@@ -139,6 +139,20 @@ def test_channel_language_and_orientation_stay_on_the_device(client, login, sett
     assert re.search(r'value="information" id="orientation-information" [^>]*checked', page)
 
 
+def test_the_devices_choices_are_written_when_they_change_and_renewed_by_the_page(client, login):
+    login(Role.RECEPTION_AGENT)
+    phone = {"channel": "phone", "orientation": "information"}
+    first = client.post(reverse("accueil:desk"), entry(**phone), headers=HX)
+    assert first.cookies["__Host-desk"].value == "phone|fr|information"
+    same = client.post(reverse("accueil:desk"), entry(**phone), headers=HX)
+    assert "__Host-desk" not in same.cookies  # unchanged: not written again on every tap
+    changed = client.post(reverse("accueil:desk"), entry(channel="on_site", orientation="information"))
+    assert changed.cookies["__Host-desk"].value == "on_site|fr|information"
+    page = client.get(reverse("accueil:desk"))
+    assert page.cookies["__Host-desk"].value == "on_site|fr|information"
+    assert page.cookies["__Host-desk"]["max-age"] == 365 * 24 * 3600  # a year from the last day of use
+
+
 def test_a_group_and_a_profile_are_recorded_as_codes(client, login):
     login(Role.RECEPTION_AGENT)
     client.post(

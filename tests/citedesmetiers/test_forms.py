@@ -47,3 +47,57 @@ def test_the_desk_form_is_built_without_copying_its_choices():
     for name in ("theme", "orientation", "language", "channel", "gender", "partner"):
         assert form.fields[name]._choices is VisitForm.base_fields[name]._choices, name
     assert [value for value, _label in form.fields["theme"].choices][-1] == "general"
+
+
+DESK_ENTRY = {"key": "0b9c5e0e-5d8a-4f0e-9a57-3f4f1b2c8d11", "theme": "general", "orientation": "information"}
+DESK_ENTRY |= {"language": "fr", "channel": "on_site", "count": "3", "gender": "woman"}
+
+
+def _attributes(form_class) -> dict:
+    return {name: dict(field.widget.attrs) for name, field in form_class.base_fields.items()}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        DESK_ENTRY,
+        DESK_ENTRY | {"theme": "nonsense", "count": "0", "keyed_date": "2020-01-01"},
+        DESK_ENTRY | {"theme": "general", "orientation": "advice", "language": "xx"},
+    ],
+)
+def test_a_form_built_to_check_uses_the_class_s_fields_and_decides_as_a_copy_does(data):
+    before = _attributes(VisitForm)
+    checking, usual = VisitForm(data, checking=True), VisitForm(data)
+    assert all(checking.fields[name] is field for name, field in VisitForm.base_fields.items())
+    assert all(usual.fields[name] is not field for name, field in VisitForm.base_fields.items())
+    assert checking.is_valid() == usual.is_valid()
+    assert checking.errors == usual.errors
+    assert getattr(checking, "cleaned_data", None) == getattr(usual, "cleaned_data", None)
+    assert _attributes(VisitForm) == before  # checking changed none of the class's fields
+
+
+def test_a_checked_form_is_shown_with_fields_of_its_own_and_its_errors():
+    checking = VisitForm(DESK_ENTRY | {"count": "0"}, checking=True)
+    assert not checking.is_valid()
+    checking.add_error(None, "Refused by the service")
+    shown = checking.shown()
+    assert shown is not checking
+    assert not shown.checking
+    assert shown.fields["keyed_date"] is not VisitForm.base_fields["keyed_date"]
+    assert shown.errors == checking.errors
+    date_input = str(shown["keyed_date"])
+    assert 'min="' in date_input  # the picker's range of days, as of today
+    assert 'max="' in date_input
+    assert "data-capture-reset" in date_input  # declared with the field: no form changes its fields
+    assert "Refused by the service" in str(shown.non_field_errors())
+    usual = VisitForm()
+    assert usual.shown() is usual
+
+
+def test_a_code_field_accepts_its_extra_choices_and_offers_them_last():
+    field = CodeField(Language, also=(("other", "Another language"),))
+    assert field.clean("other") == "other"
+    assert field.clean("nl") == "nl"
+    with pytest.raises(forms.ValidationError):
+        field.clean("xx")
+    assert list(field.choices)[-1] == ("other", "Another language")
