@@ -63,8 +63,8 @@ def _sticky_choices(request: HttpRequest) -> dict[str, str]:
 
 
 def _remember_choices(request: HttpRequest, response: HttpResponse, choices: dict) -> None:
-    """Keeps this device's choices for a year: written by the desk's page, which renews them, and by an
-    entry only when they change (not on every tap)."""
+    """Keeps this device's choices for a year: written by an entry when they change (not on every tap),
+    renewed by the desk's page."""
     value = "|".join([choices["channel"], choices["language"], choices["orientation"]])
     if request.method == "POST" and request.COOKIES.get(_desk_cookie()) == value:
         return
@@ -184,7 +184,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     else:
         form = VisitForm(initial={**_sticky_choices(request), "key": capture.new_key(), "count": 1})
     response = render(request, "accueil/desk.html", _desk_context(request, form, now))
-    if request.method == "GET":
+    # Renewed on a device that has choices: a new one follows the page's language until its first entry.
+    if request.method == "GET" and _desk_cookie() in request.COOKIES:
         _remember_choices(request, response, form.initial)
     return response
 

@@ -4,8 +4,6 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from accueil.models import Orientation
-
 register = template.Library()
 
 
@@ -16,7 +14,7 @@ def visit_summary(visit) -> str:
     template: the desk's answer to each tap is mostly this line."""
     parts = [
         visit.theme.label if visit.theme_id else _("General information"),
-        Orientation(visit.orientation).label,
+        visit.get_orientation_display(),
         visit.language_id.upper(),
         visit.channel.label,
     ]

@@ -141,6 +141,7 @@ def test_channel_language_and_orientation_stay_on_the_device(client, login, sett
 
 def test_the_devices_choices_are_written_when_they_change_and_renewed_by_the_page(client, login):
     login(Role.RECEPTION_AGENT)
+    assert "__Host-desk" not in client.get(reverse("accueil:desk")).cookies  # a new device: none yet
     phone = {"channel": "phone", "orientation": "information"}
     first = client.post(reverse("accueil:desk"), entry(**phone), headers=HX)
     assert first.cookies["__Host-desk"].value == "phone|fr|information"
