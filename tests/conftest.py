@@ -4,6 +4,7 @@ import contextlib
 import importlib
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -11,7 +12,7 @@ import pytest
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from citedesmetiers.roles import Role
 from tests.factories import staff
@@ -177,6 +178,32 @@ def default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# How far into the local day Django's clock is for a test that sets things some minutes before now and reads
+# them as today's (the `daytime` fixture).
+INTO_THE_DAY = timedelta(hours=1)
+
+
+def shift_into_the_day(now: datetime) -> timedelta:
+    """How far forward `now` must move to be INTO_THE_DAY past local midnight: nothing after that hour."""
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(timedelta(0), midnight + INTO_THE_DAY - now)
+
+
+@pytest.fixture
+def daytime(monkeypatch) -> timedelta:
+    """For a test that sets things some minutes before now and reads them as today's (a ticket that has
+    waited 17 minutes, a consultation that ended at its start): run in the hour after midnight, "17
+    minutes ago" would be yesterday, when the centre is closed. Django's clock (timezone.now, and
+    localtime and localdate after it, in the test and in its live server's thread alike) is then moved
+    forward to 1:00, on the same day; the other clocks (time.time, the database's) keep the same date,
+    which is what they are compared by. Returns the shift (nothing after 1:00)."""
+    real = timezone.now
+    shift = shift_into_the_day(real())
+    if shift:
+        monkeypatch.setattr(timezone, "now", lambda: real() + shift)
+    return shift
 
 
 @pytest.fixture

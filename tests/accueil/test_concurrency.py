@@ -98,7 +98,7 @@ def adviser():
     return user
 
 
-def test_two_advisers_calling_at_once_never_get_the_same_person():
+def test_two_advisers_calling_at_once_never_get_the_same_person(daytime):
     waiting_tickets(1)
     first, second = adviser(), adviser()
     results = run_together(
@@ -108,7 +108,7 @@ def test_two_advisers_calling_at_once_never_get_the_same_person():
     assert Ticket.objects.get().status == TicketStatus.CALLED
 
 
-def test_six_advisers_calling_at_once_take_six_different_people():
+def test_six_advisers_calling_at_once_take_six_different_people(daytime):
     waiting_tickets(6)
     advisers = [adviser() for _ in range(6)]
     results = run_together(*[lambda who=who: services.ticket_call_next(adviser=who) for who in advisers])
@@ -117,7 +117,7 @@ def test_six_advisers_calling_at_once_take_six_different_people():
     assert {ticket.adviser_id for ticket in Ticket.objects.all()} == {who.pk for who in advisers}
 
 
-def test_a_ticket_being_called_is_skipped_not_waited_for():
+def test_a_ticket_being_called_is_skipped_not_waited_for(daytime):
     """While one adviser's transaction still holds the oldest ticket, another gets the next one at once."""
     waiting_tickets(2)
     first, second = adviser(), adviser()

@@ -180,9 +180,9 @@ def test_an_entry_keyed_in_later_keeps_its_own_time(client, login):
     assert f'value="{yesterday.date().isoformat()}"' not in page  # the date does not stick
 
 
-def test_an_entry_kept_offline_carries_the_time_of_its_tap(client, login):
+def test_an_entry_kept_offline_carries_the_time_of_its_tap(client, login, daytime):
     login(Role.RECEPTION_AGENT)
-    tapped = timezone.now() - timedelta(minutes=20)
+    tapped = timezone.now() - timedelta(minutes=20)  # the same day: a ticket is for a tap of today
     client.post(reverse("accueil:desk"), entry(queued_at=tapped.isoformat()), headers=HX)
     recorded = Visit.objects.get()
     assert abs(recorded.occurred_at - tapped) < timedelta(seconds=1)
@@ -522,7 +522,7 @@ def manage_url(name, ticket):
 
 @pytest.mark.parametrize("role", [Role.RECEPTION_AGENT, Role.COORDINATOR])
 def test_reception_sees_minutes_waited_priority_and_who_nobody_on_duty_can_take(
-    client, login, english_urls, role
+    client, login, english_urls, role, daytime
 ):
     from accueil import services
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", ["/fr/file-d-attente/", "/nl/wachtrij/"])
-def test_reception_sees_the_waits_and_manages_tickets(page, path):
+def test_reception_sees_the_waits_and_manages_tickets(page, path, daytime):
     now = timezone.now()
     arabic = visit(theme="travailler", language="ar", now=now - timedelta(minutes=17)).ticket
     french = visit(theme="apprendre", now=now - timedelta(minutes=9)).ticket

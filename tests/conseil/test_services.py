@@ -179,7 +179,7 @@ def test_someone_else_cannot_correct(adviser):
         services.consultation_update(consultation=recorded, user=staff(Role.ADVISER), duration_minutes=5)
 
 
-def test_counts_by_theme_and_mode(adviser):
+def test_counts_by_theme_and_mode(adviser, daytime):
     consultation(adviser=adviser)
     consultation(adviser=adviser, mode="phone")
     consultation(adviser=adviser, theme="bouger", topics=["studies_abroad"])
