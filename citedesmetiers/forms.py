@@ -72,6 +72,16 @@ def _shared_fields(form_class) -> _SharedFields:
     return _SharedFields(form_class.base_fields)
 
 
+@functools.cache
+def _plain(form_class) -> bool:
+    """Whether each field of the form class is cleaned from its value alone (Django's Field does so)."""
+    plain = forms.Field._clean_bound_field  # type: ignore[attr-defined]  # Django's, which its stubs omit
+    return all(
+        not field.disabled and type(field)._clean_bound_field is plain
+        for field in form_class.base_fields.values()
+    )
+
+
 class CheckingForm(forms.Form):
     """A form that can also be built only to check what was sent (`checking=True`): its fields are then
     the class's own instead of the deep copies Django makes for every form (a dozen fields copied on
@@ -89,6 +99,22 @@ class CheckingForm(forms.Form):
             self.__dict__["base_fields"] = _shared_fields(type(self))
         super().__init__(*args, **kwargs)
         self.checking = checking
+
+    def _clean_fields(self):
+        """As Django's, but a checking form reads each field's value straight from the data, without the
+        BoundField Django builds for it first (its name, label, id and initial: what showing a field needs,
+        half of checking one). A form with a disabled field, or one that cleans from its BoundField (a
+        file's), is checked by Django's own loop."""
+        if not (self.checking and _plain(type(self))):
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            try:
+                value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+                self.cleaned_data[name] = field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
 
     def shown(self) -> "CheckingForm":
         """This form with fields of its own (a date picker's range of days, say), ready to be shown."""

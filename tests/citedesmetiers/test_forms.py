@@ -2,9 +2,10 @@
 
 import pytest
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from accueil.forms import VisitForm
-from citedesmetiers.forms import ChoiceField, CodeField
+from citedesmetiers.forms import CheckingForm, ChoiceField, CodeField
 from citedesmetiers.models import Language
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,42 @@ def test_a_form_built_to_check_uses_the_class_s_fields_and_decides_as_a_copy_doe
     assert checking.errors == usual.errors
     assert getattr(checking, "cleaned_data", None) == getattr(usual, "cleaned_data", None)
     assert _attributes(VisitForm) == before  # checking changed none of the class's fields
+    # Checked from the data, without a BoundField per field: only a field with an error gets one (its id).
+    assert set(checking._bound_fields_cache) <= set(checking.errors)
+
+
+class Checked(CheckingForm):
+    """Fields cleaned from their values alone, one with a clean_<name> method of the form's."""
+
+    name = forms.CharField(max_length=5)
+    colour = ChoiceField(choices=[("red", "Red")])
+
+    def clean_name(self):
+        return self.cleaned_data["name"].upper()
+
+
+class CheckedWithDisabled(Checked):
+    fixed = forms.CharField(disabled=True, initial="kept", required=False)
+
+
+class CheckedWithFile(Checked):
+    attachment = forms.FileField(required=False)
+
+
+@pytest.mark.parametrize("form_class", [Checked, CheckedWithDisabled, CheckedWithFile])
+@pytest.mark.parametrize(
+    "data", [{"name": "abc", "colour": "red", "fixed": "sent"}, {"name": "toolong", "colour": "blue"}]
+)
+def test_checking_decides_as_django_s_own_loop_whatever_the_fields(form_class, data):
+    checking, usual = form_class(data, checking=True), form_class(data)
+    assert checking.is_valid() == usual.is_valid()
+    assert checking.errors == usual.errors
+    assert getattr(checking, "cleaned_data", None) == getattr(usual, "cleaned_data", None)
+    # Only a field with an error gets a BoundField (its id), unless a disabled field (its initial, whatever
+    # is sent) or a file's has the form checked by Django's own loop, which builds one for every field.
+    with_errors = set(checking.errors) - {NON_FIELD_ERRORS}
+    built = with_errors if form_class is Checked else set(form_class.base_fields)
+    assert set(checking._bound_fields_cache) == built
 
 
 def test_a_checked_form_is_shown_with_fields_of_its_own_and_its_errors():
