@@ -25,13 +25,17 @@ SECONDS = 5.0
 # The measures in turn, six times over, the desk's right after the signed-in INSERT it is compared with:
 # this machine's speed drifts by a third within seconds, and so weighs on each alike.
 ROUNDS = 6
+GOAL = 0.85  # the information-only entry against the signed-in INSERT (issue 19)
 PASSWORD = "bench-password-0123456789"
 USERNAME = "bench-reception"
 THEMES = ["choisir", "apprendre", "bouger", "entreprendre", "travailler"]
 
 
 class DeskEntry:
-    """Signs in once through the sign-in page, then posts desk entries with fresh keys."""
+    """Signs in once through the sign-in page, then posts desk entries with fresh keys. What does not
+    change from one entry to the next (the cookies, the token, each theme's fields) is encoded once, when
+    the client prepares: the load generator shares the machine with the server it measures, and should
+    spend on each request what the signed-in INSERT's spends."""
 
     def __init__(self, username: str, *, advice_share: int = 2):
         self.username = username
@@ -40,39 +44,45 @@ class DeskEntry:
     def prepare(self, connection: http.client.HTTPConnection) -> dict:
         browser = harness.Browser(connection)
         desk = browser.sign_in(self.username, PASSWORD, then="/fr/accueil/")
-        return {"jar": browser.jar, "token": harness.csrf_token(desk), "count": 0}
+        return self.state(browser.jar, harness.csrf_token(desk))
+
+    def state(self, jar: dict[str, str], token: str) -> dict:
+        """What each request of this signed-in client sends again."""
+        fields = {"language": "fr", "channel": "on_site", "count": "1", "csrfmiddlewaretoken": token}
+        return {
+            "headers": {
+                "Cookie": harness.cookie_header(jar),
+                **harness.FORM,
+                "HX-Request": "true",
+                "X-CSRFToken": token,
+            },
+            # Each entry's fields after its key, by theme and orientation.
+            "fields": {
+                (theme, orientation): "&" + urlencode({"theme": theme, "orientation": orientation, **fields})
+                for theme in THEMES
+                for orientation in ("advice", "information")
+            },
+            "jar": jar,
+            "count": 0,
+        }
 
     def request(self, state):
         state["count"] += 1
         number = state["count"]
-        body = {
-            "key": str(uuid.uuid4()),
-            "theme": THEMES[number % len(THEMES)],
-            "orientation": "advice" if number % self.advice_share == 0 else "information",
-            "language": "fr",
-            "channel": "on_site",
-            "count": "1",
-            "csrfmiddlewaretoken": state["token"],
-        }
-        headers = {
-            "Cookie": harness.cookie_header(state["jar"]),
-            **harness.FORM,
-            "HX-Request": "true",
-            "X-CSRFToken": state["token"],
-        }
-        return "POST", "/fr/accueil/", urlencode(body), headers
+        orientation = "advice" if number % self.advice_share == 0 else "information"
+        body = f"key={uuid.uuid4()}" + state["fields"][THEMES[number % len(THEMES)], orientation]
+        return "POST", "/fr/accueil/", body, state["headers"]
 
 
 class SignedInInsert(DeskEntry):
     """The one-row INSERT behind sign-in, permission and CSRF, with the desk's session."""
 
+    def state(self, jar: dict[str, str], token: str) -> dict:
+        headers = {"Cookie": harness.cookie_header(jar), "X-CSRFToken": token, "Content-Length": "0"}
+        return {"headers": headers}
+
     def request(self, state):
-        headers = {
-            "Cookie": harness.cookie_header(state["jar"]),
-            "X-CSRFToken": state["token"],
-            "Content-Length": "0",
-        }
-        return "POST", "/bench/signed-in-insert/", b"", headers
+        return "POST", "/bench/signed-in-insert/", b"", state["headers"]
 
 
 class BareInsert:
@@ -112,7 +122,7 @@ def main() -> None:
             ("desk (half advice) / bare view", desk, bare),
             ("desk (information only) / bare view", info, bare),
             ("signed-in INSERT / bare view", secure, bare),
-            ("desk (information only) / signed-in INSERT", info, secure),
+            ("desk (information only) / signed-in INSERT", info, secure, GOAL),
             ("desk (half advice) / signed-in INSERT", desk, secure),
         ],
     )

@@ -377,8 +377,9 @@ def against_bare(
     return results, ratios
 
 
-def report(title: str, results: list[Result], ratios: list[tuple[str, Result, Result]]) -> None:
-    """Prints one line per measure, then the ratios that the benchmark is about."""
+def report(title: str, results: list[Result], ratios: list[tuple]) -> None:
+    """Prints one line per measure, then the ratios that the benchmark is about: (label, numerator,
+    denominator), or with a goal after them, printed beside the ratio with whether the run met it."""
     print(f"\n{title}")
     print(f"  {'measure':<44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for result in results:
@@ -386,7 +387,10 @@ def report(title: str, results: list[Result], ratios: list[tuple[str, Result, Re
             f"  {result.name:<44} {result.rate:>9.0f} {result.p50:>8.2f} "
             f"{result.percentile(0.99):>8.2f} {result.errors:>7}"
         )
-    for label, numerator, denominator in ratios:
+    for label, numerator, denominator, *goal in ratios:
         ratio = numerator.rate / denominator.rate
         # Two decimals, or two significant digits for a ratio that two decimals would round to 0.0x.
-        print(f"  {label:<44} {ratio:>9.2f}" if ratio >= 0.1 else f"  {label:<44} {ratio:>9.2g}")
+        line = f"  {label:<44} {ratio:>9.2f}" if ratio >= 0.1 else f"  {label:<44} {ratio:>9.2g}"
+        if goal:
+            line += f"   goal >= {goal[0]:.2f}: {'met' if ratio >= goal[0] else 'below'}"
+        print(line)

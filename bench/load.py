@@ -308,6 +308,8 @@ class Centre:
         """Sends the stream's next request on `connection` and checks its answer."""
         if stream == "entry":
             method, path, body, headers = self.desk_entry.request(self.desk_state)
+            # The desk's cookies as they are now (Browser.call sends its jar's), not as they were at sign-in.
+            headers = {name: value for name, value in headers.items() if name != "Cookie"}
             outcome, text = self._call(connection, "desk", "entry", method, path, body, headers)
             if outcome.ok and 'id="desk-status"' not in text:
                 outcome.ok, outcome.status = False, "200, not recorded"

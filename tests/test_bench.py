@@ -179,9 +179,11 @@ def test_desk(capsys, client, bench_server, monkeypatch):
     assert bare[QUERIES_HEADER] == "1"
     assert client.login(username=desk.USERNAME, password=desk.PASSWORD)
     page = client.get("/fr/accueil/")
-    state = {"jar": {}, "token": harness.csrf_token(page.content.decode()), "count": 0}
-    assert _send(client, desk.SignedInInsert(desk.USERNAME).request(state)).status_code == 200
+    token = harness.csrf_token(page.content.decode())
+    insert = desk.SignedInInsert(desk.USERNAME)
+    assert _send(client, insert.request(insert.state({}, token))).status_code == 200
     entry = desk.DeskEntry(desk.USERNAME, advice_share=2)
+    state = entry.state({}, token)
     for _ in range(2):  # an information entry, then one directed to advice (with a ticket)
         assert _send(client, entry.request(state)).status_code == 200
 
