@@ -194,8 +194,8 @@ def shift_into_the_day(now: datetime) -> timedelta:
 @pytest.fixture
 def daytime(monkeypatch) -> timedelta:
     """For a test that sets things some minutes before now and reads them as today's (a ticket that has
-    waited 17 minutes, a consultation that ended at its start): run in the hour after midnight, "17
-    minutes ago" would be yesterday, when the centre is closed. Django's clock (timezone.now, and
+    waited 17 minutes, a consultation that has just ended after 25): run in the hour after midnight,
+    "17 minutes ago" would be yesterday, when the centre is closed. Django's clock (timezone.now, and
     localtime and localdate after it, in the test and in its live server's thread alike) is then moved
     forward to 1:00, on the same day; the other clocks (time.time, the database's) keep the same date,
     which is what they are compared by. Returns the shift (nothing after 1:00)."""
