@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -325,6 +325,16 @@ def _first(tickets, limit: int = QUEUE_LISTED) -> tuple[list, int]:
     return listed, len(listed) if len(listed) < limit else tickets.count()
 
 
+NO_DESK_YET = gettext_lazy(
+    "Give your desk before calling: the waiting-room screen shows it next to the number you call."
+)
+
+
+def _calling_desk(request: HttpRequest, duty) -> str:
+    """The desk this adviser calls people to: this session's, or their duty's of today."""
+    return request.session.get(SESSION_DESK, "") or (duty.desk if duty is not None else "")
+
+
 def _queue_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     user = request.user
@@ -333,7 +343,7 @@ def _queue_context(request: HttpRequest) -> dict:
         duty = selectors.open_duty(adviser=user, day=today)
         if duty is not None and duty.desk:
             context["desk_form"] = DeskForm(initial={"desk": duty.desk})
-        context["duty"] = duty
+        context.update(duty=duty, calling_desk=_calling_desk(request, duty), no_desk_yet=NO_DESK_YET)
         waiting = selectors.tickets_for_adviser(adviser=user, day=today)
         waiting, waiting_count = _first(
             waiting.select_related("theme", "language", "partner").order_by(*selectors.QUEUE_ORDER)
@@ -374,10 +384,14 @@ def _queue_response(request: HttpRequest, message: str | None = None, level=mess
 @require_POST
 @vary_on_headers("HX-Request")
 def queue_call(request: HttpRequest) -> HttpResponse:
-    """'Call next': the oldest person waiting whom this adviser can take."""
-    services.duty_ensure(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
+    """'Call next': the oldest person waiting whom this adviser can take, to the adviser's desk (the
+    waiting-room screen shows it beside the number called): none given yet, nobody is called."""
+    desk = _calling_desk(request, selectors.open_duty(adviser=request.user, day=timezone.localdate()))
+    if not desk:
+        return _queue_response(request, str(NO_DESK_YET), messages.WARNING)
+    services.duty_ensure(adviser=request.user, desk=desk)
     try:
-        ticket = services.ticket_call_next(adviser=request.user, desk=request.session.get(SESSION_DESK, ""))
+        ticket = services.ticket_call_next(adviser=request.user, desk=desk)
     except ValidationError as error:
         return _queue_response(request, error.messages[0], messages.WARNING)
     if ticket is None:

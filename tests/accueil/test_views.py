@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
-from accueil.models import Ticket, TicketStatus, Visit
+from accueil.models import Duty, Ticket, TicketStatus, Visit
 from accueil.views import QUEUE_LISTED
 from citedesmetiers.models import AuditEntry, Theme
 from citedesmetiers.roles import Role
@@ -351,6 +353,7 @@ def test_an_adviser_cannot_act_on_another_advisers_ticket(client, adviser):
 
 
 def test_call_next_with_nobody_waiting_says_so(client, adviser):
+    client.post(reverse("accueil:queue_desk"), {"desk": "3"})
     response = client.post(reverse("accueil:queue_call"))
     assert response.status_code == 302
     assert "Personne n&#x27;attend pour vos thématiques" in client.get(response.url).content.decode()
@@ -383,6 +386,9 @@ def test_the_queue_panel_refreshes_as_a_fragment(client, adviser):
 
 
 def test_advisers_set_their_languages_in_their_profile(client, adviser):
+    page = client.get(reverse("profile")).content.decode()
+    assert "Les langues dans lesquelles vous conseillez" in page
+    assert "cette personne" not in page
     response = client.post(reverse("profile"), {"languages": ["nl", "en"]})
     assert response.status_code == 302
     assert set(adviser.languages.values_list("code", flat=True)) == {"nl", "en"}
@@ -460,10 +466,43 @@ def test_calling_the_next_person_puts_the_adviser_on_duty(client, adviser):
     from accueil.models import Duty
 
     visit(theme="travailler")
+    client.post(reverse("accueil:queue_desk"), {"desk": "4"})
+    client.post(reverse("accueil:queue_duty"), {"on": "0"})
     client.post(reverse("accueil:queue_call"), headers=HX)
-    assert Duty.objects.filter(adviser=adviser, ended_at__isnull=True).count() == 1
+    assert Duty.objects.filter(adviser=adviser, ended_at__isnull=True).get().desk == "4"
     client.post(reverse("accueil:queue_call"), headers=HX)  # already on duty: still one duty
-    assert Duty.objects.filter(adviser=adviser).count() == 1
+    assert Duty.objects.filter(adviser=adviser, ended_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_nobody_is_called_before_the_adviser_gives_a_desk(client, adviser, language):
+    """The waiting-room screen shows the desk beside the number called: without one, the person would not
+    know where to go."""
+    ticket = visit(theme="travailler").ticket
+    with translation.override(language):
+        hint = gettext(
+            "Give your desk before calling: the waiting-room screen shows it next to the number you call."
+        )
+        page = client.get(reverse("accueil:queue")).content.decode()
+        assert escape(hint) in page
+        assert reverse("accueil:queue_call") not in page
+        response = client.post(reverse("accueil:queue_call"), headers=HX)
+    assert escape(hint) in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.adviser) == (TicketStatus.WAITING, None)
+    assert not Duty.objects.filter(adviser=adviser).exists()
+
+
+def test_a_desk_given_earlier_today_is_the_one_called_to(client, adviser):
+    """A new session (another browser, signed in again) keeps calling to the desk of the day's duty."""
+    from accueil import services
+
+    services.duty_start(adviser=adviser, desk="B2")
+    ticket = visit(theme="travailler").ticket
+    assert "Appeler la personne suivante" in client.get(reverse("accueil:queue")).content.decode()
+    client.post(reverse("accueil:queue_call"), headers=HX)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.desk) == (TicketStatus.CALLED, "B2")
 
 
 def test_only_advisers_go_on_duty(client, login):

@@ -55,6 +55,8 @@ def test_an_adviser_records_the_consultation_of_the_person_called(page):
     adviser.languages.set(["fr"])
     sign_in(page, adviser, PASSWORD)
     page.goto("/fr/file-d-attente/")
+    page.get_by_label("Je suis en service au bureau").fill("2")
+    page.get_by_role("button", name="Prendre mon service").click()
     page.get_by_role("button", name="Appeler la personne suivante").click()
     page.get_by_role("button", name="Commencer l'entretien").click()
     page.get_by_role("link", name="Enregistrer l'entretien").click()
