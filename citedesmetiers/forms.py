@@ -185,6 +185,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["languages"]
         widgets = {"languages": forms.CheckboxSelectMultiple}
+        # The person reads about themselves (the model's help text speaks of "this person").
+        help_texts = {
+            "languages": _("The languages you advise in: the queue offers you the visitors who speak them.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +274,19 @@ class ListFilters(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class AuditFilterForm(forms.Form):
+class EndNotBeforeStart:
+    """For a form with a period (`start` and `end`, either optional): an end before the start is said in
+    the reader's language, instead of a list that is simply empty."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The end date is before the start date."))
+        return cleaned
+
+
+class AuditFilterForm(EndNotBeforeStart, forms.Form):
     """The audit trail's filters: person, action, type of record and record, days (all optional)."""
 
     actor = forms.ModelChoiceField(
@@ -297,13 +313,6 @@ class AuditFilterForm(forms.Form):
             (code, f"{ACTIONS.get(code, code)} ({code})") for code in actions
         ]
         self.fields["object_type"].choices = [("", _("Any type")), *audit_record_types(entries)]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            raise ValidationError(_("The end date is before the start date."))
-        return cleaned
 
 
 class PicturesForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import dates
-from citedesmetiers.forms import CodeField
+from citedesmetiers.forms import CodeField, EndNotBeforeStart
 from citedesmetiers.models import AgeBand, EducationLevel, Gender, Language, Partner, Residence, Status, Theme
 from citedesmetiers.selectors import reference_rows
 from conseil.models import Found, Frequency, HeardOf, Mode, Satisfaction, Service, Topic
@@ -116,7 +116,7 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ConsultationFilterForm(forms.Form):
+class ConsultationFilterForm(EndNotBeforeStart, forms.Form):
     start = dates.BoundedDateField(label=_("From"), required=False, widget=_date_input())
     end = dates.BoundedDateField(label=_("To"), required=False, widget=_date_input())
     mine = forms.BooleanField(label=_("Only mine"), required=False)

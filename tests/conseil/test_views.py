@@ -227,6 +227,18 @@ def test_a_list_with_nonsense_filters_falls_back_to_the_last_week(client, two_in
     assert len(listed(response)) == 2
 
 
+def test_a_period_that_ends_before_it_starts_is_refused_and_the_last_week_shown(client, two_institutions):
+    client.force_login(two_institutions["adviser"])
+    today = timezone.localdate()
+    reversed_period = {"start": today.isoformat(), "end": (today - timedelta(days=30)).isoformat()}
+    response = client.get(reverse("conseil:consultations"), reversed_period)
+    page = response.content.decode()
+    assert "La date de fin précède la date de début." in page
+    assert len(listed(response)) == 2
+    week_ago = today - timedelta(days=6)
+    assert f"2 entretiens du {week_ago:%d/%m/%Y} au {today:%d/%m/%Y}." in page
+
+
 def test_an_empty_period_says_so(client, login):
     login(Role.PARTNER_LEAD)
     response = client.get(reverse("conseil:consultations"))
