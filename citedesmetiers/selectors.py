@@ -137,6 +137,9 @@ ACTIONS = {
     "online_figures.update": _("online figures changed"),
     "consultation.list": _("listed"),
     "consultation.export": _("exported"),
+    "ticket.transfer": _("transferred"),
+    "ticket.priority": _("priority changed"),
+    "ticket.cancel": _("cancelled"),
     "user.second_factor_reset": _("second factor reset"),
     "auditentry.export": _("exported"),
 }
@@ -147,14 +150,40 @@ PSEUDO_FIELDS = {
     "rows": _("lines"),
     "filters": _("filters"),
 }
+# The filters a list or an export was made with (conseil's and the audit trail's), by their names.
+FILTERS = {
+    "start": _("From"),
+    "end": _("To"),
+    "mine": _("Only mine"),
+    "actor": _("Person"),
+    "action": _("Action"),
+    "object_type": _("Type of record"),
+    "object_id": _("Record number"),
+}
+
+
+def _filter_value(name: str, value) -> str:
+    """A filter's value as people read it: a day in the language's short format, an action by its name."""
+    if name in ("start", "end"):
+        try:
+            return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except (TypeError, ValueError):
+            return str(value)
+    if name == "action":
+        return str(ACTIONS.get(value, value))
+    return _readable(None, value)
 
 
 def _readable(field, value) -> str:
     """A value of the audit trail (codes, ids, ISO times) as people read it."""
     if value in (None, "", [], {}):
         return "—"
-    if isinstance(value, dict):  # the filters of a list or an export
-        return ", ".join(f"{name}: {item}" for name, item in sorted(value.items()))
+    if isinstance(value, dict):  # the filters of a list or an export, in the form's order
+        order = {name: index for index, name in enumerate(FILTERS)}
+        return ", ".join(
+            _("%(label)s: %(value)s") % {"label": FILTERS.get(name, name), "value": _filter_value(name, item)}
+            for name, item in sorted(value.items(), key=lambda pair: order.get(pair[0], len(order)))
+        )
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if field is None:

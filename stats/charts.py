@@ -23,6 +23,8 @@ from typing import Required, TypedDict, Unpack
 
 from django.utils.safestring import SafeString, mark_safe
 
+from citedesmetiers.templatetags.cdm import labelled
+
 NumberFormat = Callable[[int | float], str]
 
 # Dark to light, each at least 3:1 against white (13.8, 9.3, 6.5, 4.6, 3.5) and a clear step apart in
@@ -148,8 +150,9 @@ def _shown(
 
 
 def _listing(labels: Sequence[str], shown: Sequence[str]) -> str:
-    """Every label with its value: "Choisir: 1 234; Apprendre: 2 345"."""
-    return "; ".join(f"{label}: {value}" for label, value in zip(labels, shown, strict=True))
+    """Every label with its value: "Choisir : 1 234; Apprendre : 2 345" (the colon as the language writes
+    it)."""
+    return "; ".join(labelled(label, value) for label, value in zip(labels, shown, strict=True))
 
 
 def _description(description: object, sentences: Sequence[str]) -> str:
@@ -693,7 +696,7 @@ def share_bar(
         f'stroke="{INK_SOFT}" stroke-width="1"/>'
     )
     keys = [
-        (_box_key(fill, INK_SOFT), 14, f"{name}: {text}")
+        (_box_key(fill, INK_SOFT), 14, labelled(name, text))
         for name, text, fill in zip(names, shown, fills, strict=True)
     ]
     legend, legend_height = _legend(keys, top=bar_top + bar_height + 10, width=width)

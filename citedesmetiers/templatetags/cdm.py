@@ -3,6 +3,7 @@
 import segno
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -32,3 +33,10 @@ def fallback_lang(text) -> str:
     if lang and lang != (get_language() or "fr")[:2]:
         return format_html(' lang="{}"', lang)
     return ""
+
+
+@register.filter
+def labelled(label, value) -> str:
+    """`{{ label|labelled:value }}`: "label: value" with the colon as the page's language writes it (in
+    French, after a space)."""
+    return gettext("%(label)s: %(value)s") % {"label": label, "value": value}

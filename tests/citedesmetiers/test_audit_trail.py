@@ -127,3 +127,40 @@ def test_the_export_of_the_selection_is_itself_audited(client, trail):
     assert exported.actor == director
     assert exported.changes["rows"] == 1
     assert exported.changes["filters"] == {"action": "consultation.update"}
+
+
+def test_every_action_the_code_writes_down_has_a_name():
+    """Each code passed to the audit trail, wherever it is written, is named in every language: the page
+    and its filter never show a raw code such as "ticket.priority"."""
+    import re
+    from pathlib import Path
+
+    from citedesmetiers.selectors import ACTIONS
+
+    written = set()
+    for app in ("accueil", "activites", "citedesmetiers", "conseil", "ressources", "stats"):
+        for source in Path(app).rglob("*.py"):
+            text = source.read_text()
+            written |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+            written |= set(re.findall(r'_audit\([^)]*"([a-z_]+\.[a-z_]+)"', text))
+            written |= {
+                f"consultation.{verb}" for verb in re.findall(r'listed_record\([^)]*action="(\w+)"', text)
+            }
+    assert {"ticket.priority", "ticket.transfer", "visit.undo", "consultation.list"} <= written
+    assert written - set(ACTIONS) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Filtres : Du : 01/01/2030, Au : 31/01/2030, Uniquement les miens : oui"),
+        ("nl", "Filters: Van: 1-1-2030, Tot: 31-1-2030, Alleen de mijne: ja"),
+    ],
+)
+def test_a_lists_filters_read_as_its_form_says_them(client, language, expected):
+    director = staff(Role.DIRECTOR)
+    filters = {"mine": True, "end": "2030-01-31", "start": "2030-01-01"}
+    advice.consultations_listed_record(user=director, action="list", count=3, filters=filters)
+    client.force_login(director)
+    page = client.get(url(language, action="consultation.list")).content.decode()
+    assert expected in page

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from stats import charts
@@ -16,6 +17,14 @@ SVG = "{http://www.w3.org/2000/svg}"
 FORMAT = {"number_format": lambda n: f"{n:,}".replace(",", " ")}
 THEMES = ["Choisir", "Apprendre", "Travailler"]
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The charts' own words (the colon after a label) in English, as the labels these tests give; French
+    has its own test below."""
+    with translation.override("en"):
+        yield
 
 
 def parse(svg: str) -> ET.Element:
@@ -506,3 +515,17 @@ def test_no_break_spaces_of_the_format_are_kept():
         )
     )
     assert "38\u202f167" in texts(root)
+
+
+@pytest.mark.parametrize(("language", "colon"), [("fr", " : "), ("nl", ": ")])
+def test_each_label_and_its_value_are_joined_as_the_language_writes_it(language, colon):
+    """French puts a space before the colon, in the chart's description and in its keys alike."""
+    with translation.override(language):
+        bars = parse(
+            charts.bar_chart(title="T", description="D", labels=["a", "b"], values=[10, 2], id_prefix="l")
+        )
+        share = parse(
+            charts.share_bar(title="T", description="D", parts=[("Femmes", 10), ("Hommes", 2)], id_prefix="s")
+        )
+    assert desc(bars) == f"D a{colon}10; b{colon}2."
+    assert f"Femmes{colon}10" in texts(share)
