@@ -81,7 +81,7 @@ def _csv(period: Period, scope: Scope, language: str) -> bytes:
     delimiter, decimal = csv_convention(language)
     comparison = context["comparison"]
     rows: list[list] = [
-        [_("Annual report %(period)s") % {"period": comparison.label}],
+        [context["title"]],
         [comparison.description],
         [status_line(context)],
         [],
@@ -233,7 +233,7 @@ def _xlsx(period: Period, scope: Scope, language: str) -> bytes:
             put(sheet, values, [None, *(unit_formats[unit] for unit in table.units[1:])])
         _notes(sheet, table, wrap)
         _widths(sheet, [28, *[14] * (len(table.columns) - 1)])
-    workbook.properties.title = _("Annual report %(period)s") % {"period": comparison.label}
+    workbook.properties.title = context["title"]
     workbook.properties.created = timezone.now().replace(tzinfo=None)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -12,6 +12,8 @@ from stats import periods
 from stats.models import OnlineFigures, ReportText
 
 WHOLE_YEAR = "year"
+# Every figure of a period that has not started would be 0: said instead of shown.
+NOT_STARTED = _("There are no figures yet for a period that has not started.")
 FIRST_YEAR = "first-year"
 
 
@@ -35,7 +37,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = today or timezone.localdate()
+        today = self.today = today or timezone.localdate()
         self.fields["year"].choices = [(number, str(number)) for number in range(today.year, 2017, -1)]
         self.fields["part"].choices = [
             *_parts(),
@@ -49,10 +51,12 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("For a range of days, give its first and its last day."))
         if start and end and end < start:
             raise forms.ValidationError(_("The end date is before the start date."))
+        if (start or cleaned.get("year")) and not periods.started(self.period(), today=self.today):
+            raise forms.ValidationError(NOT_STARTED)
         return cleaned
 
     def period(self) -> periods.Period:
-        """The period chosen (call after is_valid())."""
+        """The period chosen (call after is_valid(); clean() calls it once the dates are checked)."""
         data = self.cleaned_data
         if data.get("start"):
             return periods.Period(data["start"], data["end"])

@@ -208,6 +208,12 @@ class Comparison:
         return sentence
 
 
+def started(period: Period, *, today: date | None = None) -> bool:
+    """Whether the period has begun (its first day is today or earlier): a period still to come has no
+    figures to show, only zeros."""
+    return period.start <= (today or timezone.localdate())
+
+
 def compare(period: Period, *, today: date | None = None) -> Comparison:
     """The days to count for `period` and the same days a year earlier (see Comparison)."""
     today = today or timezone.localdate()

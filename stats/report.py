@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from citedesmetiers.models import Partner, Space, Theme
 from citedesmetiers.photos import COVER_WIDTH, PHOTO_BUDGET, logo_embedded, photo_embedded
@@ -164,14 +165,61 @@ def centre_names(language: str) -> list[tuple[str, str]]:
     return sorted(CENTRE_NAMES.items(), key=lambda item: item[0] != language)
 
 
-def contents(*, centre: bool, queue: bool, team: bool, testimonials: bool = False) -> list[tuple[str, str]]:
+# A quarter's title names it in words: an ordinal reads differently in each language.
+QUARTER_TITLES = {
+    1: gettext_lazy("Report for the first quarter of %(year)d"),
+    2: gettext_lazy("Report for the second quarter of %(year)d"),
+    3: gettext_lazy("Report for the third quarter of %(year)d"),
+    4: gettext_lazy("Report for the fourth quarter of %(year)d"),
+}
+
+
+def title(comparison: Comparison) -> str:
+    """The report's title on its cover, in its page headers and in its files, in the active language: an
+    annual report for a year only ("Rapport du troisième trimestre 2026", "Maandverslag september 2026"),
+    with its days while the period is still running."""
+    asked = comparison.asked
+    if asked.kind in ("year", "first_year"):
+        name = _("Annual report %(period)s") % {"period": asked.label}
+    elif asked.kind == "quarter":
+        name = QUARTER_TITLES[(asked.start.month - 1) // 3 + 1] % {"year": asked.start.year}
+    elif asked.kind == "month":
+        name = _("Monthly report %(month)s") % {"month": asked.label}
+    else:
+        name = _("Report %(period)s") % {"period": asked.label}
+    if not comparison.running:
+        return name
+    return _("%(period)s (%(days)s, in progress)") % {"period": name, "days": comparison.current.days_label}
+
+
+def written(text: ReportText | None) -> dict[str, bool]:
+    """Which of the director's chapters have a text: a publication leaves out one that has none (the
+    on-screen page says so to the director instead of printing a placeholder)."""
+    return {
+        "preamble": bool(text and text.preamble),
+        "highlights": bool(text and (text.highlight_paragraphs or text.highlight_entries.exists())),
+    }
+
+
+def contents(
+    *,
+    centre: bool,
+    queue: bool,
+    team: bool,
+    testimonials: bool = False,
+    preamble: bool = True,
+    highlights: bool = True,
+) -> list[tuple[str, str]]:
     """The report's chapters as (anchor, heading) in the order the printable report shows them: its
-    table of contents (the headings are the template's own, in the active language)."""
+    table of contents (the headings are the template's own, in the active language). `preamble` and
+    `highlights`: whether the director wrote them (a chapter without its text is left out)."""
     chapters = []
     if centre:
+        if preamble:
+            chapters.append(("preamble-title", _("Preamble")))
+        if highlights:
+            chapters.append(("highlights-title", _("The year's highlights")))
         chapters += [
-            ("preamble-title", _("Preamble")),
-            ("highlights-title", _("The year's highlights")),
             ("concept-title", _("The concept")),
             ("services-title", _("The services")),
         ]
@@ -326,6 +374,10 @@ def timeline(text: ReportText | None) -> list[Month]:
     return months
 
 
+def _contents_written(text: ReportText | None, **chapters) -> list[tuple[str, str]]:
+    return contents(**chapters, **written(text))
+
+
 def report_context(
     period: Period,
     *,
@@ -356,6 +408,7 @@ def report_context(
     return {
         "period": period,
         "comparison": report.comparison,
+        "title": title(report.comparison),
         "published": report.protected,
         "publishable": publication.publishable(report.comparison),
         "internal": not report.protected,
@@ -382,8 +435,16 @@ def report_context(
         "spaces": spaces,
         "pictures": functools.partial(pictures, text if scope.centre else None),
         "centre_names": centre_names(language),
-        "contents": contents(
-            centre=scope.centre, queue=bool(waiting), team="team" in by_key, testimonials=bool(testimonials)
+        # What the director wrote and the chapters it gives, called by the templates that show them (a
+        # query the dashboard does without).
+        "written": functools.partial(written, text if scope.centre else None),
+        "contents": functools.partial(
+            _contents_written,
+            text if scope.centre else None,
+            centre=scope.centre,
+            queue=bool(waiting),
+            team="team" in by_key,
+            testimonials=bool(testimonials),
         ),
         "generated_at": timezone.now(),
         "language": language,

@@ -20,7 +20,7 @@ from citedesmetiers.models import Theme
 from citedesmetiers.photos import data_uri
 from citedesmetiers.selectors import reference_rows
 from stats import exports, periods, publication, report, selectors, services, sheet
-from stats.forms import OnlineFiguresForm, PeriodForm, ReportTextForm
+from stats.forms import NOT_STARTED, OnlineFiguresForm, PeriodForm, ReportTextForm
 from stats.models import OnlineFigures, OnlineMonth, ReportText
 from stats.selectors import Scope
 
@@ -48,23 +48,30 @@ def _period(request: HttpRequest) -> tuple[periods.Period, PeriodForm]:
     slug = request.GET.get("period", "")
     if slug:
         try:
-            chosen = periods.parse(slug)
+            asked = periods.parse(slug)
         except ValueError:  # an unknown period (an old link, a typo, year 1 or 9999): the default one
             messages.error(request, _unknown_period(chosen))
+        else:
+            if periods.started(asked, today=today):
+                chosen = asked
+            else:  # all zeros would read as figures: the default one, saying why
+                messages.error(request, f"{NOT_STARTED} {_unknown_period(chosen)}")
         return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
     if "year" in request.GET:
         form = PeriodForm(request.GET, today=today)
         if form.is_valid():
             return form.period(), form
+        # The form says what is wrong, keeping what was typed; the figures shown are named.
+        messages.error(request, _unknown_period(chosen))
         return chosen, form
     return chosen, PeriodForm(initial=PeriodForm.initial_for(chosen), today=today)
 
 
 def _period_unknown(request: HttpRequest) -> bool:
-    """Whether `?period=` names no period the figures can show."""
+    """Whether `?period=` names no period the figures can show (unknown, or not started yet)."""
     slug = request.GET.get("period", "")
     try:
-        return bool(slug) and not periods.parse(slug)
+        return bool(slug) and not periods.started(periods.parse(slug))
     except ValueError:
         return True
 
@@ -129,7 +136,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     language = _language(request)
     with translation.override(language):
         context = report.report_context(period, scope=scope, output=report.PUBLICATION)
-        return render(request, "stats/report_print.html", context | {"standalone": True})
+        # On screen (never in print or in a file), the director sees which chapters await her text.
+        return render(request, "stats/report_print.html", context | {"standalone": True, "drafts": True})
 
 
 @require_GET

@@ -62,11 +62,11 @@ def test_the_printable_report_in_english_and_in_dutch(director):
     page = director
     page.goto(url("en", "dashboard") + "?period=2026-03")
     page.get_by_role("link", name="Printable report (English)").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Annual report March 2026")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Monthly report March 2026")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert axe_violations(page) == []
     page.goto(url("en", "report") + "?period=2026-03&lang=nl")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jaarverslag maart 2026")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maandverslag maart 2026")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     assert axe_violations(page) == []
 

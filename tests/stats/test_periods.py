@@ -94,3 +94,16 @@ def test_english_dates_are_written_as_in_brussels():
     with translation.override("en"):
         assert periods.year(2018).days_label == "1 January – 31 December 2018"
         assert periods.Period(date(2018, 3, 5), date(2019, 3, 4)).days_label == "5 March 2018 – 4 March 2019"
+
+
+def test_the_picker_refuses_a_period_not_started_yet():
+    from stats.forms import NOT_STARTED, PeriodForm
+
+    today = date(2026, 12, 5)
+    future = PeriodForm({"year": 2026, "start": "2027-01-01", "end": "2027-01-31"}, today=today)
+    assert not future.is_valid()
+    assert list(future.non_field_errors()) == [str(NOT_STARTED)]
+    for data in ({"year": 2026, "part": "12"}, {"year": 2026, "start": "2026-12-05", "end": "2026-12-31"}):
+        assert PeriodForm(data, today=today).is_valid(), data
+    assert periods.started(periods.month(2026, 12), today=today)
+    assert not periods.started(periods.month(2027, 1), today=today)

@@ -8,13 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from citedesmetiers.models import Partner
 from citedesmetiers.roles import Role
 from stats import periods
 from stats.models import OnlineFigures, ReportText
+from stats.views import _unknown_period
 from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +97,9 @@ def test_the_printable_report_in_dutch(client, march):
     page = client.get(url("report", period="2026-03", lang="nl")).content.decode()
     assert '<html lang="nl">' in page
     assert "Een mooi jaar." in page
-    assert "Jaarverslag" in page
+    with translation.override("nl"):  # a month's report, not an annual one
+        assert gettext("Monthly report %(month)s") % {"month": "maart 2026"} in page
+    assert "Jaarverslag" not in page
 
 
 def march_time():
@@ -375,3 +379,48 @@ def test_an_unknown_period_has_no_preview(client):
     pages = client.get(url("report_preview_pages", period="1999"))
     assert pages.status_code == 200
     assert pages.context["unavailable"]
+
+
+def test_a_reversed_range_says_so_and_keeps_what_was_typed(client):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("dashboard", year=2026, part="year", start="2026-09-20", end="2026-09-14"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "La date de fin précède la date de début." in page
+    assert 'name="start" value="2026-09-20"' in page
+    assert 'name="end" value="2026-09-14"' in page
+    shown = [str(message) for message in response.context["messages"]]
+    with translation.override("fr"):
+        assert shown == [_unknown_period(periods.default())]  # the figures shown are named, not passed off
+
+
+def test_a_period_not_started_yet_is_refused_never_shown_as_zeros(client):
+    client.force_login(staff(Role.DIRECTOR))
+    today = timezone.localdate()
+    start, end = today + timedelta(days=40), today + timedelta(days=70)
+    response = client.get(url("dashboard", year=today.year, start=start.isoformat(), end=end.isoformat()))
+    assert response.status_code == 200
+    page = response.content.decode()
+    with translation.override("fr"):
+        not_started = gettext("There are no figures yet for a period that has not started.")
+    assert not_started.replace("'", "&#x27;") in page
+    assert f'name="start" value="{start.isoformat()}"' in page
+    assert response.context["comparison"].asked == periods.default()
+    # The same period by its address: the default one, saying why; its report and files are not made.
+    slug = periods.Period(start, end).slug
+    response = client.get(url("dashboard", period=slug))
+    assert response.status_code == 200
+    assert any(str(message).startswith(not_started) for message in response.context["messages"])
+    assert response.context["comparison"].asked == periods.default()
+    for name, extra in (("report", {}), ("export", {"format": "pdf"}), ("report_preview", {})):
+        answer = client.get(url(name, period=slug, **extra))
+        assert answer.status_code == 302, name
+        assert answer.url.startswith(url("dashboard")), name
+
+
+def test_a_wrong_field_of_the_picker_is_said_beside_it(client):
+    client.force_login(staff(Role.DIRECTOR))
+    response = client.get(url("dashboard", year=2099, part="01"))
+    assert response.status_code == 200
+    assert '<ul class="errors"><li>' in response.content.decode()
+    assert response.context["form"].errors["year"]
