@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accueil import views
+from citedesmetiers import converters  # noqa: F401  (registers <token:>)
 
 app_name = "accueil"
 
@@ -28,5 +29,5 @@ urlpatterns = [
     path(_("kiosk/themes/"), views.kiosk_themes, name="kiosk_themes"),
     path(_("kiosk/ticket/"), views.kiosk_ticket, name="kiosk_ticket"),
     # The same short address in every language: it is printed on the ticket and typed on a phone.
-    path("ticket/<str:token>/", views.ticket_phone, name="ticket_phone"),
+    path("ticket/<token:token>/", views.ticket_phone, name="ticket_phone"),
 ]

@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from activites import views
+from citedesmetiers import converters  # noqa: F401  (registers <token:> and <code:>)
 
 app_name = "activites"
 
@@ -12,7 +13,7 @@ urlpatterns = [
     path(_("agenda/<int:pk>/"), views.agenda_activity, name="agenda_activity"),
     path(_("agenda/<int:pk>/calendar.ics"), views.agenda_activity_ics, name="agenda_activity_ics"),
     path(_("agenda/<int:pk>/check-your-email/"), views.agenda_registered, name="agenda_registered"),
-    path(_("registration/<str:token>/"), views.registration, name="registration"),
+    path(_("registration/<token:token>/"), views.registration, name="registration"),
     # The organisers' pages.
     path(_("activities/"), views.activity_list, name="activities"),
     path(_("activities/new/"), views.activity_new, name="activity_new"),

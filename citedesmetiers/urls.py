@@ -1,10 +1,12 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from citedesmetiers import views
+from citedesmetiers import converters, views  # noqa: F401  (converters: registers <code:>)
 from citedesmetiers.admin import backoffice
 from citedesmetiers.routes import remembering
 from conseil import views as conseil_views
@@ -15,7 +17,7 @@ handler500 = "citedesmetiers.views.server_error"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("themes.css", views.theme_stylesheet, name="theme_stylesheet"),
     # The short link of a questionnaire's QR code, without a language: the browser's is chosen.
-    path("q/<str:code>/", conseil_views.questionnaire_short, name="questionnaire_short"),
+    path("q/<code:code>/", conseil_views.questionnaire_short, name="questionnaire_short"),
 ]
 # Patterns are tried in order: the pages asked most often come first (the home page, then the public
 # agenda, the desk, the waiting-room screen and the phone pages). Each app's paths start with words of
@@ -25,7 +27,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += remembering(
     i18n_patterns(
         path("", views.home, name="home"),
-        path(f"{settings.ADMIN_PATH}/", backoffice.urls),
+        # Django's back office looks up text keys (the coded vocabularies' codes) as given: an address with
+        # a NUL byte, which PostgreSQL's text cannot hold, matches nothing (a 404) instead of a 500.
+        re_path(rf"^{re.escape(settings.ADMIN_PATH)}/(?![^\x00]*\x00)", backoffice.urls),
         path("", include("activites.urls")),
         path("", include("accueil.urls")),
         path("", include("ressources.urls")),

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from citedesmetiers import converters  # noqa: F401  (registers <token:> and <code:>)
 from conseil import views
 
 app_name = "conseil"
@@ -14,5 +15,5 @@ urlpatterns = [
     path(_("questionnaire/show/"), views.questionnaire_show, name="questionnaire_show"),
     path(_("questionnaire/tablet/"), views.questionnaire_kiosk, name="questionnaire_kiosk"),
     path(_("questionnaire/thanks/"), views.questionnaire_thanks, name="questionnaire_thanks"),
-    path(_("questionnaire/<str:code>/"), views.questionnaire, name="questionnaire"),
+    path(_("questionnaire/<code:code>/"), views.questionnaire, name="questionnaire"),
 ]

@@ -8,7 +8,14 @@ from django.utils import translation
 from citedesmetiers.settings import LANGUAGES
 from tests.urlwalk import route_patterns
 
-SAMPLES = {"IntConverter": 7, "StringConverter": "abc", "SlugConverter": "abc", "PathConverter": "a/b"}
+SAMPLES = {
+    "IntConverter": 7,
+    "StringConverter": "abc",
+    "SlugConverter": "abc",
+    "PathConverter": "a/b",
+    "TokenConverter": "abc",
+    "CodeConverter": "abc",
+}
 
 
 @pytest.mark.parametrize("language", [code for code, _name in LANGUAGES])
