@@ -134,18 +134,20 @@ def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
         if not is_open:
             messages.error(request, _("Registration for this activity is closed."))
             return redirect("activites:agenda_activity", pk=activity.pk)
-        # The centre's own computers and tablets share one address: its networks are not limited by it.
-        if not on_networks(request, settings.CENTRE_NETWORKS) and services.registration_throttled(
-            address=client_address(request)
+        # Only a send that would register someone counts toward the limits: a typo just shows the form's
+        # errors (a school's or a library's network shares one address). The centre's own computers and
+        # tablets share one address too: its networks are not limited by it.
+        if (
+            form.is_valid()
+            and not on_networks(request, settings.CENTRE_NETWORKS)
+            and services.registration_throttled(address=client_address(request))
         ):
             form, status, throttled = None, 429, "address"
-        elif (
-            form.is_valid()
-            and not form.cleaned_data["website"]
-            and services.registration_email_throttled(email=form.cleaned_data["email"])
-        ):
+        elif form.is_valid() and form.cleaned_data["website"]:
+            return redirect("activites:agenda_registered", pk=activity.pk)  # a robot: say nothing more
+        elif form.is_valid() and services.registration_email_throttled(email=form.cleaned_data["email"]):
             form, status, throttled = None, 429, "email"
-        elif form.is_valid() and not form.cleaned_data["website"]:
+        elif form.is_valid():
             try:
                 services.registration_create(
                     activity=activity,
@@ -157,8 +159,6 @@ def agenda_activity(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 return redirect("activites:agenda_registered", pk=activity.pk)
-        elif form.is_valid():
-            return redirect("activites:agenda_registered", pk=activity.pk)  # a robot: say nothing more
     page_url = request.build_absolute_uri(reverse("activites:agenda_activity", args=[activity.pk]))
     context = {
         "activity": activity,
@@ -466,15 +466,15 @@ def _attendance_action(request: HttpRequest, activity: Activity) -> HeadcountFor
             return form
         elif action == "close":
             marked = services.attendance_close(activity=activity, user=request.user)
-            messages.success(
-                request,
-                translation.ngettext(
+            if marked:
+                done = translation.ngettext(
                     "Attendance recorded; %(count)d person did not come.",
                     "Attendance recorded; %(count)d people did not come.",
                     marked,
-                )
-                % {"count": marked},
-            )
+                ) % {"count": marked}
+            else:  # French's singular takes 0: "0 personne n'est pas venue" would read oddly
+                done = _("Attendance recorded: nobody is missing.")
+            messages.success(request, done)
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:

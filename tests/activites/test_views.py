@@ -70,6 +70,17 @@ def test_the_agenda_has_a_helpful_empty_state(client):
     )
 
 
+def test_an_end_before_the_start_is_said_in_the_htmx_update_too(client):
+    activity(starts_in=timedelta(days=3))
+    filters = {"start": "2027-01-10", "end": "2026-12-20"}
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        body = text(client.get(reverse("activites:agenda"), filters, **headers))
+        assert "La date de fin précède la date de début." in body
+    fragment = text(client.get(reverse("activites:agenda"), filters, HTTP_HX_REQUEST="true"))
+    assert "<html" not in fragment
+    assert 'role="alert"' in fragment
+
+
 def test_the_dates_filter_selects_days(client):
     today = timezone.localdate()
     activity(starts_in=timedelta(days=3), title_fr="Dans trois jours")
@@ -220,6 +231,43 @@ def test_too_many_registrations_from_one_address_get_a_clear_429(client, setting
     assert response["Retry-After"] == "3600"
     assert "Trop d'inscriptions" in text(response)
     assert Registration.objects.count() == 2
+
+
+def test_sends_with_mistakes_do_not_count_toward_the_address_limit(client, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10
+    settings.CENTRE_NETWORKS = []
+    workshop = activity(capacity=30)
+    for number in range(11):
+        response = register(client, workshop, email=f"typo{number}@", consent="")
+        assert response.status_code == 200
+    assert register(client, workshop, email="right@example.org").status_code == 302
+    assert Registration.objects.count() == 1
+
+
+def test_the_address_limit_still_stops_the_eleventh_registration_in_the_hour(client, settings):
+    settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10
+    settings.CENTRE_NETWORKS = []
+    workshop = activity(capacity=30)
+    for number in range(10):
+        assert register(client, workshop, email=f"p{number}@example.org").status_code == 302
+    response = register(client, workshop, email="p10@example.org")
+    assert response.status_code == 429
+    assert response.context["throttled"] == "address"
+    assert Registration.objects.count() == 10
+
+
+def test_an_empty_send_puts_every_error_at_the_top_of_the_form_and_focuses_it(client):
+    workshop = activity()
+    response = register(client, workshop, first_name="", email="", consent="")
+    body = text(response)
+    summary = body[body.index('id="form-errors"') : body.index('id="id_first_name"')]
+    assert '<div class="form-errors" role="alert" id="form-errors"' in body
+    assert "autofocus" in summary
+    assert 'href="#id_first_name"' in summary
+    assert 'href="#id_email"' in summary
+    assert 'href="#id_consent"' in summary
+    assert "Ce champ est obligatoire." in summary
+    assert body.index('id="form-errors"') < body.index('name="first_name"')
 
 
 def test_the_centres_own_network_is_not_limited_by_address(client, settings):
@@ -662,6 +710,26 @@ def test_a_session_with_registration_keeps_its_check_in_list_and_walk_ins(client
     assert 'id="walk-in"' in page
     assert 'id="attendance-close"' in page
     assert 'id="headcount-record"' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "missing", "said"),
+    [
+        ("fr", 0, "Présences enregistrées : personne ne manque."),
+        ("fr", 1, "Présences enregistrées ; 1 personne n'est pas venue."),
+        ("nl", 0, "Aanwezigheid geregistreerd: niemand ontbreekt."),
+    ],
+)
+def test_closing_the_attendance_says_who_is_missing_in_words_that_read(client, language, missing, said):
+    """French's singular takes 0: "0 personne n'est pas venue" is not said."""
+    workshop = activity(starts_in=timedelta(minutes=-20))
+    if missing:
+        registration(workshop, first_name="Alex", now=timezone.now() - timedelta(days=1))
+    client.force_login(staff(Role.ACTIVITY_ORGANISER))
+    with translation.override(language):
+        url = reverse("activites:activity_attendance", args=[workshop.pk])
+    page = text(client.post(url, {"action": "close"}, follow=True))
+    assert said in page
 
 
 # --- the agenda's dates (issue 15: never a 500 for a day it cannot show) ----------------------------
