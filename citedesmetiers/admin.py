@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from citedesmetiers import forms, roles, selectors, services
 from citedesmetiers.models import (
@@ -32,6 +33,10 @@ from citedesmetiers.models import (
     Theme,
     User,
 )
+
+# The admin's own titles, worded here again so that they read well with the project's names: Django's
+# French "Ajout de %s" gives "Ajout de espace", without the elision ("Ajouter : espace").
+ADMIN_TITLES = (gettext_noop("Add %s"), gettext_noop("Change %s"), gettext_noop("View %s"))
 
 
 class BackOffice(admin.AdminSite):
@@ -225,7 +230,10 @@ class JobRunAdmin(ReadOnlyAdmin):
 # --- The centre's practical information (issue 17) -------------------------------------------------
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(admin.StackedInline):
+    """Stacked: each field with its label (a tabular inline's inputs have none, and its five columns
+    overflow a desk PC's screen)."""
+
     model = Closure
     extra = 1
     fields = ["first_day", "last_day", "reason_fr", "reason_nl", "reason_en"]

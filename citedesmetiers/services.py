@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from citedesmetiers import roles, throttle
 from citedesmetiers.accounts import totp
-from citedesmetiers.models import AuditEntry, JobRun, LoginFailure, Partner, User, login_name
+from citedesmetiers.models import AuditEntry, JobRun, Language, LoginFailure, Partner, User, login_name
 
 
 def _permissions(names: list[str]) -> list[Permission]:
@@ -87,15 +87,16 @@ class DemoAccount:
     first_name: str
     last_name: str
     partner_code: str | None = None
+    languages: tuple[str, ...] = ()  # an adviser's: the queue offers them the people they can take
 
 
 DEMO_PASSWORD = "cite-des-metiers"  # noqa: S105 (printed on purpose: demo mode only)
 DEMO_ACCOUNTS = [
     DemoAccount("reception", roles.Role.RECEPTION_AGENT, "Nadia", "Accueil"),
     DemoAccount("steward", roles.Role.DIGITAL_STEWARD, "Tom", "Multimedia"),
-    DemoAccount("adviser.actiris", roles.Role.ADVISER, "Sarah", "Conseil", "actiris"),
-    DemoAccount("adviser.vdab", roles.Role.ADVISER, "Pieter", "Advies", "vdab-brussel"),
-    DemoAccount("lead.actiris", roles.Role.PARTNER_LEAD, "Karim", "Coordination", "actiris"),
+    DemoAccount("adviser.actiris", roles.Role.ADVISER, "Sarah", "Conseil", "actiris", ("fr", "en")),
+    DemoAccount("adviser.vdab", roles.Role.ADVISER, "Pieter", "Advies", "vdab-brussel", ("nl", "fr")),
+    DemoAccount("lead.actiris", roles.Role.PARTNER_LEAD, "Karim", "Responsable", "actiris", ("fr", "nl")),
     DemoAccount("organiser.bf", roles.Role.ACTIVITY_ORGANISER, "Julie", "Ateliers", "bruxelles-formation"),
     DemoAccount("coordinator", roles.Role.COORDINATOR, "Marc", "Backoffice"),
     DemoAccount("director", roles.Role.DIRECTOR, "Catherine", "Direction"),
@@ -130,6 +131,8 @@ def demo_accounts_create() -> list[tuple[DemoAccount, bool]]:
         user.full_clean()
         user.save()
         user.groups.set([groups[account.role.value]])
+        if account.languages and not user.languages.exists():  # a change made since is kept
+            user.languages.set(Language.objects.filter(code__in=account.languages))
         result.append((account, created))
     return result
 

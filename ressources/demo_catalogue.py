@@ -758,11 +758,11 @@ THIRD_KINDS = ["video", "online_tool", "document", "guide", "book", "video", "do
 
 # How each kind of resource is presented (FR title, NL title, FR sentence, NL sentence).
 PRESENTATIONS = {
-    "website": ("{body} : {title}", "{body}: {title}", "Sur le site de {body}.", "Op de site van {body}."),
+    "website": ("{body} : {title}", "{body}: {title}", "Site officiel : {body}.", "Op de site van {body}."),
     "online_tool": (
         "Outil en ligne : {title}",
         "Online hulpmiddel: {title}",
-        "Un outil gratuit de {body}, à utiliser seul ou avec un conseiller.",
+        "Un outil gratuit proposé par {body}, à utiliser seul ou avec un conseiller.",
         "Een gratis hulpmiddel van {body}, alleen of met een adviseur te gebruiken.",
     ),
     "video": (
@@ -774,7 +774,7 @@ PRESENTATIONS = {
     "document": (
         "Fiche pratique : {title}",
         "Infofiche: {title}",
-        "Une fiche de deux pages à télécharger sur le site de {body}.",
+        "Une fiche de deux pages à télécharger sur son site officiel ({body}).",
         "Een infofiche van twee bladzijden op de site van {body}.",
     ),
     "brochure": (

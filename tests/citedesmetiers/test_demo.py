@@ -43,3 +43,18 @@ def test_a_changed_demo_password_is_kept(settings):
     services.demo_accounts_create()
     user.refresh_from_db()
     assert user.check_password("my-own-passphrase")
+
+
+def test_the_demo_advisers_are_offered_people_from_the_start(settings):
+    """An adviser without languages is offered nobody by the queue: the demo's advisers and partner lead
+    advise in theirs from the first sign-in, and a change made since is kept."""
+    settings.DEMO_ACCOUNTS_ENABLED = True
+    services.demo_accounts_create()
+    for account in services.DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        if user.has_perm("accueil.serve_ticket"):
+            assert set(user.languages.values_list("code", flat=True)) == set(account.languages) != set()
+    vdab = User.objects.get(username="adviser.vdab")
+    vdab.languages.set(["nl"])
+    services.demo_accounts_create()
+    assert list(vdab.languages.values_list("code", flat=True)) == ["nl"]
