@@ -397,6 +397,20 @@ def test_advisers_set_their_languages_in_their_profile(client, adviser):
 # --- the waiting-room screen ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("fr", "Salle d'attente · Cité des métiers"),
+        ("nl", "Wachtzaal · Beroepenpunt"),
+        ("en", "Waiting room · Cité"),
+    ],
+)
+def test_the_waiting_room_screens_tab_names_the_page_then_the_centre(client, language, title):
+    with translation.override(language):
+        page = client.get(reverse("accueil:waiting_room")).content.decode()
+    assert f"<title>{title}" in page
+
+
 def test_the_waiting_room_screen_is_public_and_shows_no_one(client, login):
     from accueil import services
 
