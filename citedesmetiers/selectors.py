@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citedesmetiers import roles, throttle
 from citedesmetiers.models import AuditEntry, LoginFailure, Partner, Space, Theme, User, login_name
+from citedesmetiers.templatetags.cdm import labelled
 
 # Reference rows change a few times a year; the desk and its forms read them on every request.
 REFERENCE_TTL = 60.0
@@ -181,7 +182,7 @@ def _readable(field, value) -> str:
     if isinstance(value, dict):  # the filters of a list or an export, in the form's order
         order = {name: index for index, name in enumerate(FILTERS)}
         return ", ".join(
-            _("%(label)s: %(value)s") % {"label": FILTERS.get(name, name), "value": _filter_value(name, item)}
+            labelled(FILTERS.get(name, name), _filter_value(name, item))
             for name, item in sorted(value.items(), key=lambda pair: order.get(pair[0], len(order)))
         )
     if isinstance(value, bool):

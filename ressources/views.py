@@ -25,6 +25,7 @@ from citedesmetiers.files import file_type_of
 from citedesmetiers.forms import add_service_errors
 from citedesmetiers.requests import query_without
 from citedesmetiers.selectors import audit_history, reference_rows
+from citedesmetiers.templatetags.cdm import labelled
 from ressources import selectors, services
 from ressources.forms import (
     CatalogueSearchForm,
@@ -429,8 +430,7 @@ def _period(request: HttpRequest, today) -> tuple:
     form = FiguresPeriodForm(request.GET)
     if not form.is_valid():
         reasons = " ".join(
-            _("%(field)s: %(errors)s") % {"field": form.fields[name].label, "errors": " ".join(errors)}
-            for name, errors in form.errors.items()
+            labelled(form.fields[name].label, " ".join(errors)) for name, errors in form.errors.items()
         )
         messages.error(request, _("%(reasons)s The last 8 weeks are shown instead.") % {"reasons": reasons})
         return today - timedelta(weeks=8), today

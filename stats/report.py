@@ -374,10 +374,6 @@ def timeline(text: ReportText | None) -> list[Month]:
     return months
 
 
-def _contents_written(text: ReportText | None, **chapters) -> list[tuple[str, str]]:
-    return contents(**chapters, **written(text))
-
-
 def report_context(
     period: Period,
     *,
@@ -405,6 +401,7 @@ def report_context(
     testimonials: list[Testimonial] = list(text.testimonials.all()) if text and scope.centre else []
     themes = reference_rows(Theme)  # the active themes in order, as every page has them (cached)
     year_end = formats.date_format(min(period.end, report.comparison.current.end), "DATE_FORMAT")
+    chapters_written = functools.cache(functools.partial(written, text if scope.centre else None))
     return {
         "period": period,
         "comparison": report.comparison,
@@ -435,16 +432,15 @@ def report_context(
         "spaces": spaces,
         "pictures": functools.partial(pictures, text if scope.centre else None),
         "centre_names": centre_names(language),
-        # What the director wrote and the chapters it gives, called by the templates that show them (a
+        # What the director wrote and the chapters it gives, read once when a template shows them (a
         # query the dashboard does without).
-        "written": functools.partial(written, text if scope.centre else None),
-        "contents": functools.partial(
-            _contents_written,
-            text if scope.centre else None,
+        "written": chapters_written,
+        "contents": lambda: contents(
             centre=scope.centre,
             queue=bool(waiting),
             team="team" in by_key,
             testimonials=bool(testimonials),
+            **chapters_written(),
         ),
         "generated_at": timezone.now(),
         "language": language,
